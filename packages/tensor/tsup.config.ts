@@ -1,0 +1,7 @@
+import { libraryConfig } from '@recur/tooling/tsup';
+
+export default libraryConfig({
+  index: 'src/index.ts',
+  testing: 'src/testing/index.ts',
+  gpu: 'src/gpu/index.ts',
+});

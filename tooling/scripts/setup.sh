@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Sourced by test.sh and demo.sh: makes a fresh machine with only Node and npm ready.
+#   RECUR_SYSTEM_DEPS=1  also install the Debian packages the GPU and browser tests need.
+set -euo pipefail
+
+export TURBO_TELEMETRY_DISABLED=1
+export DO_NOT_TRACK=1
+# node-gyp (headless-gl) must build against this machine's Node headers: nothing is downloaded.
+if [ -z "${npm_config_nodedir:-}" ] && [ -f /usr/include/node/node.h ]; then
+  export npm_config_nodedir=/usr
+fi
+
+PNPM_VERSION=12.4.2
+SYSTEM_PACKAGES=(xvfb xauth libgl1-mesa-dri libxi-dev libx11-dev libxext-dev pkg-config chromium)
+
+log() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+ensure_system_packages() {
+  local missing=()
+  for p in "${SYSTEM_PACKAGES[@]}"; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+      echo "setup: missing Debian packages (${missing[*]}) and no root or sudo to install them." >&2
+      return 1
+    fi
+  fi
+  log "Installing Debian packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+ensure_pnpm() {
+  if command -v pnpm >/dev/null 2>&1 && [ "$(pnpm --version 2>/dev/null)" = "$PNPM_VERSION" ]; then
+    return 0
+  fi
+  log "Installing pnpm@$PNPM_VERSION"
+  if npm install -g "pnpm@$PNPM_VERSION" >/dev/null 2>&1; then return 0; fi
+  # No permission for a global install: use a project-local copy.
+  npm install --no-save --prefix "$PWD/.pnpm-bootstrap" "pnpm@$PNPM_VERSION" >/dev/null
+  export PATH="$PWD/.pnpm-bootstrap/node_modules/.bin:$PATH"
+}
+
+install_dependencies() {
+  log "pnpm install"
+  if [ -n "${CI:-}" ]; then pnpm install --frozen-lockfile; else pnpm install; fi
+}

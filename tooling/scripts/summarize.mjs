@@ -1,0 +1,24 @@
+// Adds up the vitest and custom-runner summaries in a test log and prints one closing line:
+// "tests: N passed, N failed". Exits non-zero when anything failed or nothing ran.
+import { readFileSync } from 'node:fs';
+
+const log = readFileSync(process.argv[2] ?? 'artifacts/test-output.log', 'utf8');
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+// vitest: "      Tests  1 failed | 20 passed | 2 skipped (23)"
+for (const match of log.matchAll(/^\S*\s*Tests\s+(.+)\(\d+\)\s*$/gm)) {
+  const body = match[1] ?? '';
+  passed += Number(/(\d+) passed/.exec(body)?.[1] ?? 0);
+  failed += Number(/(\d+) failed/.exec(body)?.[1] ?? 0);
+  skipped += Number(/(\d+) skipped/.exec(body)?.[1] ?? 0);
+}
+// our own runners (browser tests): "browser: 12 passed, 0 failed"
+for (const match of log.matchAll(/^\S*\s*\w+-?\w*: (\d+) passed, (\d+) failed\s*$/gm)) {
+  passed += Number(match[1]);
+  failed += Number(match[2]);
+}
+const failedSteps = [...log.matchAll(/^FAILED: (.+)$/gm)].map((m) => m[1]);
+if (failedSteps.length) console.log(`failed steps: ${failedSteps.join('; ')}`);
+console.log(`\ntests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(failed > 0 || passed === 0 || failedSteps.length > 0 ? 1 : 0);
