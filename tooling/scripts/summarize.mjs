@@ -2,7 +2,8 @@
 // "tests: N passed, N failed". Exits non-zero when anything failed or nothing ran.
 import { readFileSync } from 'node:fs';
 
-const log = readFileSync(process.argv[2] ?? 'artifacts/test-output.log', 'utf8');
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+const log = readFileSync(process.argv[2] ?? 'artifacts/test-output.log', 'utf8').replace(ANSI, '');
 let passed = 0;
 let failed = 0;
 let skipped = 0;

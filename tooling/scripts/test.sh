@@ -25,13 +25,13 @@ step() {
 }
 
 step "build" pnpm turbo run build --output-logs=errors-only
-step "typecheck" pnpm turbo run typecheck --output-logs=errors-only
+step "typecheck" pnpm turbo run typecheck --output-logs=errors-only --continue
 step "lint" pnpm exec biome check .
-step "unit tests" pnpm turbo run test --concurrency=2
-step "GPU backend tests (Mesa llvmpipe under Xvfb)" xvfb-run -a -s "-screen 0 1280x1024x24" pnpm turbo run test:gpu --concurrency=1
-step "browser tests (headless Chromium, WebGL2 on SwiftShader)" pnpm turbo run test:browser --concurrency=1
+step "unit tests" pnpm turbo run test --concurrency=2 --continue
+step "GPU backend tests (Mesa llvmpipe under Xvfb)" xvfb-run -a -s "-screen 0 1280x1024x24" pnpm turbo run test:gpu --concurrency=1 --continue
+step "browser tests (headless Chromium, WebGL2 on SwiftShader)" pnpm turbo run test:browser --concurrency=1 --continue
 step "API reference (TypeDoc)" pnpm run docs
-step "bench smoke run (--quick)" pnpm turbo run bench:quick --concurrency=1
+step "bench smoke run (--quick)" pnpm turbo run bench:quick --concurrency=1 --continue
 
 node tooling/scripts/summarize.mjs "$LOG" || status=1
 exit $status

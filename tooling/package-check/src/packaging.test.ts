@@ -5,7 +5,7 @@
  * the packed tarballs.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,7 +50,14 @@ beforeAll(() => {
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
   run(
     'npm',
-    ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error', ...tarballs.values()],
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--ignore-scripts',
+      '--loglevel=error',
+      ...tarballs.values(),
+    ],
     project,
   );
 });
@@ -79,26 +86,43 @@ describe.each(libraries)('$name', (lib) => {
     for (const entry of lib.entries) {
       const esm = run(
         'node',
-        ['--input-type=module', '-e', `const m = await import('${entry}'); console.log(JSON.stringify(Object.keys(m).sort()));`],
+        [
+          '--input-type=module',
+          '-e',
+          `const m = await import('${entry}'); console.log(JSON.stringify(Object.keys(m).sort()));`,
+        ],
         project,
       );
-      const cjs = run('node', ['-e', `console.log(JSON.stringify(Object.keys(require('${entry}')).sort()))`], project);
-      const esmNames = JSON.parse(esm) as string[];
-      expect(esmNames.filter((n) => n !== 'default'), `${entry}: ESM and CJS builds export different names`).toEqual(
-        (JSON.parse(cjs) as string[]).filter((n) => n !== 'default'),
+      const cjs = run(
+        'node',
+        ['-e', `console.log(JSON.stringify(Object.keys(require('${entry}')).sort()))`],
+        project,
       );
+      const esmNames = JSON.parse(esm) as string[];
+      expect(
+        esmNames.filter((n) => n !== 'default'),
+        `${entry}: ESM and CJS builds export different names`,
+      ).toEqual((JSON.parse(cjs) as string[]).filter((n) => n !== 'default'));
     }
   });
 
   it('passes publint (strict)', () => {
-    const result = check(join(root, 'node_modules/.bin/publint'), ['run', '--strict', tarballs.get(lib.name)!]);
+    const result = check(join(root, 'node_modules/.bin/publint'), [
+      'run',
+      '--strict',
+      tarballs.get(lib.name)!,
+    ]);
     expect(result.status, result.output).toBe(0);
     expect(result.output).not.toMatch(/error|warning|suggestion/i);
   });
 
   it('passes arethetypeswrong for node16 (ESM and CJS) and bundlers', () => {
     // node10 resolution cannot see subpath exports; supported consumers use node16+ or a bundler.
-    const result = check(join(root, 'node_modules/.bin/attw'), [tarballs.get(lib.name)!, '--profile', 'node16']);
+    const result = check(join(root, 'node_modules/.bin/attw'), [
+      tarballs.get(lib.name)!,
+      '--profile',
+      'node16',
+    ]);
     expect(result.status, result.output).toBe(0);
   });
 });
