@@ -92,7 +92,13 @@ export interface Backend {
    * `a` is `[...batch, m, k]` (or `[..., k, m]` transposed), `b` is `[...batch, k, n]` (or
    * transposed); batch dimensions broadcast. Result `[...batch, m, n]`.
    */
-  matmul(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean, outShape: Shape): DataId;
+  matmul(
+    a: TensorInfo,
+    b: TensorInfo,
+    transposeA: boolean,
+    transposeB: boolean,
+    outShape: Shape,
+  ): DataId;
   /** Reduces over sorted, distinct `axes`; the output drops those axes (`outShape`). */
   reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[], outShape: Shape): DataId;
   /** Index of the max/min along `axis` (first one on ties); int32. */

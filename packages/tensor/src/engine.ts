@@ -48,7 +48,10 @@ class Engine {
     const factory = this.#factories.get(name);
     if (!factory) {
       const known = [...this.#factories.keys()].join(', ') || 'none';
-      throw new RecurError('BACKEND', `setBackend: no backend named '${name}' is registered (registered: ${known})`);
+      throw new RecurError(
+        'BACKEND',
+        `setBackend: no backend named '${name}' is registered (registered: ${known})`,
+      );
     }
     backend = factory();
     this.#backends.set(name, backend);

@@ -8,35 +8,43 @@ export type {
   Backend,
   BackendMemory,
   BinaryOp,
-  DType,
   DataId,
+  DType,
   ReduceOp,
   TensorInfo,
   TypedArray,
   UnaryOp,
 } from './backend.js';
-export { RecurError, formatShape, type RecurErrorCode } from './errors.js';
-export { type Shape, broadcastShapes, normalizeAxis, shapesEqual, sizeOf, stridesOf } from './shape.js';
-export { Rng, type RngState } from './rng.js';
-export { Tensor, type NestedArray } from './tensor.js';
-export type { MemoryInfo } from './engine.js';
-export { dispose, keep, memory, tensorsIn, tidy } from './memory.js';
 export { getBackend, registerBackend, setBackend, toBackend, withBackend } from './backends.js';
-export { defineKernel, type Kernel, type KernelImpl, type KernelOutput, type KernelSpec } from './kernel.js';
-export { CpuBackend, CpuData } from './cpu/cpu-backend.js';
+export {
+  CpuBackend,
+  type CpuBackendOptions,
+  CpuData,
+  type CpuWasmMode,
+} from './cpu/cpu-backend.js';
+export type { MemoryInfo } from './engine.js';
+export { formatShape, RecurError, type RecurErrorCode } from './errors.js';
+export {
+  defineKernel,
+  type Kernel,
+  type KernelImpl,
+  type KernelOutput,
+  type KernelSpec,
+} from './kernel.js';
+export { dispose, type HoldsTensors, keep, memory, TENSORS, tensorsIn, tidy } from './memory.js';
 export type { TensorLike } from './ops/check.js';
 export {
   eye,
   full,
   ones,
   onesLike,
+  type RandomOptions,
   randomNormal,
   randomUniform,
   range,
   tensor,
   zeros,
   zerosLike,
-  type RandomOptions,
 } from './ops/creation.js';
 export {
   abs,
@@ -68,9 +76,8 @@ export {
   tanh,
   where,
 } from './ops/elementwise.js';
-export { matmul, type MatmulOptions } from './ops/matmul.js';
-export { argmax, argmin, max, mean, min, sum, sumTo, type ReduceOptions } from './ops/reduce.js';
-export { logSoftmax, softmax } from './ops/softmax.js';
+export { type MatmulOptions, matmul } from './ops/matmul.js';
+export { argmax, argmin, max, mean, min, type ReduceOptions, sum, sumTo } from './ops/reduce.js';
 export {
   cast,
   concat,
@@ -85,3 +92,14 @@ export {
   stack,
   transpose,
 } from './ops/shape-ops.js';
+export { logSoftmax, softmax } from './ops/softmax.js';
+export { Rng, type RngState } from './rng.js';
+export {
+  broadcastShapes,
+  normalizeAxis,
+  type Shape,
+  shapesEqual,
+  sizeOf,
+  stridesOf,
+} from './shape.js';
+export { type NestedArray, Tensor } from './tensor.js';

@@ -1,4 +1,4 @@
-import type { Backend, DType, DataId } from './backend.js';
+import type { Backend, DataId, DType } from './backend.js';
 import { RecurError } from './errors.js';
 import { sameBackend, wrap } from './ops/check.js';
 import type { Shape } from './shape.js';
@@ -12,7 +12,11 @@ export interface KernelOutput {
 }
 
 /** A fused kernel's implementation for one backend; it receives the backend and the inputs. */
-export type KernelImpl<Attrs> = (backend: Backend, inputs: readonly Tensor[], attrs: Attrs) => KernelOutput[];
+export type KernelImpl<Attrs> = (
+  backend: Backend,
+  inputs: readonly Tensor[],
+  attrs: Attrs,
+) => KernelOutput[];
 
 export interface KernelSpec<Attrs> {
   /** For messages and profiling, e.g. `lstmSequenceForward`. */
@@ -51,7 +55,8 @@ export function defineKernel<Attrs>(spec: KernelSpec<Attrs>): Kernel<Attrs> {
   const run = (inputs: readonly Tensor[], attrs: Attrs): Tensor[] => {
     const backend = sameBackend(spec.name, inputs);
     const impl = spec.backends[backend.name];
-    if (impl) return impl(backend, inputs, attrs).map((o) => wrap(backend, o.dataId, o.shape, o.dtype));
+    if (impl)
+      return impl(backend, inputs, attrs).map((o) => wrap(backend, o.dataId, o.shape, o.dtype));
     if (spec.fallback) return spec.fallback(inputs, attrs);
     throw new RecurError(
       'BACKEND',

@@ -2,7 +2,27 @@ import { engine, type MemoryInfo } from './engine.js';
 import { Tensor } from './tensor.js';
 
 /** Any value that may hold tensors: a tensor, arrays and plain objects of them. */
-export type TensorContainer = Tensor | readonly TensorContainer[] | { readonly [key: string]: unknown } | unknown;
+export type TensorContainer =
+  | Tensor
+  | readonly TensorContainer[]
+  | { readonly [key: string]: unknown }
+  | unknown;
+
+/**
+ * The protocol by which an object that holds tensors (e.g. an autograd `Variable`) exposes
+ * them to {@link tidy}, {@link dispose} and {@link tensorsIn}: a method under this symbol
+ * returning the tensors it owns.
+ */
+export const TENSORS: unique symbol = Symbol.for('recur.tensors') as never;
+
+/** An object that exposes the tensors it owns through the {@link TENSORS} protocol. */
+export interface HoldsTensors {
+  [TENSORS](): Iterable<Tensor | null | undefined>;
+}
+
+function holdsTensors(value: object): value is HoldsTensors {
+  return typeof (value as Partial<HoldsTensors>)[TENSORS] === 'function';
+}
 
 function collect(value: unknown, into: Set<Tensor>, seen: Set<unknown>): void {
   if (value instanceof Tensor) {
@@ -11,6 +31,10 @@ function collect(value: unknown, into: Set<Tensor>, seen: Set<unknown>): void {
   }
   if (value === null || typeof value !== 'object' || seen.has(value)) return;
   seen.add(value);
+  if (holdsTensors(value)) {
+    for (const item of value[TENSORS]()) if (item) collect(item, into, seen);
+    return;
+  }
   if (Array.isArray(value)) {
     for (const item of value) collect(item, into, seen);
     return;
@@ -22,7 +46,10 @@ function collect(value: unknown, into: Set<Tensor>, seen: Set<unknown>): void {
   }
 }
 
-/** Every tensor found in `value` (arrays, plain objects and Maps are searched). */
+/**
+ * Every tensor found in `value`: arrays, plain objects and Maps are searched, and objects that
+ * implement the {@link TENSORS} protocol give their own.
+ */
 export function tensorsIn(value: unknown): Set<Tensor> {
   const out = new Set<Tensor>();
   collect(value, out, new Set());

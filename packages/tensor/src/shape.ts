@@ -1,4 +1,4 @@
-import { RecurError, formatShape } from './errors.js';
+import { formatShape, RecurError } from './errors.js';
 
 /** A tensor's dimensions, outermost first. `[]` is a scalar. */
 export type Shape = readonly number[];
@@ -30,7 +30,10 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
 /** Checks that `shape` is a list of non-negative integers; names `op` and `arg` if not. */
 export function checkShape(op: string, arg: string, shape: Shape): void {
   if (!Array.isArray(shape)) {
-    throw new RecurError('ARGUMENT', `${op}: ${arg} must be an array of dimensions, got ${typeof shape}`);
+    throw new RecurError(
+      'ARGUMENT',
+      `${op}: ${arg} must be an array of dimensions, got ${typeof shape}`,
+    );
   }
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) {
@@ -66,17 +69,22 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
 
 /** Turns a possibly negative axis into 0..rank-1, or throws naming the op. */
 export function normalizeAxis(op: string, axis: number, rank: number): number {
-  if (!Number.isInteger(axis) || axis < -rank || axis >= Math.max(rank, 1)) {
+  if (!Number.isInteger(axis) || axis < -rank || axis >= rank) {
+    const expected = rank === 0 ? 'a scalar has no axes' : `expected ${-rank}..${rank - 1}`;
     throw new RecurError(
       'RANGE',
-      `${op}: axis ${axis} is out of range for a tensor of rank ${rank} (expected ${-rank}..${rank - 1})`,
+      `${op}: axis ${axis} is out of range for a tensor of rank ${rank} (${expected})`,
     );
   }
   return axis < 0 ? axis + rank : axis;
 }
 
 /** Normalizes and de-duplicates a list of axes (all axes when `axes` is undefined). */
-export function normalizeAxes(op: string, axes: number | readonly number[] | undefined, rank: number): number[] {
+export function normalizeAxes(
+  op: string,
+  axes: number | readonly number[] | undefined,
+  rank: number,
+): number[] {
   if (axes === undefined) return Array.from({ length: rank }, (_, i) => i);
   const list = typeof axes === 'number' ? [axes] : axes;
   const out = list.map((a) => normalizeAxis(op, a, rank));

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
-  RecurError,
   add,
   matmul,
   memory,
   ones,
+  RecurError,
   randomNormal,
   sum,
   tensor,
@@ -64,7 +64,9 @@ describe('Tensor', () => {
   it('names the op, arguments and shapes in errors', () => {
     const a = zeros([3, 4]);
     const b = zeros([5, 2]);
-    expect(() => matmul(a, b)).toThrow('matmul: a is [3,4] and b is [5,2]; inner dimensions 4 and 5 differ');
+    expect(() => matmul(a, b)).toThrow(
+      'matmul: a is [3,4] and b is [5,2]; inner dimensions 4 and 5 differ',
+    );
     a.dispose();
     expect(() => matmul(a, b)).toThrowError(RecurError);
     b.dispose();

@@ -1,7 +1,7 @@
-import type { Backend, DType, DataId, TensorInfo, TypedArray } from './backend.js';
+import type { Backend, DataId, DType, TensorInfo, TypedArray } from './backend.js';
 import { engine } from './engine.js';
-import { RecurError, formatShape } from './errors.js';
-import { type Shape, checkShape, sizeOf } from './shape.js';
+import { formatShape, RecurError } from './errors.js';
+import { checkShape, type Shape, sizeOf } from './shape.js';
 
 /** Nested JavaScript arrays of numbers, as `toArray()` returns and `tensor()` accepts. */
 export type NestedArray = number | NestedArray[];
@@ -75,7 +75,10 @@ export class Tensor implements TensorInfo {
   /** The single value of a one-element tensor. */
   item(): number {
     if (this.size !== 1) {
-      throw new RecurError('SHAPE', `item: expected a tensor with one element, got ${formatShape(this.shape)}`);
+      throw new RecurError(
+        'SHAPE',
+        `item: expected a tensor with one element, got ${formatShape(this.shape)}`,
+      );
     }
     return this.data()[0]!;
   }
@@ -103,7 +106,12 @@ export class Tensor implements TensorInfo {
 }
 
 /** Resolves one `-1` in `shape` so that it holds `size` elements, or throws. */
-export function inferShape(op: string, shape: readonly number[], size: number, from: Shape): number[] {
+export function inferShape(
+  op: string,
+  shape: readonly number[],
+  size: number,
+  from: Shape,
+): number[] {
   const out = [...shape];
   const unknown = out.indexOf(-1);
   if (unknown !== -1 && out.indexOf(-1, unknown + 1) !== -1) {

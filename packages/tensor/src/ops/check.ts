@@ -1,6 +1,6 @@
 import type { Backend, DType } from '../backend.js';
 import { engine } from '../engine.js';
-import { RecurError, formatShape } from '../errors.js';
+import { formatShape, RecurError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 
 /** A tensor, or a plain number that becomes a float32 scalar on the other operand's backend. */
@@ -41,7 +41,12 @@ export function sameBackend(op: string, tensors: readonly Tensor[]): Backend {
 }
 
 /** Wraps a kernel's result storage as a tensor on `backend`. */
-export function wrap(backend: Backend, dataId: object, shape: readonly number[], dtype: DType): Tensor {
+export function wrap(
+  backend: Backend,
+  dataId: object,
+  shape: readonly number[],
+  dtype: DType,
+): Tensor {
   return new Tensor(dataId, shape, dtype, backend);
 }
 
@@ -56,14 +61,16 @@ export function withScalars<R>(
   names: readonly string[],
   fn: (tensors: Tensor[]) => R,
 ): R {
+  // check every tensor before making any scalar, so a bad argument leaks nothing
+  args.forEach((a, i) => {
+    if (typeof a !== 'number') checkTensor(op, names[i] ?? `argument ${i}`, a);
+  });
   const temps: Tensor[] = [];
-  const tensors = args.map((a, i) => {
-    if (typeof a === 'number') {
-      const t = wrap(backend, backend.write(Float32Array.of(a), [], 'float32'), [], 'float32');
-      temps.push(t);
-      return t;
-    }
-    return checkTensor(op, names[i] ?? `argument ${i}`, a);
+  const tensors = args.map((a) => {
+    if (typeof a !== 'number') return a;
+    const t = wrap(backend, backend.write(Float32Array.of(a), [], 'float32'), [], 'float32');
+    temps.push(t);
+    return t;
   });
   try {
     return fn(tensors);

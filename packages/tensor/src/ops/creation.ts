@@ -1,8 +1,8 @@
 import type { DType, TypedArray } from '../backend.js';
 import { engine } from '../engine.js';
-import { RecurError, formatShape } from '../errors.js';
+import { formatShape, RecurError } from '../errors.js';
 import { Rng } from '../rng.js';
-import { type Shape, checkShape, sizeOf } from '../shape.js';
+import { checkShape, type Shape, sizeOf } from '../shape.js';
 import type { NestedArray, Tensor } from '../tensor.js';
 import { wrap } from './check.js';
 
@@ -13,7 +13,10 @@ function flatten(values: NestedArray, shape: number[], depth: number, out: numbe
     return;
   }
   if (!Array.isArray(values)) {
-    throw new RecurError('ARGUMENT', `tensor: values must be numbers or nested arrays, got ${typeof values}`);
+    throw new RecurError(
+      'ARGUMENT',
+      `tensor: values must be numbers or nested arrays, got ${typeof values}`,
+    );
   }
   if (shape.length <= depth) shape.push(values.length);
   else if (shape[depth] !== values.length) {
@@ -34,7 +37,11 @@ function flatten(values: NestedArray, shape: number[], depth: number, out: numbe
  * Makes a tensor on the active backend from a number, nested arrays, or a flat array or typed
  * array with a `shape`. `dtype` defaults to the typed array's (Int32Array → int32) or float32.
  */
-export function tensor(values: NestedArray | ArrayLike<number>, shape?: Shape, dtype?: DType): Tensor {
+export function tensor(
+  values: NestedArray | ArrayLike<number>,
+  shape?: Shape,
+  dtype?: DType,
+): Tensor {
   const kind: DType = dtype ?? (values instanceof Int32Array ? 'int32' : 'float32');
   let flat: ArrayLike<number>;
   let inferred: number[];
@@ -123,7 +130,10 @@ export function randomUniform(
   const rng = rngFrom('randomUniform', options);
   const { low = 0, high = 1 } = options;
   if (!(high > low)) {
-    throw new RecurError('RANGE', `randomUniform: high (${high}) must be greater than low (${low})`);
+    throw new RecurError(
+      'RANGE',
+      `randomUniform: high (${high}) must be greater than low (${low})`,
+    );
   }
   const values = new Float32Array(sizeOf(shape));
   for (let i = 0; i < values.length; i++) values[i] = rng.uniform(low, high);
@@ -141,7 +151,8 @@ export function range(start: number, stop: number, step = 1, dtype: DType = 'flo
 
 /** The `n × n` identity matrix (times `gain`). */
 export function eye(n: number, gain = 1): Tensor {
-  if (!Number.isInteger(n) || n < 0) throw new RecurError('ARGUMENT', `eye: n must be a non-negative integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new RecurError('ARGUMENT', `eye: n must be a non-negative integer, got ${n}`);
   const values = new Float32Array(n * n);
   for (let i = 0; i < n; i++) values[i * n + i] = gain;
   return tensor(values, [n, n]);

@@ -2,11 +2,16 @@ import { type BinaryOp, COMPARISONS, type UnaryOp } from '../backend.js';
 import { RecurError } from '../errors.js';
 import { broadcastShapes } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { type TensorLike, backendOf, checkTensor, withScalars, wrap } from './check.js';
+import { backendOf, checkTensor, type TensorLike, withScalars, wrap } from './check.js';
 
 function unary(op: UnaryOp, x: Tensor): Tensor {
   checkTensor(op, 'x', x);
-  return wrap(x.backend, x.backend.unary(op, x), x.shape, x.dtype === 'int32' && floatOnly.has(op) ? 'float32' : x.dtype);
+  return wrap(
+    x.backend,
+    x.backend.unary(op, x),
+    x.shape,
+    x.dtype === 'int32' && floatOnly.has(op) ? 'float32' : x.dtype,
+  );
 }
 
 const floatOnly = new Set<UnaryOp>(['exp', 'log', 'sqrt', 'reciprocal', 'tanh', 'sigmoid']);
@@ -66,7 +71,11 @@ export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
   checkTensor('where', 'condition', condition);
   const backend = backendOf('where', [condition, a, b]);
   return withScalars('where', backend, [a, b], ['a', 'b'], ([ta, tb]) => {
-    const outShape = broadcastShapes('where', broadcastShapes('where', condition.shape, ta!.shape), tb!.shape);
+    const outShape = broadcastShapes(
+      'where',
+      broadcastShapes('where', condition.shape, ta!.shape),
+      tb!.shape,
+    );
     const dtype = ta!.dtype === 'int32' && tb!.dtype === 'int32' ? 'int32' : 'float32';
     return wrap(backend, backend.where(condition, ta!, tb!, outShape), outShape, dtype);
   });

@@ -1,4 +1,4 @@
-import { RecurError, formatShape } from '../errors.js';
+import { formatShape, RecurError } from '../errors.js';
 import { broadcastShapes } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { checkDType, checkTensor, sameBackend, wrap } from './check.js';
@@ -23,7 +23,10 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   if (a.rank < 2 || b.rank < 2) {
     const which = a.rank < 2 ? 'a' : 'b';
     const t = a.rank < 2 ? a : b;
-    throw new RecurError('SHAPE', `matmul: ${which} is ${formatShape(t.shape)}; both inputs must be at least 2-D`);
+    throw new RecurError(
+      'SHAPE',
+      `matmul: ${which} is ${formatShape(t.shape)}; both inputs must be at least 2-D`,
+    );
   }
   const ar = a.shape[a.rank - 2]!;
   const ac = a.shape[a.rank - 1]!;
@@ -39,7 +42,17 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
       `matmul: a is ${formatShape(a.shape)}${ta} and b is ${formatShape(b.shape)}${tb}; inner dimensions ${k1} and ${k2} differ`,
     );
   }
-  const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const aBatch = a.shape.slice(0, -2);
+  const bBatch = b.shape.slice(0, -2);
+  let batch: number[];
+  try {
+    batch = broadcastShapes('matmul', aBatch, bBatch);
+  } catch {
+    throw new RecurError(
+      'SHAPE',
+      `matmul: a is ${formatShape(a.shape)} and b is ${formatShape(b.shape)}; batch dimensions ${formatShape(aBatch)} and ${formatShape(bBatch)} do not broadcast`,
+    );
+  }
   const outShape = [...batch, m, n];
   return wrap(backend, backend.matmul(a, b, transposeA, transposeB, outShape), outShape, 'float32');
 }

@@ -1,6 +1,6 @@
 import type { ArgReduceOp, ReduceOp } from '../backend.js';
-import { RecurError, formatShape } from '../errors.js';
-import { type Shape, normalizeAxes, normalizeAxis } from '../shape.js';
+import { formatShape, RecurError } from '../errors.js';
+import { normalizeAxes, normalizeAxis, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { checkTensor, wrap } from './check.js';
 
@@ -39,7 +39,8 @@ export const min = (x: Tensor, options: ReduceOptions = {}): Tensor => reduce('m
 function argReduce(op: ArgReduceOp, x: Tensor, axis: number): Tensor {
   checkTensor(op, 'x', x);
   const a = normalizeAxis(op, axis, x.rank);
-  if (x.shape[a] === 0) throw new RecurError('SHAPE', `${op}: axis ${axis} of ${formatShape(x.shape)} is empty`);
+  if (x.shape[a] === 0)
+    throw new RecurError('SHAPE', `${op}: axis ${axis} of ${formatShape(x.shape)} is empty`);
   const outShape = x.shape.filter((_, i) => i !== a);
   return wrap(x.backend, x.backend.argReduce(op, x, a, outShape), outShape, 'int32');
 }
@@ -58,14 +59,20 @@ export function sumTo(x: Tensor, shape: Shape): Tensor {
   if (x.rank === shape.length && x.shape.every((d, i) => d === shape[i])) return x.reshape(shape);
   const lead = x.rank - shape.length;
   if (lead < 0) {
-    throw new RecurError('SHAPE', `sumTo: ${formatShape(x.shape)} cannot be summed to the larger ${formatShape(shape)}`);
+    throw new RecurError(
+      'SHAPE',
+      `sumTo: ${formatShape(x.shape)} cannot be summed to the larger ${formatShape(shape)}`,
+    );
   }
   const axes: number[] = [];
   for (let i = 0; i < x.rank; i++) {
     const target = i < lead ? 1 : shape[i - lead]!;
     if (i < lead || (target === 1 && x.shape[i] !== 1)) axes.push(i);
     else if (target !== x.shape[i]) {
-      throw new RecurError('SHAPE', `sumTo: ${formatShape(x.shape)} was not broadcast from ${formatShape(shape)}`);
+      throw new RecurError(
+        'SHAPE',
+        `sumTo: ${formatShape(x.shape)} was not broadcast from ${formatShape(shape)}`,
+      );
     }
   }
   const summed = reduce('sum', x, { axis: axes });

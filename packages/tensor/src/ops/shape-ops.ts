@@ -1,6 +1,6 @@
 import type { DType } from '../backend.js';
-import { RecurError, formatShape } from '../errors.js';
-import { normalizeAxis } from '../shape.js';
+import { formatShape, RecurError } from '../errors.js';
+import { checkShape, normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { checkDType, checkTensor, sameBackend, wrap } from './check.js';
 
@@ -25,7 +25,10 @@ export function squeeze(x: Tensor, axis?: number): Tensor {
   if (axis === undefined) return x.reshape(x.shape.filter((d) => d !== 1));
   const a = normalizeAxis('squeeze', axis, x.rank);
   if (x.shape[a] !== 1) {
-    throw new RecurError('SHAPE', `squeeze: axis ${axis} of ${formatShape(x.shape)} has size ${x.shape[a]}, not 1`);
+    throw new RecurError(
+      'SHAPE',
+      `squeeze: axis ${axis} of ${formatShape(x.shape)} has size ${x.shape[a]}, not 1`,
+    );
   }
   return x.reshape(x.shape.filter((_, i) => i !== a));
 }
@@ -49,7 +52,14 @@ export function slice(x: Tensor, begin: readonly number[], size?: readonly numbe
     const start = begin[i] ?? 0;
     const extent = size?.[i] ?? -1;
     const len = extent === -1 ? dim - start : extent;
-    if (!Number.isInteger(start) || start < 0 || start > dim || !Number.isInteger(len) || len < 0 || start + len > dim) {
+    if (
+      !Number.isInteger(start) ||
+      start < 0 ||
+      start > dim ||
+      !Number.isInteger(len) ||
+      len < 0 ||
+      start + len > dim
+    ) {
       throw new RecurError(
         'RANGE',
         `slice: dimension ${i} of x ${formatShape(x.shape)} has size ${dim}; begin ${start} with size ${extent} is out of range`,
@@ -66,7 +76,9 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
   if (!Array.isArray(xs as unknown) || xs.length === 0) {
     throw new RecurError('ARGUMENT', 'concat: xs must be a non-empty array of tensors');
   }
-  xs.forEach((x, i) => checkTensor('concat', `xs[${i}]`, x));
+  xs.forEach((x, i) => {
+    checkTensor('concat', `xs[${i}]`, x);
+  });
   const backend = sameBackend('concat', xs);
   const first = xs[0]!;
   const a = normalizeAxis('concat', axis, first.rank);
@@ -92,7 +104,9 @@ export function stack(xs: readonly Tensor[], axis = 0): Tensor {
   if (!Array.isArray(xs as unknown) || xs.length === 0) {
     throw new RecurError('ARGUMENT', 'stack: xs must be a non-empty array of tensors');
   }
-  xs.forEach((x, i) => checkTensor('stack', `xs[${i}]`, x));
+  xs.forEach((x, i) => {
+    checkTensor('stack', `xs[${i}]`, x);
+  });
   const first = xs[0]!;
   xs.forEach((x, i) => {
     if (x.rank !== first.rank || x.shape.some((d, j) => d !== first.shape[j])) {
@@ -174,10 +188,16 @@ export function gather(x: Tensor, indices: Tensor, axis = 0): Tensor {
  * The adjoint of {@link gather}: zeros of `shape` with `updates` added at `indices` along
  * `axis` (repeated indices accumulate). The gradient of an embedding lookup.
  */
-export function scatterAdd(updates: Tensor, indices: Tensor, shape: readonly number[], axis = 0): Tensor {
+export function scatterAdd(
+  updates: Tensor,
+  indices: Tensor,
+  shape: readonly number[],
+  axis = 0,
+): Tensor {
   checkTensor('scatterAdd', 'updates', updates);
   checkTensor('scatterAdd', 'indices', indices);
   checkDType('scatterAdd', 'indices', indices, 'int32');
+  checkShape('scatterAdd', 'shape', shape);
   const backend = sameBackend('scatterAdd', [updates, indices]);
   const a = normalizeAxis('scatterAdd', axis, shape.length);
   const expected = [...shape.slice(0, a), ...indices.shape, ...shape.slice(a + 1)];
@@ -196,7 +216,10 @@ function checkIndices(op: string, indices: Tensor, bound: number, what: string):
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (v < 0 || v >= bound) {
-      throw new RecurError('RANGE', `${op}: indices[${i}] is ${v}, out of range for ${what} (expected 0..${bound - 1})`);
+      throw new RecurError(
+        'RANGE',
+        `${op}: indices[${i}] is ${v}, out of range for ${what} (expected 0..${bound - 1})`,
+      );
     }
   }
 }
@@ -205,7 +228,8 @@ function checkIndices(op: string, indices: Tensor, bound: number, what: string):
 export function oneHot(indices: Tensor, depth: number): Tensor {
   checkTensor('oneHot', 'indices', indices);
   checkDType('oneHot', 'indices', indices, 'int32');
-  if (!Number.isInteger(depth) || depth <= 0) throw new RecurError('ARGUMENT', `oneHot: depth must be a positive integer, got ${depth}`);
+  if (!Number.isInteger(depth) || depth <= 0)
+    throw new RecurError('ARGUMENT', `oneHot: depth must be a positive integer, got ${depth}`);
   checkIndices('oneHot', indices, depth, `depth ${depth}`);
   const values = indices.data();
   const out = new Float32Array(values.length * depth);
@@ -218,7 +242,10 @@ export function oneHot(indices: Tensor, depth: number): Tensor {
 export function cast(x: Tensor, dtype: DType): Tensor {
   checkTensor('cast', 'x', x);
   if (dtype !== 'float32' && dtype !== 'int32') {
-    throw new RecurError('DTYPE', `cast: dtype must be 'float32' or 'int32', got '${String(dtype)}'`);
+    throw new RecurError(
+      'DTYPE',
+      `cast: dtype must be 'float32' or 'int32', got '${String(dtype)}'`,
+    );
   }
   return wrap(x.backend, x.backend.cast(x, dtype), x.shape, dtype);
 }

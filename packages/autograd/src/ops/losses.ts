@@ -1,0 +1,212 @@
+import type { Tensor } from '@recur/tensor';
+import * as T from '@recur/tensor';
+import { needsGraph, recordOne } from '../node.js';
+import { type Operand, Variable } from '../variable.js';
+import { square, sub } from './elementwise.js';
+import { tensorOf } from './operands.js';
+import { mean, sum } from './reduce.js';
+
+/** How a loss combines its per-element values. */
+export type Reduction = 'mean' | 'sum' | 'none';
+
+function checkReduction(op: string, reduction: unknown): Reduction {
+  if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') {
+    throw new T.RecurError(
+      'ARGUMENT',
+      `${op}: reduction must be 'mean', 'sum' or 'none', got '${String(reduction)}'`,
+    );
+  }
+  return reduction;
+}
+
+/** Options of {@link softmaxCrossEntropy}. */
+export interface SoftmaxCrossEntropyOptions {
+  /** Per-position weights of the labels' shape: 1 keeps a position, 0 drops it (padding). */
+  mask?: Tensor;
+  /** Positions whose label equals this are dropped (like PyTorch's `ignore_index`). */
+  ignoreIndex?: number;
+  /** Mixes the one-hot target with the uniform distribution: `(1 − ε)·onehot + ε/C`. Default 0. */
+  labelSmoothing?: number;
+  /**
+   * `'mean'` (default): the weighted mean over kept positions (0 when none is kept);
+   * `'sum'`: their sum; `'none'`: the per-position losses, of the labels' shape.
+   */
+  reduction?: Reduction;
+}
+
+/**
+ * Cross-entropy of `softmax(logits)` against int32 class `labels`, fused with a stable
+ * log-softmax over the last axis: `L = −Σ_c q_c · log softmax(z)_c` per position, with `q` the
+ * (smoothed) one-hot target. `logits` are `[N, C]` or `[B, T, C]` (any leading dimensions),
+ * `labels` the leading dimensions. Backward is `(softmax(z) − q) · weight · g`.
+ */
+export function softmaxCrossEntropy(
+  logits: Variable | Tensor,
+  labels: Tensor,
+  options: SoftmaxCrossEntropyOptions = {},
+): Variable {
+  const op = 'softmaxCrossEntropy';
+  const z = tensorOf(op, 'logits', logits);
+  const reduction = checkReduction(op, options.reduction ?? 'mean');
+  const smoothing = options.labelSmoothing ?? 0;
+  if (!(smoothing >= 0 && smoothing < 1)) {
+    throw new T.RecurError('RANGE', `${op}: labelSmoothing must be in [0, 1), got ${smoothing}`);
+  }
+  const { target, weights, total } = targets(op, z, labels, options, smoothing);
+  const rows = labels.shape;
+  const scale = reduction === 'mean' ? (total > 0 ? 1 / total : 0) : 1;
+  const differentiable = needsGraph([logits]);
+  const { loss, probabilities } = T.tidy(() => {
+    const logProbabilities = T.logSoftmax(z, -1);
+    const perPosition = T.mul(
+      T.neg(T.sum(T.mul(target, logProbabilities), { axis: -1 })),
+      weights.reshape(rows),
+    );
+    const loss = reduction === 'none' ? perPosition : T.mul(T.sum(perPosition), scale);
+    // softmax(z) = exp(log softmax(z)), kept for backward only when a graph is recorded.
+    return { loss, probabilities: differentiable ? T.exp(logProbabilities) : null };
+  });
+  if (!probabilities) {
+    T.dispose([target, weights]);
+    return new Variable(loss);
+  }
+  return recordOne({
+    name: op,
+    inputs: [logits],
+    outputs: [loss],
+    saved: [z],
+    owned: [target, weights, probabilities],
+    backward: ([g]) => {
+      const upstream = reduction === 'none' ? T.expandDims(g!, -1) : T.mul(g!, scale);
+      return [T.mul(T.sub(probabilities, target), T.mul(weights, upstream))];
+    },
+  });
+}
+
+/**
+ * The target distribution `q` (`[..., C]`), the per-position weights (`[..., 1]`: mask × not
+ * ignored) and their total, built on the CPU from the labels and uploaded to the logits' backend.
+ */
+function targets(
+  op: string,
+  z: Tensor,
+  labels: Tensor,
+  options: SoftmaxCrossEntropyOptions,
+  smoothing: number,
+) {
+  labels.assertAlive(op, 'labels');
+  if (labels.dtype !== 'int32') {
+    throw new T.RecurError(
+      'DTYPE',
+      `${op}: labels must be int32 class indices, got ${labels.dtype}`,
+    );
+  }
+  if (z.dtype !== 'float32' || z.rank < 1) {
+    throw new T.RecurError(
+      'DTYPE',
+      `${op}: logits must be float32 [..., C], got ${T.formatShape(z.shape)} ${z.dtype}`,
+    );
+  }
+  const rows = z.shape.slice(0, -1);
+  if (!T.shapesEqual(labels.shape, rows)) {
+    throw new T.RecurError(
+      'SHAPE',
+      `${op}: logits are ${T.formatShape(z.shape)} so labels must be ${T.formatShape(rows)}, got ${T.formatShape(labels.shape)}`,
+    );
+  }
+  const { mask, ignoreIndex } = options;
+  if (mask !== undefined) {
+    mask.assertAlive(op, 'mask');
+    if (!T.shapesEqual(mask.shape, rows)) {
+      throw new T.RecurError(
+        'SHAPE',
+        `${op}: mask must have the labels' shape ${T.formatShape(rows)}, got ${T.formatShape(mask.shape)}`,
+      );
+    }
+  }
+  const classes = z.shape[z.rank - 1]!;
+  const ids = labels.data();
+  const keep = mask?.data();
+  const q = new Float32Array(ids.length * classes);
+  const w = new Float32Array(ids.length);
+  let total = 0;
+  for (let i = 0; i < ids.length; i++) {
+    const label = ids[i]!;
+    if (label === ignoreIndex) continue;
+    if (!(label >= 0 && label < classes)) {
+      const also = ignoreIndex === undefined ? '' : ` or ignoreIndex ${ignoreIndex}`;
+      throw new T.RecurError(
+        'RANGE',
+        `${op}: labels[${i}] is ${label}, out of range for ${classes} classes (expected 0..${classes - 1}${also})`,
+      );
+    }
+    w[i] = keep ? keep[i]! : 1;
+    total += w[i]!;
+    q.fill(smoothing / classes, i * classes, (i + 1) * classes);
+    q[i * classes + label]! += 1 - smoothing;
+  }
+  return T.withBackend(z.backend, () => ({
+    target: T.tensor(q, z.shape),
+    weights: T.tensor(w, [...rows, 1]),
+    total,
+  }));
+}
+
+/** Options of {@link mse} and {@link sigmoidCrossEntropy}. */
+export interface LossOptions {
+  /** `'mean'` (default), `'sum'`, or `'none'` (the elementwise losses). */
+  reduction?: Reduction;
+}
+
+function reduce(x: Variable, reduction: Reduction): Variable {
+  if (reduction === 'none') return x;
+  return reduction === 'sum' ? sum(x) : mean(x);
+}
+
+/** Mean squared error `(pred − target)²`, reduced as asked; composed from differentiable ops. */
+export function mse(pred: Variable | Tensor, target: Operand, options: LossOptions = {}): Variable {
+  const reduction = checkReduction('mse', options.reduction ?? 'mean');
+  return reduce(square(sub(pred, target)), reduction);
+}
+
+/**
+ * Binary cross-entropy on logits `x` against targets `z` in [0, 1], in the stable form
+ * `max(x, 0) − x·z + log(1 + e^(−|x|))`. Backward: `∂/∂x = σ(x) − z`, `∂/∂z = −x`.
+ */
+export function sigmoidCrossEntropy(
+  logits: Variable | Tensor,
+  targets: Variable | Tensor,
+  options: LossOptions = {},
+): Variable {
+  const op = 'sigmoidCrossEntropy';
+  const x = tensorOf(op, 'logits', logits);
+  const z = tensorOf(op, 'targets', targets);
+  const reduction = checkReduction(op, options.reduction ?? 'mean');
+  if (!T.shapesEqual(x.shape, z.shape)) {
+    throw new T.RecurError(
+      'SHAPE',
+      `${op}: logits are ${T.formatShape(x.shape)} but targets are ${T.formatShape(z.shape)}; they must match`,
+    );
+  }
+  const scale = reduction === 'mean' ? 1 / Math.max(1, x.size) : 1;
+  const loss = T.tidy(() => {
+    const elementwise = T.add(
+      T.sub(T.relu(x), T.mul(x, z)),
+      T.log(T.add(T.exp(T.neg(T.abs(x))), 1)),
+    );
+    return reduction === 'none' ? elementwise : T.mul(T.sum(elementwise), scale);
+  });
+  return recordOne({
+    name: op,
+    inputs: [logits, targets],
+    outputs: [loss],
+    saved: [x, z],
+    backward: ([g], [needX, needZ]) => {
+      const upstream = reduction === 'none' ? g! : T.mul(g!, scale);
+      return [
+        needX ? T.mul(T.sub(T.sigmoid(x), z), upstream) : null,
+        needZ ? T.mul(T.neg(x), upstream) : null,
+      ];
+    },
+  });
+}

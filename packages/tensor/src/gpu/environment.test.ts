@@ -1,0 +1,142 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildSync } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * What a machine without a usable GPU sees, tested for real in a child Node process: one with no
+ * X display, and one where `require('gl')` fails (as when headless-gl is not installed or its
+ * native addon did not build). The child runs this package's source, bundled by esbuild.
+ */
+
+const here = dirname(fileURLToPath(import.meta.url));
+const packageRoot = resolve(here, '../..');
+// Under node_modules so that the child resolves gpu.js like the package does.
+const scratch = join(packageRoot, 'node_modules', '.cache', 'recur-gpu-tests');
+
+const PROBE = `
+import { createGpuBackend, useBackend } from ${JSON.stringify(join(here, 'index.ts'))};
+const report = {};
+try {
+  createGpuBackend();
+  report.create = 'ok';
+} catch (error) {
+  report.create = { name: error.name, code: error.code, message: error.message, stack: error.stack };
+}
+const notices = [];
+report.auto = useBackend('auto', { notice: (message) => notices.push(message) }).name;
+report.notices = notices;
+const warnings = [];
+const warn = console.warn;
+console.warn = (...args) => warnings.push(args.join(' '));
+report.autoDefault = useBackend('auto').name;
+console.warn = warn;
+report.warnings = warnings;
+try {
+  useBackend('gpu');
+  report.gpu = 'ok';
+} catch (error) {
+  report.gpu = { code: error.code, message: error.message };
+}
+console.log(JSON.stringify(report));
+`;
+
+const BLOCK_GL = `
+const Module = require('node:module');
+const load = Module._load;
+Module._load = function (request, ...rest) {
+  if (request === 'gl') throw new Error("Cannot find module 'gl' (blocked by the test)");
+  return load.call(this, request, ...rest);
+};
+`;
+
+interface Report {
+  create: 'ok' | { name: string; code: string; message: string; stack: string };
+  auto: string;
+  notices: string[];
+  autoDefault: string;
+  warnings: string[];
+  gpu: 'ok' | { code: string; message: string };
+}
+
+function runProbe(env: NodeJS.ProcessEnv, preload?: string): { report: Report; stderr: string } {
+  mkdirSync(scratch, { recursive: true });
+  const bundle = join(scratch, `probe-${process.pid}.mjs`);
+  const built = buildSync({
+    stdin: { contents: PROBE, resolveDir: here, loader: 'ts' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: ['gpu.js'],
+    write: false,
+    logLevel: 'silent',
+  });
+  writeFileSync(bundle, built.outputFiles[0]!.text);
+  const args = [bundle];
+  if (preload) {
+    const file = join(scratch, `preload-${process.pid}.cjs`);
+    writeFileSync(file, preload);
+    args.unshift('--require', file);
+  }
+  const child = spawnSync(process.execPath, args, {
+    cwd: packageRoot,
+    env,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  const line = child.stdout.trim().split('\n').pop() ?? '';
+  if (child.status !== 0 || !line.startsWith('{')) {
+    throw new Error(`probe exited ${child.status}: ${child.stderr || child.stdout}`);
+  }
+  return { report: JSON.parse(line) as Report, stderr: child.stderr };
+}
+
+function withoutDisplay(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.DISPLAY;
+  delete env.WAYLAND_DISPLAY;
+  return env;
+}
+
+function expectCpuFallback(report: Report, stderr: string, reason: RegExp): void {
+  if (report.create === 'ok') throw new Error('the GPU backend started; expected it to fail');
+  expect(report.create.code).toBe('BACKEND');
+  expect(report.create.name).toBe('RecurError');
+  expect(report.create.message).toMatch(reason);
+  // Our error, with no gpu.js frames: not a raw gpu.js stack trace.
+  expect(report.create.stack).not.toMatch(/node_modules[\\/].*gpu\.js[\\/]src/);
+  // auto: the CPU, and exactly one notice saying why.
+  expect(report.auto).toBe('cpu');
+  expect(report.notices).toHaveLength(1);
+  expect(report.notices[0]).toMatch(/using the CPU backend/);
+  expect(report.notices[0]).toMatch(reason);
+  expect(report.autoDefault).toBe('cpu');
+  expect(report.warnings).toHaveLength(1);
+  // gpu: the same error, thrown.
+  expect(report.gpu).not.toBe('ok');
+  expect((report.gpu as { code: string }).code).toBe('BACKEND');
+  // Nothing else printed (gpu.js warnings would land on stderr).
+  expect(stderr.trim()).toBe('');
+}
+
+describe('gpu backend on a machine that cannot run it', () => {
+  it.runIf(process.platform === 'linux')(
+    'no X display: a clear error, and auto falls back to the CPU with one notice',
+    () => {
+      const { report, stderr } = runProbe(withoutDisplay());
+      expectCpuFallback(report, stderr, /no X display \(DISPLAY is not set\).*xvfb-run -a/);
+    },
+  );
+
+  it("headless-gl missing or not built: a clear error naming the 'gl' package", () => {
+    const { report, stderr } = runProbe(withoutDisplay(), BLOCK_GL);
+    expectCpuFallback(
+      report,
+      stderr,
+      /the 'gl' package \(headless-gl\) is not installed or its native addon did not build/,
+    );
+  });
+});

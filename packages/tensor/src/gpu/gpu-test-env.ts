@@ -1,0 +1,22 @@
+import { isBackendError } from './errors.js';
+import { createGpuBackend, type GpuBackend, type GpuBackendOptions } from './gpu-backend.js';
+
+/** Whether the tests run in CI, where a GPU backend that cannot start is a failure, not a skip. */
+export function inCI(): boolean {
+  const ci = typeof process === 'undefined' ? undefined : process.env?.CI;
+  return ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false';
+}
+
+/**
+ * A GPU backend for a test file, or null with the reason printed when this machine cannot run
+ * one (no display, no `gl`). In CI the error is thrown instead, so the run fails loudly.
+ */
+export function gpuBackendForTests(options: GpuBackendOptions = {}): GpuBackend | null {
+  try {
+    return createGpuBackend(options);
+  } catch (error) {
+    if (!isBackendError(error) || inCI()) throw error;
+    console.warn(`[recur gpu tests] skipped: ${error.message}`);
+    return null;
+  }
+}

@@ -1,0 +1,20 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { CpuBackend } from '../cpu/cpu-backend.js';
+import { memory } from '../memory.js';
+import { differentialChecks, runCheck } from './differential-checks.js';
+import { gpuBackendForTests } from './gpu-test-env.js';
+
+const gpu = gpuBackendForTests();
+const cpu = new CpuBackend();
+
+describe.skipIf(!gpu)('gpu backend gives the CPU backend results (differential checks)', () => {
+  afterAll(() => gpu?.destroy());
+
+  for (const check of differentialChecks()) {
+    it(check.name, () => {
+      const before = memory().numTensors;
+      runCheck(check, cpu, gpu!);
+      expect(memory().numTensors).toBe(before);
+    });
+  }
+});
