@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   add,
   matmul,
+  logSoftmax,
   memory,
   ones,
   RecurError,
@@ -70,5 +71,15 @@ describe('Tensor', () => {
     a.dispose();
     expect(() => matmul(a, b)).toThrowError(RecurError);
     b.dispose();
+  });
+});
+
+describe('logSoftmax precision', () => {
+  it('keeps log(1/3) for a row of three equal huge negative logits', () => {
+    const x = tensor([[-1e30, -1e30, -1e30]]);
+    const y = logSoftmax(x);
+    for (const v of y.data()) expect(v).toBeCloseTo(Math.log(1 / 3), 5);
+    x.dispose();
+    y.dispose();
   });
 });

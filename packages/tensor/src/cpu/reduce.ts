@@ -119,8 +119,9 @@ export function softmaxValues(
       let total = 0;
       if (log) {
         for (let j = base; j < end; j += inner) total += Math.exp(xs[j]! - mx);
-        const shift = mx + Math.log(total);
-        for (let j = base; j < end; j += inner) out[j] = xs[j]! - shift;
+        // (x - max) - log Σ: subtracting max first keeps precision when |max| is huge
+        const logTotal = Math.log(total);
+        for (let j = base; j < end; j += inner) out[j] = xs[j]! - mx - logTotal;
       } else {
         for (let j = base, d = 0; j < end; j += inner, d++) {
           e[d] = Math.exp(xs[j]! - mx);

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { createGpuBackend, rnnStep } from '../../dist/gpu.js';
+import { createGpuBackend, rnnStep } from '../dist/gpu.js';
 // CPU backend vs gpu.js backend, per op and per RNN training step, over sizes. Not a test. The GPU
 // side is whatever OpenGL headless-gl finds: on a machine without a GPU that is Mesa's llvmpipe
 // (software), where only correctness counts; run it on a machine with a GPU for real numbers.
@@ -22,7 +22,7 @@ import {
   tanh,
   tidy,
   withBackend,
-} from '../../dist/index.js';
+} from '../dist/index.js';
 
 const quick = process.argv.includes('--quick');
 const cpu = new CpuBackend();
