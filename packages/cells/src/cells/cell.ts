@@ -1,0 +1,119 @@
+import type { Variable } from '@recur/autograd';
+import { formatShape, RecurError, type Rng, type Tensor } from '@recur/tensor';
+import { type InitOptions, rngFrom } from '../initializers.js';
+
+/** The state of an RNN, IRNN or GRU cell: the hidden state `a⟨t⟩`, `[B, H]`. */
+export interface HiddenState {
+  a: Variable;
+}
+
+/** The state of an LSTM cell: hidden state `a⟨t⟩` and cell state `c⟨t⟩`, each `[B, H]`. */
+export interface LstmState {
+  a: Variable;
+  c: Variable;
+}
+
+/** The names of state fields: the hidden state `a` and the LSTM's cell state `c`. */
+export type StateName = 'a' | 'c';
+
+/** Any cell's state. */
+export type CellState = HiddenState | LstmState;
+
+/** Which recurrence a cell computes; the fused sequence kernels dispatch on it. */
+export type CellKind = 'rnn' | 'irnn' | 'lstm' | 'gru';
+
+/** A step together with the gate activations that produced it (introspection). */
+export interface StepTrace<S extends CellState> {
+  state: S;
+  /**
+   * The gate activations, concatenated in the fused layout (`[Γu, Γf, c̃, Γo]` for the LSTM,
+   * `[u, r, ã]` for the GRU), `[B, g·H]`; null for cells without gates.
+   */
+  gates: Variable | null;
+}
+
+/**
+ * What every recurrent cell provides: its parameters (named as in the article) and one step
+ * `step(x⟨t⟩, state⟨t−1⟩) → state⟨t⟩`. The time loop, masks and dropout live in
+ * {@link sequence} and {@link RecurrentLayer}.
+ */
+export interface RecurrentCell<S extends CellState = CellState> {
+  readonly kind: CellKind;
+  /** Features per step, I. */
+  readonly inputSize: number;
+  /** Hidden units, H. */
+  readonly hiddenSize: number;
+  /** One step of the recurrence; `x` is `[B, I]`, every state field `[B, H]`. */
+  step(x: Variable | Tensor, state: S): S;
+  /** {@link RecurrentCell.step} that also returns the gate activations. */
+  stepWithGates(x: Variable | Tensor, state: S): StepTrace<S>;
+  /** The all-zeros state for a batch of `batch` rows (no gradient). */
+  zeroState(batch: number): S;
+  /** The state field names, e.g. `['a']` or `['a', 'c']`. */
+  readonly stateNames: readonly StateName[];
+  /** The trainable parameters by their article names (e.g. `{ W_xh, W_ah, b_h }`). */
+  parameters(): Record<string, Variable>;
+  /** Frees the parameters' values and gradients. */
+  dispose(): void;
+}
+
+/** Options every cell constructor takes. */
+export interface CellOptions extends InitOptions {
+  /** Features per step, I. */
+  inputSize: number;
+  /** Hidden units, H. */
+  hiddenSize: number;
+}
+
+/**
+ * Validates the sizes, then returns `given` weights or draws initial ones from the options'
+ * seed or rng (required only when drawing).
+ */
+export function initialWeights<W>(
+  cell: string,
+  options: CellOptions,
+  given: W | undefined,
+  draw: (rng: Rng) => W,
+): W {
+  for (const key of ['inputSize', 'hiddenSize'] as const) {
+    const v = options[key];
+    if (!Number.isInteger(v) || v < 1) {
+      throw new RecurError('ARGUMENT', `${cell}: ${key} must be a positive integer, got ${v}`);
+    }
+  }
+  return given ?? draw(rngFrom(cell, options));
+}
+
+/** Checks `x` is `[B, I]` and each state field `[B, H]`; returns B. */
+export function checkStep(
+  cell: string,
+  inputSize: number,
+  hiddenSize: number,
+  x: Variable | Tensor,
+  state: Record<string, Variable | undefined>,
+  names: readonly string[],
+): number {
+  const xs = x.shape;
+  if (xs.length !== 2 || xs[1] !== inputSize) {
+    throw new RecurError(
+      'SHAPE',
+      `${cell}.step: x must be [batch, ${inputSize}] (inputSize ${inputSize}), got ${formatShape(xs)}`,
+    );
+  }
+  const batch = xs[0]!;
+  for (const name of names) {
+    const s = state?.[name];
+    if (!s)
+      throw new RecurError(
+        'ARGUMENT',
+        `${cell}.step: state.${name} is missing (the state is { ${names.join(', ')} })`,
+      );
+    if (s.shape.length !== 2 || s.shape[0] !== batch || s.shape[1] !== hiddenSize) {
+      throw new RecurError(
+        'SHAPE',
+        `${cell}.step: state.${name} must be [${batch}, ${hiddenSize}] (batch of x, hiddenSize), got ${formatShape(s.shape)}`,
+      );
+    }
+  }
+  return batch;
+}

@@ -1,0 +1,72 @@
+import { add, constant, matmul, parameter, relu, tanh, type Variable } from '@recur/autograd';
+import { type Tensor, zeros } from '@recur/tensor';
+import {
+  type CellOptions,
+  checkStep,
+  type HiddenState,
+  type RecurrentCell,
+  type StepTrace,
+} from './cell.js';
+import { checkWeights } from './weights.js';
+
+/** The vanilla (RNN / IRNN) cell's weights, as tensors (e.g. from an importer). */
+export interface RnnWeights {
+  W_xh: Tensor;
+  W_ah: Tensor;
+  b_h: Tensor;
+}
+
+/**
+ * What {@link RNNCell} and {@link IRNNCell} share: `a⟨t⟩ = act(x⟨t⟩ W_xh + a⟨t−1⟩ W_ah + b_h)`
+ * with `W_xh [I, H]`, `W_ah [H, H]`, `b_h [H]`; they differ in `act` and in their initial
+ * weights.
+ */
+export abstract class VanillaCell implements RecurrentCell<HiddenState> {
+  abstract readonly kind: 'rnn' | 'irnn';
+  /** The nonlinearity `act`. */
+  abstract readonly activation: 'tanh' | 'relu';
+  readonly name: string;
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly stateNames = ['a'] as const;
+  /** Input-to-hidden weights `[I, H]`. */
+  readonly W_xh: Variable;
+  /** Hidden-to-hidden (recurrent) weights `[H, H]`. */
+  readonly W_ah: Variable;
+  /** Hidden bias `[H]`. */
+  readonly b_h: Variable;
+
+  protected constructor(name: string, options: CellOptions, weights: RnnWeights) {
+    const { inputSize: I, hiddenSize: H } = options;
+    checkWeights(name, { W_xh: [I, H], W_ah: [H, H], b_h: [H] }, { ...weights });
+    this.name = name;
+    this.inputSize = I;
+    this.hiddenSize = H;
+    this.W_xh = parameter(weights.W_xh, 'W_xh');
+    this.W_ah = parameter(weights.W_ah, 'W_ah');
+    this.b_h = parameter(weights.b_h, 'b_h');
+  }
+
+  /** `a⟨t⟩ = act(x⟨t⟩ W_xh + a⟨t−1⟩ W_ah + b_h)`. */
+  step(x: Variable | Tensor, { a }: HiddenState): HiddenState {
+    checkStep(this.name, this.inputSize, this.hiddenSize, x, { a }, this.stateNames);
+    const z = add(add(matmul(x, this.W_xh), matmul(a, this.W_ah)), this.b_h);
+    return { a: this.activation === 'tanh' ? tanh(z) : relu(z) };
+  }
+
+  stepWithGates(x: Variable | Tensor, state: HiddenState): StepTrace<HiddenState> {
+    return { state: this.step(x, state), gates: null };
+  }
+
+  zeroState(batch: number): HiddenState {
+    return { a: constant(zeros([batch, this.hiddenSize])) };
+  }
+
+  parameters(): { W_xh: Variable; W_ah: Variable; b_h: Variable } {
+    return { W_xh: this.W_xh, W_ah: this.W_ah, b_h: this.b_h };
+  }
+
+  dispose(): void {
+    for (const p of Object.values(this.parameters())) p.dispose();
+  }
+}

@@ -1,0 +1,136 @@
+import { constant } from '@recur/autograd';
+import { RecurError, Rng, tensor, tidy } from '@recur/tensor';
+import { describe, expect, it } from 'vitest';
+import { fromKeras, fromPyTorch } from './importers.js';
+
+const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
+
+function randomMatrix(rows: number, cols: number, rng: Rng): number[][] {
+  return Array.from({ length: rows }, () => Array.from({ length: cols }, () => rng.uniform(-1, 1)));
+}
+
+/** `{ shape, values }` as a state dict entry. */
+function entry(m: number[][] | number[]) {
+  const flat = (m as (number | number[])[]).flat() as number[];
+  const shape = Array.isArray(m[0]) ? [m.length, (m[0] as number[]).length] : [m.length];
+  return { shape, values: flat };
+}
+
+describe('fromPyTorch', () => {
+  it('LSTM: transposes [4H, in] weights, sums the two biases, keeps the i, f, g, o order', () => {
+    const I = 3;
+    const H = 2;
+    const rng = new Rng(1);
+    const wIH = randomMatrix(4 * H, I, rng);
+    const wHH = randomMatrix(4 * H, H, rng);
+    const bIH = randomMatrix(1, 4 * H, rng)[0]!;
+    const bHH = randomMatrix(1, 4 * H, rng)[0]!;
+    const cell = fromPyTorch(
+      'lstm',
+      {
+        weight_ih_l1: entry(wIH),
+        weight_hh_l1: entry(wHH),
+        bias_ih_l1: entry(bIH),
+        bias_hh_l1: entry(bHH),
+      },
+      { layer: 1 },
+    );
+    expect(cell.inputSize).toBe(I);
+    expect(cell.hiddenSize).toBe(H);
+    // PyTorch's own formula, written against its layout: gates = W_ih x + b_ih + W_hh h + b_hh.
+    const x = [0.3, -0.7, 0.2];
+    const h = [0.1, -0.4];
+    const c = [0.5, -0.2];
+    const gates = wIH.map(
+      (row, k) =>
+        row.reduce((s, w, i) => s + w * x[i]!, 0) +
+        bIH[k]! +
+        wHH[k]!.reduce((s, w, i) => s + w * h[i]!, 0) +
+        bHH[k]!,
+    );
+    tidy(() => {
+      const out = cell.step(tensor([x]), { a: constant(tensor([h])), c: constant(tensor([c])) });
+      for (let j = 0; j < H; j++) {
+        const i = sigmoid(gates[j]!);
+        const f = sigmoid(gates[H + j]!);
+        const g = Math.tanh(gates[2 * H + j]!);
+        const o = sigmoid(gates[3 * H + j]!);
+        const cNext = f * c[j]! + i * g;
+        expect(out.c.value.data()[j]).toBeCloseTo(cNext, 6);
+        expect(out.a.value.data()[j]).toBeCloseTo(o * Math.tanh(cNext), 6);
+      }
+    });
+    cell.dispose();
+  });
+
+  it('RNN (tanh) and the reverse direction; missing biases count as zero', () => {
+    const rng = new Rng(2);
+    const wIH = randomMatrix(3, 2, rng);
+    const wHH = randomMatrix(3, 3, rng);
+    const cell = fromPyTorch(
+      'rnn',
+      { weight_ih_l0_reverse: entry(wIH), weight_hh_l0_reverse: entry(wHH) },
+      { reverse: true },
+    );
+    expect(cell.W_xh.value.toArray()).toEqual(
+      wIH[0]!.map((_, i) => wIH.map((row) => Math.fround(row[i]!))),
+    );
+    expect(cell.b_h.value.data().every((v) => v === 0)).toBe(true);
+    cell.dispose();
+  });
+
+  it('refuses GRU weights (PyTorch is reset-after) and names missing or mis-shaped weights', () => {
+    expect(() => fromPyTorch('gru', {})).toThrow(/reset after/);
+    try {
+      fromPyTorch('gru', {});
+    } catch (error) {
+      expect((error as RecurError).code).toBe('FORMAT');
+    }
+    expect(() => fromPyTorch('lstm', {})).toThrow(/weight_ih_l0 is missing/);
+    const rng = new Rng(3);
+    expect(() =>
+      fromPyTorch('lstm', {
+        weight_ih_l0: entry(randomMatrix(8, 3, rng)),
+        weight_hh_l0: entry(randomMatrix(8, 3, rng)),
+      }),
+    ).toThrow(/weight_hh_l0 must be \[4·H, H\]/);
+  });
+});
+
+describe('fromKeras', () => {
+  it('takes [kernel, recurrent_kernel, bias] as they are', () => {
+    const rng = new Rng(4);
+    const kernel = randomMatrix(3, 6, rng);
+    const recurrent = randomMatrix(2, 6, rng);
+    const bias = randomMatrix(1, 6, rng)[0]!;
+    const cell = fromKeras('gru', [tensor(kernel), entry(recurrent), entry(bias)]);
+    expect(cell.W_x.value.toArray()).toEqual(kernel.map((r) => r.map(Math.fround)));
+    expect(cell.b.value.data()).toEqual(Float32Array.from(bias));
+    cell.dispose();
+    const noBias = fromKeras('rnn', [
+      entry(randomMatrix(3, 2, rng)),
+      entry(randomMatrix(2, 2, rng)),
+    ]);
+    expect(noBias.b_h.value.data()).toEqual(new Float32Array(2));
+    noBias.dispose();
+  });
+
+  it('rejects wrong layouts clearly', () => {
+    const rng = new Rng(5);
+    expect(() => fromKeras('lstm', [entry(randomMatrix(3, 8, rng))])).toThrow(RecurError);
+    expect(() =>
+      fromKeras('lstm', [entry(randomMatrix(3, 8, rng)), entry(randomMatrix(2, 6, rng))]),
+    ).toThrow(/recurrent_kernel must be \[H, 4·H\]/);
+    const resetAfterBias = { shape: [2, 6], values: new Array(12).fill(0) };
+    expect(() =>
+      fromKeras('gru', [
+        entry(randomMatrix(3, 6, rng)),
+        entry(randomMatrix(2, 6, rng)),
+        resetAfterBias,
+      ]),
+    ).toThrow(/reset_after=True GRU/);
+    expect(() =>
+      fromKeras('lstm', [entry(randomMatrix(3, 7, rng)), entry(randomMatrix(2, 8, rng))]),
+    ).toThrow(/weight W_x must be \[3,8\], got \[3,7\]/);
+  });
+});

@@ -1,0 +1,67 @@
+/**
+ * @packageDocumentation
+ * Recurrent cells for recur — the vanilla RNN of the article (tanh), the identity RNN (ReLU),
+ * the LSTM and the GRU — with forward propagation through time ({@link sequence},
+ * {@link RecurrentLayer}) on two paths: composed from autograd ops (the readable reference) and
+ * fused sequence kernels with hand-written BPTT (the fast path). Equations and weight layouts
+ * follow `notation.md`: batch-first rows, weights `[in, out]`, gate blocks u, f, c̃, o.
+ */
+export type {
+  CellKind,
+  CellOptions,
+  CellState,
+  HiddenState,
+  LstmState,
+  RecurrentCell,
+  StepTrace,
+} from './cells/cell.js';
+export {
+  GRUCell,
+  type GRUCellOptions,
+  type GruStepDetail,
+  type GruWeights,
+} from './cells/gru-cell.js';
+export { IRNNCell, type IRNNCellOptions } from './cells/irnn-cell.js';
+export {
+  LSTMCell,
+  type LSTMCellOptions,
+  type LstmStepDetail,
+  type LstmWeights,
+} from './cells/lstm-cell.js';
+export { RNNCell, type RNNCellOptions } from './cells/rnn-cell.js';
+export { type RnnWeights, VanillaCell } from './cells/vanilla-cell.js';
+export { gruSequenceOp, lstmSequenceOp, rnnSequenceOp } from './fused-ops.js';
+export {
+  type CellOf,
+  type ForeignWeight,
+  type FromPyTorchOptions,
+  fromKeras,
+  fromPyTorch,
+} from './importers.js';
+export {
+  fans,
+  glorotUniform,
+  type InitOptions,
+  identity,
+  normal,
+  orthogonal,
+  uniform,
+  uniformHidden,
+} from './initializers.js';
+export { gruSequenceBackward, gruSequenceForward } from './kernels/gru-sequence.js';
+export { lstmSequenceBackward, lstmSequenceForward } from './kernels/lstm-sequence.js';
+export {
+  type RnnSequenceAttrs,
+  rnnSequenceBackward,
+  rnnSequenceForward,
+} from './kernels/rnn-sequence.js';
+export type { SequenceAttrs } from './kernels/sequence.js';
+export {
+  type LayerCallOptions,
+  type LayerResult,
+  type LayerState,
+  RecurrentLayer,
+  type RecurrentLayerOptions,
+  type StateOf,
+} from './layer.js';
+export { hasFusedKernel, type SequenceOptions, type SequenceResult, sequence } from './sequence.js';

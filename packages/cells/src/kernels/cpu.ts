@@ -1,0 +1,76 @@
+import {
+  type Backend,
+  CpuBackend,
+  type KernelOutput,
+  RecurError,
+  type Tensor,
+  type TensorInfo,
+} from '@recur/tensor';
+
+/**
+ * Small helpers the fused CPU sequence kernels share: raw typed-array access to tensors, and
+ * matrix products on raw arrays through the backend's own GEMM (the tensor package's wasm SIMD
+ * path), without going through tensors.
+ */
+
+/** The backend as a {@link CpuBackend}, or a clear error. */
+export function cpuBackend(kernel: string, backend: Backend): CpuBackend {
+  if (!(backend instanceof CpuBackend)) {
+    throw new RecurError(
+      'BACKEND',
+      `${kernel}: the cpu implementation needs a CpuBackend, got '${backend.name}'`,
+    );
+  }
+  return backend;
+}
+
+/** The float32 values of `t` without a copy (read-only by convention). */
+export function f32(cpu: CpuBackend, t: TensorInfo): Float32Array {
+  return cpu.values(t) as Float32Array;
+}
+
+/** Nonzero-means-valid mask values `[B, T]` (float32 or int32), or null when absent. */
+export function maskValues(
+  cpu: CpuBackend,
+  mask: Tensor | undefined,
+): Float32Array | Int32Array | null {
+  return mask ? (cpu.values(mask) as Float32Array | Int32Array) : null;
+}
+
+/**
+ * `op(a) · op(b)` on raw row-major arrays through the backend's GEMM (wasm SIMD where it pays):
+ * `a` is `[m, k]` (stored `[k, m]` when `transposeA`), `b` is `[k, n]` (stored `[n, k]` when
+ * `transposeB`). Writes into `out` when given (overwriting it) and returns it.
+ */
+export function gemm(
+  cpu: CpuBackend,
+  a: Float32Array,
+  b: Float32Array,
+  m: number,
+  n: number,
+  k: number,
+  transposeA = false,
+  transposeB = false,
+  out?: Float32Array,
+): Float32Array {
+  return cpu.gemm(a, b, m, n, k, transposeA, transposeB, out);
+}
+
+/** Stores `values` as a kernel output of `shape`. */
+export function output(
+  cpu: CpuBackend,
+  values: Float32Array,
+  shape: readonly number[],
+): KernelOutput {
+  return { dataId: cpu.write(values), shape, dtype: 'float32' };
+}
+
+/** Column sums of a row-major `[rows, cols]` matrix (the bias gradient Σ_B Σ_t dz). */
+export function columnSums(values: Float32Array, rows: number, cols: number): Float32Array {
+  const acc = new Float64Array(cols);
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    for (let j = 0; j < cols; j++) acc[j]! += values[o + j]!;
+  }
+  return Float32Array.from(acc);
+}

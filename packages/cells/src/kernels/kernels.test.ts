@@ -1,0 +1,309 @@
+import {
+  CpuBackend,
+  dispose,
+  type Kernel,
+  memory,
+  Rng,
+  randomNormal,
+  randomUniform,
+  type Tensor,
+  tensor,
+  tidy,
+  toBackend,
+  withBackend,
+} from '@recur/tensor';
+import { describe, expect, it } from 'vitest';
+import { gruSequenceBackward, gruSequenceForward } from './gru-sequence.js';
+import { lstmSequenceBackward, lstmSequenceForward } from './lstm-sequence.js';
+import { rnnSequenceBackward, rnnSequenceForward } from './rnn-sequence.js';
+import type { SequenceAttrs } from './sequence.js';
+
+/** A CPU backend under another name: the fused kernels have no implementation for it, so they
+ * run their composed fallbacks (what the GPU backend runs). */
+class ComposedOnly extends CpuBackend {
+  override readonly name = 'composed-only';
+}
+const composed = new ComposedOnly();
+
+function maxAbsDiff(a: Tensor, b: Tensor): number {
+  expect(a.shape).toEqual(b.shape);
+  const x = a.data();
+  const y = b.data();
+  let worst = 0;
+  for (let i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(x[i]! - y[i]!));
+  return worst;
+}
+
+/** Runs `kernel` natively and through its fallback on the same values; compares every output. */
+function compare<A>(kernel: Kernel<A>, inputs: Tensor[], attrs: A, tol = 2e-5): void {
+  tidy(() => {
+    const native = kernel(inputs, attrs);
+    const moved = inputs.map((t) => toBackend(t, composed));
+    const reference = withBackend(composed, () => kernel(moved, attrs));
+    expect(kernel.supports(inputs[0]!.backend)).toBe(true);
+    expect(kernel.supports(composed)).toBe(false);
+    expect(native.length).toBe(reference.length);
+    native.forEach((out, i) => {
+      expect(maxAbsDiff(out, reference[i]!), `${kernel.kernelName} output ${i}`).toBeLessThan(tol);
+    });
+  });
+}
+
+const B = 3;
+const T = 5;
+const I = 4;
+const H = 6;
+
+function weights(seed: number, gates: number) {
+  const rng = new Rng(seed);
+  return {
+    x: randomNormal([B, T, I], { rng }),
+    wx: randomNormal([I, gates * H], { rng, std: 0.5 }),
+    wa: randomNormal([H, gates * H], { rng, std: 0.5 }),
+    b: randomNormal([gates * H], { rng, std: 0.3 }),
+    a0: randomNormal([B, H], { rng, std: 0.5 }),
+    c0: randomNormal([B, H], { rng, std: 0.5 }),
+    dA: randomNormal([B, T, H], { rng }),
+    dC: randomNormal([B, T, H], { rng }),
+  };
+}
+
+// Row 0 full length, row 1 padded at the end, row 2 with a hole in the middle.
+const maskValues = [1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 0, 1, 0, 1];
+
+const cases: Array<{ label: string; reverse: boolean; masked: boolean }> = [
+  { label: 'forward', reverse: false, masked: false },
+  { label: 'reverse', reverse: true, masked: false },
+  { label: 'masked', reverse: false, masked: true },
+  { label: 'masked reverse', reverse: true, masked: true },
+];
+
+describe('fused sequence kernels equal their composed fallbacks', () => {
+  for (const { label, reverse, masked } of cases) {
+    it(`RNN tanh and relu (${label})`, () => {
+      const w = weights(1, 1);
+      const mask = masked ? [tensor(maskValues, [B, T])] : [];
+      for (const activation of ['tanh', 'relu'] as const) {
+        const attrs = { activation, reverse };
+        compare(rnnSequenceForward, [w.x, w.wx, w.wa, w.b, w.a0, ...mask], attrs);
+        const [A] = rnnSequenceForward([w.x, w.wx, w.wa, w.b, w.a0, ...mask], attrs);
+        compare(rnnSequenceBackward, [w.x, w.wx, w.wa, w.b, w.a0, A!, w.dA, ...mask], attrs);
+        A!.dispose();
+      }
+      dispose([w, mask]);
+    });
+
+    it(`LSTM (${label})`, () => {
+      const w = weights(2, 4);
+      const mask = masked ? [tensor(maskValues, [B, T], 'int32')] : [];
+      const attrs: SequenceAttrs = { reverse };
+      const inputs = [w.x, w.wx, w.wa, w.b, w.a0, w.c0];
+      compare(lstmSequenceForward, [...inputs, ...mask], attrs);
+      const outs = lstmSequenceForward([...inputs, ...mask], attrs);
+      compare(lstmSequenceBackward, [...inputs, ...outs, w.dA, w.dC, ...mask], attrs);
+      dispose([w, mask, outs]);
+    });
+
+    it(`GRU (${label})`, () => {
+      const w = weights(3, 3);
+      const mask = masked ? [tensor(maskValues, [B, T])] : [];
+      const attrs: SequenceAttrs = { reverse };
+      const inputs = [w.x, w.wx, w.wa, w.b, w.a0];
+      compare(gruSequenceForward, [...inputs, ...mask], attrs);
+      const outs = gruSequenceForward([...inputs, ...mask], attrs);
+      compare(gruSequenceBackward, [...inputs, ...outs, w.dA, ...mask], attrs);
+      dispose([w, mask, outs]);
+    });
+  }
+});
+
+describe('fused sequence kernels: masks', () => {
+  it('a padded step copies the state through and the gates read zero', () => {
+    const w = weights(4, 4);
+    const mask = tensor(maskValues, [B, T]);
+    const [A, C, G] = lstmSequenceForward([w.x, w.wx, w.wa, w.b, w.a0, w.c0, mask], {
+      reverse: false,
+    });
+    const a = A!.toArray() as number[][][];
+    const c = C!.toArray() as number[][][];
+    const g = G!.toArray() as number[][][];
+    // Row 1 is padded from t = 3: its state stays that of t = 2.
+    expect(a[1]![3]).toEqual(a[1]![2]);
+    expect(a[1]![4]).toEqual(a[1]![2]);
+    expect(c[1]![4]).toEqual(c[1]![2]);
+    expect(g[1]![4]!.every((v) => v === 0)).toBe(true);
+    // Row 2 starts padded: its first state is the initial one.
+    expect(a[2]![1]).toEqual(a[2]![0]);
+    dispose([w, mask, A, C, G]);
+  });
+
+  it('a padded step adds nothing to the weight gradients', () => {
+    // With every step of row 1 padded, its inputs get no gradient and the weight gradients equal
+    // those of the batch without row 1.
+    const w = weights(5, 1);
+    const mask = tensor([1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1], [B, T]);
+    const attrs = { activation: 'tanh' as const, reverse: false };
+    const [A] = rnnSequenceForward([w.x, w.wx, w.wa, w.b, w.a0, mask], attrs);
+    const [dx, , , , da0] = rnnSequenceBackward(
+      [w.x, w.wx, w.wa, w.b, w.a0, A!, w.dA, mask],
+      attrs,
+    );
+    const dxRow1 = (dx!.toArray() as number[][][])[1]!.flat();
+    expect(dxRow1.every((v) => v === 0)).toBe(true);
+    // Its initial state's gradient is the sum of the output gradients (passed straight through).
+    const dA = w.dA.toArray() as number[][][];
+    const expected = dA[1]![0]!.map((_, j) => dA[1]!.reduce((s, row) => s + row[j]!, 0));
+    const got = (da0!.toArray() as number[][])[1]!;
+    got.forEach((v, j) => {
+      expect(v).toBeCloseTo(expected[j]!, 5);
+    });
+    dispose([w, mask, A, dx, da0]);
+  });
+});
+
+describe('fused sequence kernels: memory', () => {
+  it('leave no storage behind', () => {
+    const w = weights(6, 4);
+    const attrs: SequenceAttrs = { reverse: false };
+    const run = () => {
+      const outs = lstmSequenceForward([w.x, w.wx, w.wa, w.b, w.a0, w.c0], attrs);
+      const grads = lstmSequenceBackward(
+        [w.x, w.wx, w.wa, w.b, w.a0, w.c0, ...outs, w.dA, w.dC],
+        attrs,
+      );
+      dispose([outs, grads]);
+    };
+    run();
+    const before = memory();
+    for (let i = 0; i < 5; i++) run();
+    const after = memory();
+    expect(after.numTensors).toBe(before.numTensors);
+    expect(after.numBytes).toBe(before.numBytes);
+    expect(after.numBuffers).toBe(before.numBuffers);
+    dispose(w);
+  });
+
+  it('uniform inputs give finite values at saturation', () => {
+    const rng = new Rng(9);
+    const x = randomUniform([2, 3, 2], { rng, low: -50, high: 50 });
+    const wx = randomUniform([2, 8], { rng, low: -50, high: 50 });
+    const wa = randomUniform([2, 8], { rng, low: -50, high: 50 });
+    const b = randomUniform([8], { rng, low: -1, high: 1 });
+    const a0 = randomUniform([2, 2], { rng, low: -1, high: 1 });
+    const outs = lstmSequenceForward([x, wx, wa, b, a0, a0], { reverse: false });
+    for (const o of outs) expect(o.data().every(Number.isFinite)).toBe(true);
+    dispose([x, wx, wa, b, a0, outs]);
+  });
+});
+
+/**
+ * Directional finite differences, independent of autograd: for L = Σ_k ⟨R_k, out_k⟩ and a random
+ * direction V, (L(w + εV) − L(w − εV)) / 2ε must equal ⟨dL/dw, V⟩ from the backward kernel.
+ */
+function directionalCheck(
+  forward: (inputs: Tensor[]) => Tensor[],
+  inputs: Tensor[],
+  weightsOut: Tensor[],
+  gradients: Tensor[],
+  seed: number,
+): void {
+  const rng = new Rng(seed);
+  const loss = (xs: Tensor[]) =>
+    tidy(() => {
+      const outs = forward(xs);
+      let total = 0;
+      weightsOut.forEach((r, k) => {
+        const o = outs[k]!.data();
+        const rv = r.data();
+        for (let i = 0; i < o.length; i++) total += o[i]! * rv[i]!;
+      });
+      return total;
+    });
+  const eps = 2e-3;
+  gradients.forEach((g, which) => {
+    const base = inputs[which]!.data();
+    const direction = Float32Array.from(base, () => rng.normal());
+    const shifted = (sign: number) =>
+      tensor(
+        base.map((v, i) => v + sign * eps * direction[i]!),
+        inputs[which]!.shape,
+      );
+    const plus = shifted(1);
+    const minus = shifted(-1);
+    const numeric =
+      (loss(inputs.map((t, i) => (i === which ? plus : t))) -
+        loss(inputs.map((t, i) => (i === which ? minus : t)))) /
+      (2 * eps);
+    const gv = g.data();
+    let analytic = 0;
+    for (let i = 0; i < gv.length; i++) analytic += gv[i]! * direction[i]!;
+    expect(Math.abs(numeric - analytic), `input ${which}: ${numeric} vs ${analytic}`).toBeLessThan(
+      2e-3 * Math.max(1, Math.abs(analytic)),
+    );
+    dispose([plus, minus]);
+  });
+}
+
+describe('fused backward kernels match finite differences', () => {
+  for (const { label, reverse, masked } of cases) {
+    it(`RNN, LSTM and GRU (${label})`, () => {
+      const mask = masked ? [tensor(maskValues, [B, T])] : [];
+      const rnn = weights(11, 1);
+      for (const activation of ['tanh'] as const) {
+        const attrs = { activation, reverse };
+        const ins = [rnn.x, rnn.wx, rnn.wa, rnn.b, rnn.a0];
+        const [A] = rnnSequenceForward([...ins, ...mask], attrs);
+        const grads = rnnSequenceBackward([...ins, A!, rnn.dA, ...mask], attrs);
+        directionalCheck(
+          (xs) => rnnSequenceForward([...xs, ...mask], attrs),
+          ins,
+          [rnn.dA],
+          grads,
+          1,
+        );
+        dispose([A, grads]);
+      }
+      const lstm = weights(12, 4);
+      const lstmIns = [lstm.x, lstm.wx, lstm.wa, lstm.b, lstm.a0, lstm.c0];
+      const lstmOuts = lstmSequenceForward([...lstmIns, ...mask], { reverse });
+      const lstmGrads = lstmSequenceBackward([...lstmIns, ...lstmOuts, lstm.dA, lstm.dC, ...mask], {
+        reverse,
+      });
+      directionalCheck(
+        (xs) => lstmSequenceForward([...xs, ...mask], { reverse }),
+        lstmIns,
+        [lstm.dA, lstm.dC],
+        lstmGrads,
+        2,
+      );
+      const gru = weights(13, 3);
+      const gruIns = [gru.x, gru.wx, gru.wa, gru.b, gru.a0];
+      const gruOuts = gruSequenceForward([...gruIns, ...mask], { reverse });
+      const gruGrads = gruSequenceBackward([...gruIns, ...gruOuts, gru.dA, ...mask], { reverse });
+      directionalCheck(
+        (xs) => gruSequenceForward([...xs, ...mask], { reverse }),
+        gruIns,
+        [gru.dA],
+        gruGrads,
+        3,
+      );
+      dispose([rnn, lstm, gru, mask, lstmOuts, lstmGrads, gruOuts, gruGrads]);
+    });
+  }
+});
+
+describe('fused backward kernels: skipInputGradient', () => {
+  it('leaves dx at zero and every other gradient unchanged', () => {
+    const w = weights(21, 4);
+    const inputs = [w.x, w.wx, w.wa, w.b, w.a0, w.c0];
+    const outs = lstmSequenceForward(inputs, { reverse: false });
+    const all = lstmSequenceBackward([...inputs, ...outs, w.dA, w.dC], { reverse: false });
+    const skipped = lstmSequenceBackward([...inputs, ...outs, w.dA, w.dC], {
+      reverse: false,
+      skipInputGradient: true,
+    });
+    expect(skipped[0]!.data().every((v) => v === 0)).toBe(true);
+    for (let i = 1; i < all.length; i++) expect(maxAbsDiff(all[i]!, skipped[i]!)).toBe(0);
+    dispose([w, outs, all, skipped]);
+  });
+});
