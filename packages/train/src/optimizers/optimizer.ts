@@ -1,0 +1,207 @@
+import { formatShape, keep, RecurError, shapesEqual, type Tensor, tidy } from '@recur/tensor';
+import { type NamedParameter, nameParameters, type ParameterSet } from '../parameters.js';
+
+/** Hyper-parameters: plain numbers and flags, saved in checkpoints as JSON. */
+export type HyperParams = Record<string, number | boolean>;
+
+/**
+ * An optimizer's whole state, as {@link Optimizer.stateDict} returns it and
+ * {@link Optimizer.loadStateDict} takes it: JSON-able numbers plus tensors (the checkpoint
+ * writes those as raw float32 blobs).
+ */
+export interface OptimizerState {
+  /** The optimizer's class name, e.g. `'Adam'`; loading into another kind throws. */
+  type: string;
+  /** Learning rate and the other hyper-parameters. */
+  hyperParams: HyperParams;
+  /** Updates applied so far (calls to `step()`). */
+  step: number;
+  /** Per parameter: how many updates it received (bias corrections use it). */
+  paramSteps: Record<string, number>;
+  /** Per parameter: its state tensors by slot name (e.g. `exp_avg`). */
+  slots: Record<string, Record<string, Tensor>>;
+}
+
+/** What one parameter's update sees. */
+export interface UpdateInput {
+  /** The parameter's current value. */
+  value: Tensor;
+  /** Its gradient. */
+  grad: Tensor;
+  /** Its state tensors from the previous update (empty before the first). */
+  slots: Readonly<Record<string, Tensor>>;
+  /** 1 for the parameter's first update, then 2, 3, … */
+  step: number;
+  /** The learning rate in force for this update. */
+  lr: number;
+}
+
+/** What one parameter's update returns: the new value and the new state tensors. */
+export interface UpdateOutput {
+  value: Tensor;
+  slots: Record<string, Tensor>;
+}
+
+function checkNumber(
+  op: string,
+  name: string,
+  value: unknown,
+  min: number,
+  max = Number.POSITIVE_INFINITY,
+): number {
+  if (typeof value !== 'number' || Number.isNaN(value) || value < min || value > max) {
+    throw new RecurError(
+      'RANGE',
+      `${op}: ${name} must be a number in [${min}, ${max}], got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * The base of every optimizer: named parameters, a learning rate, per-parameter state tensors,
+ * `step()` / `zeroGrad()` and a serializable state. A subclass writes one pure `update()` —
+ * tensors in, tensors out — which runs inside `tidy`; the base keeps the results and frees the
+ * previous value and state, so live tensor counts stay flat across steps.
+ *
+ * Parameters whose `grad` is null are skipped (no update, no state change), as in PyTorch.
+ */
+export abstract class Optimizer {
+  /** The learning rate used by the next `step()`; schedules change it. */
+  lr: number;
+  /** The parameters, by name, in the order given. */
+  readonly parameters: readonly NamedParameter[];
+  #step = 0;
+  readonly #slots = new Map<string, Record<string, Tensor>>();
+  readonly #paramSteps = new Map<string, number>();
+
+  /** The optimizer's kind, e.g. `'Adam'`; a state dict only loads into the same kind. */
+  readonly type: string;
+
+  protected constructor(type: string, params: ParameterSet, lr: number) {
+    this.type = type;
+    this.parameters = nameParameters(type, params);
+    this.lr = checkNumber(type, 'lr', lr, 0);
+  }
+
+  /** Hyper-parameters other than `lr` (saved in the state dict). */
+  protected abstract hyperParams(): HyperParams;
+
+  /** Restores hyper-parameters other than `lr` from a state dict. */
+  protected abstract setHyperParams(hyper: HyperParams): void;
+
+  /** One parameter's update: pure tensor math; temporaries are freed by the caller's `tidy`. */
+  protected abstract update(input: UpdateInput): UpdateOutput;
+
+  /** Validates a hyper-parameter (for subclasses' constructors). */
+  protected static check(
+    op: string,
+    name: string,
+    value: unknown,
+    min: number,
+    max?: number,
+  ): number {
+    return checkNumber(op, name, value, min, max);
+  }
+
+  /** Updates taken so far. */
+  get stepCount(): number {
+    return this.#step;
+  }
+
+  /** Applies one update to every parameter that has a gradient. */
+  step(): void {
+    this.#step++;
+    for (const { name, variable } of this.parameters) {
+      const grad = variable.grad;
+      if (grad === null) continue;
+      const previous = this.#slots.get(name) ?? {};
+      const step = (this.#paramSteps.get(name) ?? 0) + 1;
+      const lr = this.lr;
+      const out = tidy(() =>
+        this.update({ value: variable.value, grad, slots: previous, step, lr }),
+      );
+      keep(out.value);
+      for (const t of Object.values(out.slots)) keep(t);
+      variable.assign(out.value);
+      for (const [slot, t] of Object.entries(previous)) if (out.slots[slot] !== t) t.dispose();
+      this.#slots.set(name, out.slots);
+      this.#paramSteps.set(name, step);
+    }
+  }
+
+  /** Drops every parameter's gradient (disposing it). */
+  zeroGrad(): void {
+    for (const { variable } of this.parameters) variable.zeroGrad();
+  }
+
+  /**
+   * The optimizer's state. The tensors are the optimizer's own (not copies): serialize them
+   * before the next `step()` and do not dispose them.
+   */
+  stateDict(): OptimizerState {
+    const slots: Record<string, Record<string, Tensor>> = {};
+    for (const [name, s] of this.#slots) slots[name] = { ...s };
+    return {
+      type: this.type,
+      hyperParams: { lr: this.lr, ...this.hyperParams() },
+      step: this.#step,
+      paramSteps: Object.fromEntries(this.#paramSteps),
+      slots,
+    };
+  }
+
+  /**
+   * Restores a state saved by {@link stateDict} (from this run or a checkpoint). The tensors are
+   * taken as views, so the caller may dispose its own copies afterwards. Throws
+   * `RecurError('ARGUMENT')` for another optimizer type, an unknown parameter or a slot shape that
+   * does not match its parameter.
+   */
+  loadStateDict(state: OptimizerState): void {
+    const op = `${this.type}.loadStateDict`;
+    if (state.type !== this.type) {
+      throw new RecurError('ARGUMENT', `${op}: the state is for ${state.type}, not ${this.type}`);
+    }
+    const byName = new Map(this.parameters.map((p) => [p.name, p.variable]));
+    for (const [name, slots] of Object.entries(state.slots)) {
+      const variable = byName.get(name);
+      if (!variable) {
+        const known = [...byName.keys()].join(', ');
+        throw new RecurError(
+          'ARGUMENT',
+          `${op}: state for unknown parameter '${name}' (parameters: ${known})`,
+        );
+      }
+      for (const [slot, t] of Object.entries(slots)) {
+        if (!shapesEqual(t.shape, variable.shape)) {
+          throw new RecurError(
+            'SHAPE',
+            `${op}: slot '${slot}' of '${name}' is ${formatShape(t.shape)} but the parameter is ${formatShape(variable.shape)}`,
+          );
+        }
+      }
+    }
+    const { lr, ...rest } = state.hyperParams;
+    this.lr = checkNumber(op, 'lr', lr, 0);
+    this.setHyperParams(rest);
+    this.#disposeSlots();
+    this.#step = state.step;
+    this.#paramSteps.clear();
+    for (const [name, n] of Object.entries(state.paramSteps)) this.#paramSteps.set(name, n);
+    for (const [name, slots] of Object.entries(state.slots)) {
+      const own: Record<string, Tensor> = {};
+      for (const [slot, t] of Object.entries(slots)) own[slot] = keep(t.reshape(t.shape));
+      this.#slots.set(name, own);
+    }
+  }
+
+  /** Frees the optimizer's state tensors (not the parameters). */
+  dispose(): void {
+    this.#disposeSlots();
+  }
+
+  #disposeSlots(): void {
+    for (const slots of this.#slots.values()) for (const t of Object.values(slots)) t.dispose();
+    this.#slots.clear();
+  }
+}

@@ -1,0 +1,653 @@
+import { backward, noGrad, type Variable } from '@recur/autograd';
+import { clipGradNorm, clipGradValue, gradientNorms } from '@recur/clipping';
+import {
+  dispose,
+  formatShape,
+  keep,
+  RecurError,
+  Rng,
+  type RngState,
+  shapesEqual,
+  type Tensor,
+  tidy,
+} from '@recur/tensor';
+import type { Checkpoint } from './checkpoint.js';
+import { batchesOf, knownLength } from './data.js';
+import { EarlyStopping, type EarlyStoppingState } from './early-stopping.js';
+import type { TrainableModel, TrainingContext } from './model.js';
+import type { Optimizer } from './optimizers/optimizer.js';
+import { ProgressReporter } from './progress.js';
+import { LrScheduler } from './schedules.js';
+import { detachState, disposeState, flattenState, unflattenState } from './state-tree.js';
+import { checkTbptt, type TbpttWindow, tbpttWindows } from './tbptt.js';
+import type {
+  EpochRecord,
+  FitResult,
+  StepRecord,
+  TrainerOptions,
+  ValidationRecord,
+} from './trainer-options.js';
+
+/** What one attempted update produced. */
+interface Attempt<State> {
+  record: StepRecord;
+  state: State | undefined;
+}
+
+/** Progress saved in a checkpoint's `metadata.trainer`. */
+interface TrainerProgress {
+  batchInEpoch: number;
+  epochLossSum: number;
+  epochUpdates: number;
+  epochTokens: number;
+  skippedInARow: number;
+  lastCheckpointStep: number;
+  early: EarlyStoppingState | null;
+  state: unknown;
+  hasBest: boolean;
+}
+
+/**
+ * The training loop: batches from a {@link DataSource}, the model's loss, backward, clipping, a
+ * non-finite check, the optimizer and schedule, truncated BPTT with detached state, validation,
+ * early stopping, callbacks, progress, JSON-lines logs and checkpoints from which a run resumes
+ * exactly — a seeded run resumed from a checkpoint reproduces the uninterrupted run's losses
+ * bit for bit (same backend), because the data order, the model's RNG, the optimizer state and
+ * the carried state are all restored.
+ *
+ * Each update runs inside `tidy`, so live tensor counts stay flat. Checkpoints are taken at batch
+ * boundaries.
+ *
+ * @example
+ * ```ts
+ * const trainer = new Trainer({ model, optimizer: new Adam(model.parameters(), { lr: 1e-2 }),
+ *   data: (epoch, rng) => rng.shuffle([...batches]), epochs: 10, clip: { norm: 1 }, seed: 42 });
+ * const result = await trainer.fit();
+ * ```
+ */
+export class Trainer<Batch, State = unknown> {
+  readonly model: TrainableModel<Batch, State>;
+  readonly optimizer: Optimizer;
+  readonly scheduler: LrScheduler | null;
+  /** The model's generator (dropout…), passed in every {@link TrainingContext}. */
+  readonly rng: Rng;
+  readonly seed: number;
+  /** Updates taken. */
+  step = 0;
+  /** Epochs completed. */
+  epoch = 0;
+  /** Batches of the current epoch already trained on. */
+  batchInEpoch = 0;
+  readonly #options: TrainerOptions<Batch, State>;
+  readonly #params: Record<string, Variable>;
+  readonly #k2: number | null;
+  readonly #early: EarlyStopping | null;
+  #best: Record<string, Tensor> | null = null;
+  #carried: State | undefined = undefined;
+  #epochLossSum = 0;
+  #epochUpdates = 0;
+  #epochTokens = 0;
+  #skippedInARow = 0;
+  #lastCheckpointStep = 0;
+  #stopRequested = false;
+  #earlyFired = false;
+  #running = false;
+  #runTokens = 0;
+  #progress: ProgressReporter | null = null;
+
+  constructor(options: TrainerOptions<Batch, State>) {
+    this.#options = options;
+    this.model = options.model;
+    this.optimizer = options.optimizer;
+    this.seed = options.seed ?? 0;
+    this.rng = new Rng(this.seed);
+    this.#params = options.model.parameters();
+    this.scheduler = options.schedule ? new LrScheduler(options.optimizer, options.schedule) : null;
+    this.#k2 = options.tbptt ? checkTbptt(options.tbptt.k1, options.tbptt.k2) : null;
+    this.#early = options.earlyStopping ? new EarlyStopping(options.earlyStopping) : null;
+    const { clip } = options;
+    if (clip?.norm !== undefined && clip.value !== undefined) {
+      throw new RecurError('ARGUMENT', 'Trainer: clip by norm or by value, not both');
+    }
+    for (const [name, n] of [
+      ['epochs', options.epochs],
+      ['steps', options.steps],
+      ['checkpoint.every', options.checkpoint?.every],
+      ['validation.every', options.validation?.every],
+    ] as const) {
+      if (
+        n !== undefined &&
+        (!Number.isInteger(n) || n < (name === 'epochs' || name === 'steps' ? 0 : 1))
+      ) {
+        throw new RecurError(
+          'ARGUMENT',
+          `Trainer: ${name} must be a ${name.includes('.') ? 'positive' : 'non-negative'} integer, got ${n}`,
+        );
+      }
+    }
+  }
+
+  /** Asks {@link fit} to stop after the current batch. */
+  stop(): void {
+    this.#stopRequested = true;
+  }
+
+  /** Trains until the epochs or steps are done, early stopping fires, or a callback stops it. */
+  async fit(): Promise<FitResult> {
+    if (this.#running) throw new RecurError('ARGUMENT', 'Trainer.fit: already running');
+    this.#running = true;
+    this.#stopRequested = false;
+    const o = this.#options;
+    const epochs = o.epochs ?? (o.steps === undefined ? 1 : Number.POSITIVE_INFINITY);
+    const history: StepRecord[] = [];
+    const validations: ValidationRecord[] = [];
+    const epochRecords: EpochRecord[] = [];
+    const length = knownLength(o.data);
+    const total =
+      o.steps ??
+      (length !== undefined && Number.isFinite(epochs) && !o.tbptt ? length * epochs : undefined);
+    this.#progress = this.#makeProgress(total);
+    this.#runTokens = 0;
+    this.#earlyFired = false;
+    const steps = o.steps ?? Number.POSITIVE_INFINITY;
+    try {
+      outer: while (this.epoch < epochs && this.step < steps) {
+        let index = 0;
+        for await (const batch of batchesOf(o.data, this.epoch, this.seed)) {
+          if (index++ < this.batchInEpoch) {
+            if (o.disposeBatches) dispose(batch);
+            continue; // resuming: these were trained on
+          }
+          if (this.step >= steps) break outer;
+          try {
+            history.push(...(await this.#trainBatch(batch, validations)));
+          } finally {
+            if (o.disposeBatches) dispose(batch);
+          }
+          this.batchInEpoch++;
+          await this.#maybeCheckpoint(false);
+          if (this.#stopRequested) break outer;
+        }
+        epochRecords.push(await this.#endEpoch(validations));
+        if (this.#stopRequested) break;
+      }
+      const stopReason: FitResult['stopReason'] = this.#earlyFired
+        ? 'early-stopping'
+        : this.#stopRequested
+          ? 'callback'
+          : this.step >= steps
+            ? 'steps'
+            : 'epochs';
+      if (o.earlyStopping?.restoreBest && this.#best) this.#restoreBest();
+      if (o.checkpoint && o.checkpoint.atEnd !== false) await this.#maybeCheckpoint(true);
+      this.#log({ type: 'end', step: this.step, epoch: this.epoch, stopReason });
+      return {
+        step: this.step,
+        epoch: this.epoch,
+        stopReason,
+        history,
+        validations,
+        epochs: epochRecords,
+        best: this.#early?.best ?? null,
+      };
+    } finally {
+      this.#progress?.finish();
+      this.#progress = null;
+      this.#running = false;
+    }
+  }
+
+  /** The mean loss over `data` without gradients (weighted by tokens when reported). */
+  async evaluate(
+    data: TrainerOptions<Batch, State>['data'] = this.#requireValidation(),
+  ): Promise<number> {
+    const context: TrainingContext = {
+      training: false,
+      rng: new Rng(this.seed ^ 0x5eed),
+      step: this.step,
+    };
+    let state: State | undefined;
+    let weighted = 0;
+    let weight = 0;
+    try {
+      for await (const batch of batchesOf(data, 0, this.seed ^ 0x7a11d)) {
+        const resetNow =
+          typeof this.#options.carryState === 'function' && this.#options.carryState(batch);
+        if (resetNow || !this.#options.carryState) {
+          disposeState(state);
+          state = undefined;
+        }
+        const { loss, tokens, next } = noGrad(() =>
+          tidy(() => {
+            const out = this.model.loss(batch, state, context);
+            const n = out.tokens ?? this.#options.tokens?.(batch) ?? 1;
+            return {
+              loss: out.loss.item(),
+              tokens: n,
+              next: this.#options.carryState ? detachState(out.state) : undefined,
+            };
+          }),
+        );
+        disposeState(state);
+        if (this.#options.disposeBatches) dispose(batch);
+        state = next;
+        weighted += loss * tokens;
+        weight += tokens;
+      }
+    } finally {
+      disposeState(state);
+    }
+    return weight === 0 ? Number.NaN : weighted / weight;
+  }
+
+  #requireValidation(): TrainerOptions<Batch, State>['data'] {
+    const v = this.#options.validation;
+    if (!v) throw new RecurError('ARGUMENT', 'Trainer.evaluate: give data or configure validation');
+    return v.data;
+  }
+
+  async #trainBatch(batch: Batch, validations: ValidationRecord[]): Promise<StepRecord[]> {
+    const o = this.#options;
+    if (!o.carryState || (typeof o.carryState === 'function' && o.carryState(batch)))
+      this.#resetCarried();
+    const records: StepRecord[] = [];
+    const tbptt = o.tbptt;
+    const windows: (TbpttWindow | null)[] = tbptt
+      ? tbpttWindows(tbptt.length(batch), tbptt.k1, this.#k2!)
+      : [null];
+    let start = 0; // the position of this.#carried (the state at `start`)
+    let end = 0;
+    let endState: State | undefined;
+    for (const w of windows) {
+      let state = this.#carried;
+      if (w && tbptt) {
+        if (w.start === end && end > 0) {
+          disposeState(this.#carried);
+          this.#carried = endState;
+          endState = undefined;
+          start = end;
+        } else if (w.start > start) {
+          const [from, to] = [start, w.start];
+          this.#carried = this.#advance(() => tbptt.slice(batch, from, to, to), this.#carried);
+          start = w.start;
+        }
+        disposeState(endState);
+        endState = undefined;
+        state = this.#carried;
+      }
+      const chunk =
+        w && tbptt ? () => tbptt.slice(batch, w.start, w.end, w.lossStart) : () => batch;
+      const attempt = this.#update(chunk, state);
+      records.push(attempt.record);
+      await this.#afterUpdate(attempt.record, validations);
+      if (attempt.record.skipped) {
+        disposeState(attempt.state);
+        this.#resetCarried();
+        break;
+      }
+      if (w) {
+        endState = attempt.state;
+        end = w.end;
+      } else {
+        disposeState(this.#carried);
+        this.#carried = attempt.state;
+      }
+    }
+    if (tbptt && endState !== undefined) {
+      disposeState(this.#carried);
+      this.#carried = endState;
+    }
+    if (!o.carryState) this.#resetCarried();
+    return records;
+  }
+
+  /** Runs `[from, to)` without gradients to move the carried state forward (k2 > k1). */
+  #advance(chunk: () => Batch, state: State | undefined): State | undefined {
+    const context: TrainingContext = { training: true, rng: this.rng, step: this.step };
+    const next = noGrad(() =>
+      tidy(() => detachState(this.model.loss(chunk(), state, context).state)),
+    );
+    disposeState(state);
+    return next;
+  }
+
+  #resetCarried(): void {
+    disposeState(this.#carried);
+    this.#carried = undefined;
+  }
+
+  /** One update: loss, backward, clip/measure, non-finite check, optimizer and schedule. */
+  #update(makeChunk: () => Batch, state: State | undefined): Attempt<State> {
+    const o = this.#options;
+    const lr = this.optimizer.lr;
+    const context: TrainingContext = { training: true, rng: this.rng, step: this.step };
+    const params = this.#params;
+    const outcome = tidy(() => {
+      const chunk = makeChunk(); // TBPTT slices are freed with the step's other temporaries
+      const out = this.model.loss(chunk, state, context);
+      const loss = out.loss.item();
+      const tokens = out.tokens ?? o.tokens?.(chunk) ?? 0;
+      if (!Number.isFinite(loss)) {
+        const bad = nonFiniteNames(params, (p) => p.value);
+        const where = bad.length
+          ? `non-finite weights in ${bad.join(', ')}`
+          : 'every weight is finite (check the input and the model)';
+        return {
+          loss,
+          tokens,
+          gradNorm: Number.NaN,
+          clipped: false,
+          problem: `loss is ${loss}; ${where}`,
+          next: undefined,
+        };
+      }
+      backward(out.loss);
+      let gradNorm: number;
+      let clipped = false;
+      let badGrads: string[];
+      if (o.clip?.norm !== undefined) {
+        const r = clipGradNorm(params, o.clip.norm, { normType: o.clip.normType ?? 2 });
+        o.monitor?.record(r, this.step + 1);
+        gradNorm = r.totalNorm;
+        clipped = r.clipped;
+        badGrads = r.parameters
+          .filter((p) => !Number.isFinite(p.norm))
+          .map((p) => `'${p.name}' (norm ${p.norm})`);
+      } else {
+        const r = gradientNorms(params);
+        gradNorm = r.totalNorm;
+        badGrads = r.parameters
+          .filter((p) => !Number.isFinite(p.norm))
+          .map((p) => `'${p.name}' (norm ${p.norm})`);
+        if (badGrads.length === 0 && o.clip?.value !== undefined)
+          clipped = clipGradValue(params, o.clip.value).clipped;
+        o.monitor?.record(
+          { totalNorm: gradNorm, clipped, parameters: r.parameters },
+          this.step + 1,
+        );
+      }
+      if (badGrads.length > 0) {
+        return {
+          loss,
+          tokens,
+          gradNorm,
+          clipped: false,
+          problem: `non-finite gradient of ${badGrads.join(', ')}`,
+          next: undefined,
+        };
+      }
+      this.optimizer.step();
+      return { loss, tokens, gradNorm, clipped, problem: undefined, next: detachState(out.state) };
+    });
+    this.optimizer.zeroGrad();
+    const skipped = outcome.problem !== undefined;
+    if (!skipped) {
+      this.step++;
+      this.scheduler?.step();
+      this.#skippedInARow = 0;
+    }
+    const record: StepRecord = {
+      step: this.step,
+      epoch: this.epoch,
+      loss: outcome.loss,
+      gradNorm: outcome.gradNorm,
+      clipped: outcome.clipped,
+      lr,
+      tokens: outcome.tokens,
+      skipped,
+    };
+    if (skipped) {
+      record.problem = outcome.problem;
+      const message = `Trainer: step ${this.step + 1} (epoch ${this.epoch + 1}, batch ${this.batchInEpoch + 1}): ${outcome.problem}`;
+      this.#log({ type: 'skip', step: this.step + 1, epoch: this.epoch, problem: outcome.problem });
+      if ((o.nonFinite ?? 'stop') === 'stop')
+        throw new RecurError('NONFINITE', `${message}; training stopped`);
+      this.#skippedInARow++;
+      const maxSkips = o.maxSkips ?? 10;
+      if (this.#skippedInARow >= maxSkips) {
+        throw new RecurError(
+          'NONFINITE',
+          `${message}; ${maxSkips} updates in a row were skipped, training stopped`,
+        );
+      }
+    }
+    return { record, state: outcome.next as State | undefined };
+  }
+
+  async #afterUpdate(record: StepRecord, validations: ValidationRecord[]): Promise<void> {
+    const o = this.#options;
+    if (!record.skipped) {
+      this.#epochLossSum += record.loss;
+      this.#epochUpdates++;
+    }
+    this.#epochTokens += record.tokens;
+    this.#runTokens += record.tokens;
+    this.#progress?.update({
+      step: this.step,
+      epoch: this.epoch + 1,
+      loss: record.loss,
+      tokens: this.#runTokens,
+    });
+    if (!record.skipped) this.#log({ type: 'step', ...record, tokensSeen: this.#runTokens });
+    if ((await o.callbacks?.onStep?.(record)) === 'stop') this.#stopRequested = true;
+    const every = o.validation?.every;
+    if (every !== undefined && !record.skipped && this.step % every === 0)
+      await this.#validate(validations);
+  }
+
+  async #validate(validations: ValidationRecord[]): Promise<number> {
+    const loss = await this.evaluate(this.#options.validation!.data);
+    const watched =
+      this.#early && (this.#options.earlyStopping?.monitor ?? 'validation') === 'validation';
+    const verdict = watched ? this.#observe(loss) : { improved: false };
+    const record: ValidationRecord = {
+      step: this.step,
+      epoch: this.epoch,
+      loss,
+      improved: verdict.improved,
+    };
+    validations.push(record);
+    this.#log({ type: 'validation', ...record });
+    if ((await this.#options.callbacks?.onValidation?.(record)) === 'stop')
+      this.#stopRequested = true;
+    return loss;
+  }
+
+  #observe(value: number): { improved: boolean } {
+    const { improved, stop } = this.#early!.observe(value, this.step);
+    if (improved && this.#options.earlyStopping?.restoreBest) this.#snapshotBest();
+    if (stop) {
+      this.#earlyFired = true;
+      this.#stopRequested = true;
+    }
+    return { improved };
+  }
+
+  async #endEpoch(validations: ValidationRecord[]): Promise<EpochRecord> {
+    const o = this.#options;
+    const loss = this.#epochUpdates === 0 ? Number.NaN : this.#epochLossSum / this.#epochUpdates;
+    this.epoch++;
+    const record: EpochRecord = {
+      epoch: this.epoch,
+      step: this.step,
+      loss,
+      tokens: this.#epochTokens,
+    };
+    this.batchInEpoch = 0;
+    this.#epochLossSum = 0;
+    this.#epochUpdates = 0;
+    this.#epochTokens = 0;
+    this.#resetCarried();
+    if (o.validation && o.validation.every === undefined)
+      record.validationLoss = await this.#validate(validations);
+    if (this.#early && o.earlyStopping?.monitor === 'train') this.#observe(loss);
+    this.#log({ type: 'epoch', ...record });
+    if ((await o.callbacks?.onEpoch?.(record)) === 'stop') this.#stopRequested = true;
+    await this.#maybeCheckpoint(false);
+    return record;
+  }
+
+  async #maybeCheckpoint(atEnd: boolean): Promise<void> {
+    const c = this.#options.checkpoint;
+    if (!c) return;
+    if (this.step === this.#lastCheckpointStep) return;
+    if (!atEnd && this.step - this.#lastCheckpointStep < c.every) return;
+    this.#lastCheckpointStep = this.step;
+    await c.save(this.checkpoint());
+    this.#log({ type: 'checkpoint', step: this.step, epoch: this.epoch });
+    await this.#options.callbacks?.onCheckpoint?.(this.step);
+  }
+
+  /**
+   * A checkpoint of the run as it stands (between batches): weights, optimizer and schedule
+   * state, RNG state, progress, carried state, config and vocabulary. Its tensors are the live
+   * ones — serialize it right away (`serializeCheckpoint`, or `saveCheckpoint` from
+   * `@recur/train/node`), do not dispose them.
+   */
+  checkpoint(): Checkpoint {
+    const o = this.#options;
+    const parameters: Record<string, Tensor> = {};
+    for (const [name, v] of Object.entries(this.#params)) parameters[name] = v.value;
+    const flat = flattenState(this.#carried);
+    const tensors: Record<string, Tensor> = { ...flat.tensors };
+    if (this.#best) for (const [name, t] of Object.entries(this.#best)) tensors[`best/${name}`] = t;
+    const progress: TrainerProgress = {
+      batchInEpoch: this.batchInEpoch,
+      epochLossSum: this.#epochLossSum,
+      epochUpdates: this.#epochUpdates,
+      epochTokens: this.#epochTokens,
+      skippedInARow: this.#skippedInARow,
+      lastCheckpointStep: this.#lastCheckpointStep,
+      early: this.#early?.state() ?? null,
+      state: flat.skeleton,
+      hasBest: this.#best !== null,
+    };
+    const checkpoint: Checkpoint = {
+      step: this.step,
+      epoch: this.epoch,
+      rng: { model: this.rng.getState() },
+      parameters,
+      optimizer: this.optimizer.stateDict(),
+      tensors,
+      metadata: { ...o.metadata, trainer: progress, seed: this.seed },
+    };
+    if (o.config !== undefined) checkpoint.config = o.config;
+    if (o.vocabulary !== undefined) checkpoint.vocabulary = o.vocabulary;
+    if (this.scheduler) checkpoint.scheduler = this.scheduler.stateDict();
+    return checkpoint;
+  }
+
+  /**
+   * Continues from a checkpoint of the same model and optimizer: weights, optimizer and schedule
+   * state, RNG, step, epoch, position in the epoch, carried state and early-stopping state. The
+   * tensors are taken as views, so `dispose(checkpoint)` afterwards is safe.
+   */
+  restore(checkpoint: Checkpoint): void {
+    const op = 'Trainer.restore';
+    for (const [name, v] of Object.entries(this.#params)) {
+      const t = checkpoint.parameters[name];
+      if (!t) {
+        const known = Object.keys(checkpoint.parameters).join(', ');
+        throw new RecurError(
+          'ARGUMENT',
+          `${op}: the checkpoint has no parameter '${name}' (it has: ${known})`,
+        );
+      }
+      if (!shapesEqual(t.shape, v.shape)) {
+        throw new RecurError(
+          'SHAPE',
+          `${op}: parameter '${name}' is ${formatShape(v.shape)} but ${formatShape(t.shape)} in the checkpoint`,
+        );
+      }
+    }
+    for (const [name, v] of Object.entries(this.#params)) {
+      const t = checkpoint.parameters[name]!;
+      v.assign(keep(t.reshape(t.shape)));
+    }
+    if (checkpoint.optimizer) this.optimizer.loadStateDict(checkpoint.optimizer);
+    if (checkpoint.scheduler && this.scheduler) this.scheduler.loadStateDict(checkpoint.scheduler);
+    const model = checkpoint.rng?.model as RngState | undefined;
+    if (model) this.rng.setState(model);
+    this.step = checkpoint.step;
+    this.epoch = checkpoint.epoch ?? 0;
+    const p = (checkpoint.metadata?.trainer ?? null) as TrainerProgress | null;
+    this.#resetCarried();
+    this.#disposeBest();
+    if (p) {
+      this.batchInEpoch = p.batchInEpoch;
+      this.#epochLossSum = p.epochLossSum;
+      this.#epochUpdates = p.epochUpdates;
+      this.#epochTokens = p.epochTokens;
+      this.#skippedInARow = p.skippedInARow;
+      this.#lastCheckpointStep = p.lastCheckpointStep;
+      if (p.early && this.#early) this.#early.load(p.early);
+      this.#carried = unflattenState(p.state, checkpoint.tensors ?? {}) as State | undefined;
+      if (p.hasBest) {
+        this.#best = {};
+        for (const name of Object.keys(this.#params)) {
+          const t = checkpoint.tensors?.[`best/${name}`];
+          if (t) this.#best[name] = keep(t.reshape(t.shape));
+        }
+      }
+    } else {
+      this.batchInEpoch = 0;
+      this.#lastCheckpointStep = this.step;
+    }
+  }
+
+  /** Frees what the trainer holds (carried state, best-weights snapshot, optimizer state). */
+  dispose(): void {
+    this.#resetCarried();
+    this.#disposeBest();
+    this.optimizer.dispose();
+  }
+
+  #snapshotBest(): void {
+    this.#disposeBest();
+    this.#best = {};
+    for (const [name, v] of Object.entries(this.#params))
+      this.#best[name] = keep(v.value.reshape(v.shape));
+  }
+
+  #restoreBest(): void {
+    for (const [name, v] of Object.entries(this.#params)) {
+      const t = this.#best![name];
+      if (t) v.assign(keep(t.reshape(t.shape)));
+    }
+  }
+
+  #disposeBest(): void {
+    if (this.#best) for (const t of Object.values(this.#best)) t.dispose();
+    this.#best = null;
+  }
+
+  #log(record: Record<string, unknown>): void {
+    const sink = this.#options.log;
+    if (!sink) return;
+    const full = { ...record, time: Date.now() };
+    if (typeof sink === 'function') sink(full);
+    else sink.write(`${JSON.stringify(full)}\n`);
+  }
+
+  #makeProgress(total: number | undefined): ProgressReporter | null {
+    const p = this.#options.progress ?? true;
+    if (p === false) return null;
+    const options: ConstructorParameters<typeof ProgressReporter>[0] = {};
+    if (total !== undefined) options.total = total;
+    if (this.#options.now) options.now = this.#options.now;
+    if (typeof p === 'object') {
+      options.stream = p.stream;
+      if (p.lineMs !== undefined) options.lineMs = p.lineMs;
+    }
+    return new ProgressReporter(options);
+  }
+}
+
+/** Names (quoted) of parameters whose tensor `pick(p)` holds NaN or ±Inf. */
+function nonFiniteNames(params: Record<string, Variable>, pick: (p: Variable) => Tensor): string[] {
+  const holders: Record<string, { grad: Tensor }> = {};
+  for (const [name, p] of Object.entries(params)) holders[name] = { grad: pick(p) };
+  return gradientNorms(holders, { normType: Number.POSITIVE_INFINITY })
+    .parameters.filter((p) => !Number.isFinite(p.norm))
+    .map((p) => `'${p.name}'`);
+}
