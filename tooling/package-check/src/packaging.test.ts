@@ -5,9 +5,18 @@
  * the packed tarballs.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '../../..');
@@ -17,6 +26,7 @@ interface Library {
   name: string;
   dir: string;
   entries: string[];
+  optionalPeers: string[];
 }
 
 const libraries: Library[] = readdirSync(packagesDir).map((folder) => {
@@ -25,7 +35,10 @@ const libraries: Library[] = readdirSync(packagesDir).map((folder) => {
   const entries = Object.keys(manifest.exports as Record<string, unknown>)
     .filter((key) => key !== './package.json')
     .map((key) => (key === '.' ? manifest.name : `${manifest.name}/${key.slice(2)}`));
-  return { name: manifest.name as string, dir, entries };
+  const optionalPeers = Object.keys(
+    (manifest.peerDependenciesMeta ?? {}) as Record<string, unknown>,
+  );
+  return { name: manifest.name as string, dir, entries, optionalPeers };
 });
 
 let work: string;
@@ -60,7 +73,25 @@ beforeAll(() => {
     ],
     project,
   );
+  // Optional peers an entry needs (vitest for @recur/tensor/testing): a consumer who uses that
+  // entry has them installed; link the workspace's copies instead of downloading them
+  // (gpu.js for @recur/tensor/gpu, the data packages for @recur/datasets/node).
+  for (const lib of libraries) {
+    for (const peer of lib.optionalPeers) {
+      linkPeer(peer, [join(lib.dir, 'node_modules', peer), join(root, 'node_modules', peer)]);
+    }
+  }
 });
+
+function linkPeer(peer: string, candidates: string[]): void {
+  const project = join(work, 'project');
+  const target = candidates.find((c) => existsSync(c));
+  if (target) {
+    const link = join(project, 'node_modules', peer);
+    mkdirSync(dirname(link), { recursive: true });
+    if (!existsSync(link)) symlinkSync(target, link, 'dir');
+  }
+}
 
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
@@ -83,7 +114,8 @@ function safeList(dir: string): string[] {
 describe.each(libraries)('$name', (lib) => {
   it('imports every entry point from ESM and from CJS, with the same exports', () => {
     const project = join(work, 'project');
-    for (const entry of lib.entries) {
+    // A `/testing` entry registers vitest suites: it is checked by running vitest below.
+    for (const entry of lib.entries.filter((e) => !e.endsWith('/testing'))) {
       const esm = run(
         'node',
         [
@@ -124,5 +156,33 @@ describe.each(libraries)('$name', (lib) => {
       'node16',
     ]);
     expect(result.status, result.output).toBe(0);
+  });
+});
+
+describe('@recur/tensor/testing', () => {
+  it('runs the conformance suite against the installed CPU backend under vitest', () => {
+    const project = join(work, 'project');
+    writeFileSync(
+      join(project, 'conformance.test.mjs'),
+      [
+        "import { CpuBackend } from '@recur/tensor';",
+        "import { describeConformance } from '@recur/tensor/testing';",
+        "describeConformance('installed cpu', () => new CpuBackend());",
+      ].join('\n'),
+    );
+    const result = spawnSync(
+      process.execPath,
+      [
+        join(project, 'node_modules/vitest/vitest.mjs'),
+        'run',
+        '--root',
+        project,
+        'conformance.test.mjs',
+      ],
+      { cwd: project, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } },
+    );
+    const output = `${result.stdout}${result.stderr}`;
+    expect(result.status, output).toBe(0);
+    expect(output).toMatch(/Tests\s+\d+ passed/);
   });
 });
