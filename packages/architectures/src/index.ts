@@ -1,0 +1,114 @@
+/**
+ * @packageDocumentation
+ * The article's four recurrent designs as small models over `@recur/cells`, each trainable with
+ * `@recur/train` (`parameters()` + `loss(batch)`), saved and loaded as config JSON + binary
+ * weights: {@link LanguageModel} (many-to-many, same length), {@link Seq2Seq} (many-to-many,
+ * different lengths), {@link SequenceClassifier} (many-to-one) and {@link Captioner}
+ * (one-to-many); plus decoding (greedy, temperature, top-k, top-p, beam search) and attention.
+ */
+
+export {
+  Attention,
+  type AttentionMemory,
+  type AttentionOptions,
+  type AttentionScore,
+  additiveScores,
+  dotScores,
+  maskedSoftmax,
+  weightedSum,
+} from './attention.js';
+export {
+  type BeamSearchOptions,
+  type BeamStep,
+  beamSearch,
+  type Hypothesis,
+} from './beam-search.js';
+export {
+  type CaptionBatch,
+  Captioner,
+  type CaptionerConfig,
+  type CaptionerOptions,
+  type ImageInjection,
+} from './captioner.js';
+export {
+  type DecoderOutput,
+  TokenDecoder,
+  type TokenDecoderOptions,
+  type TokenInput,
+} from './decoder.js';
+export {
+  chooseToken,
+  type DecodingStrategy,
+  greedy,
+  logSoftmaxOf,
+  type SamplingOptions,
+  sampleToken,
+  samplingDistribution,
+} from './decoding.js';
+export {
+  type GenerateOptions,
+  GenerationSession,
+  LanguageModel,
+  type LanguageModelBatch,
+  type LanguageModelConfig,
+  type LanguageModelOptions,
+} from './language-model.js';
+export { Dense, Embedding, glorotWeight } from './layers.js';
+export {
+  type Architecture,
+  loadModel,
+  loadWeights,
+  type Model,
+  modelFromConfig,
+  saveModel,
+  saveModelFiles,
+} from './model-io.js';
+export {
+  type Encoded,
+  padIds,
+  Seq2Seq,
+  type Seq2SeqBatch,
+  type Seq2SeqConfig,
+  type Seq2SeqOptions,
+  scheduledSamplingRatio,
+  type TranslateOptions,
+} from './seq2seq.js';
+export {
+  accuracy,
+  type ClassifierBatch,
+  type ClassifierInput,
+  confusionMatrix,
+  type Head,
+  type Readout,
+  SequenceClassifier,
+  type SequenceClassifierConfig,
+  type SequenceClassifierOptions,
+} from './sequence-classifier.js';
+export {
+  type BeamDecodeOptions,
+  beamDecode,
+  type DecodeLimits,
+  type DecodeStart,
+  greedyDecode,
+  selectMemoryRows,
+} from './sequence-decoding.js';
+export {
+  decodeModelFile,
+  decodeModelFiles,
+  decodeWeights,
+  encodeModelFile,
+  encodeModelFiles,
+  encodeWeights,
+  FORMAT_VERSION,
+  type ModelFiles,
+  type ModelManifest,
+  validateManifest,
+  type WeightEntry,
+} from './serialization.js';
+export {
+  disposeStates,
+  keepStates,
+  mapStates,
+  type RecurrentState,
+  selectStateRows,
+} from './states.js';

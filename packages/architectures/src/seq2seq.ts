@@ -1,0 +1,367 @@
+import { concat, constant, noGrad, softmaxCrossEntropy, type Variable } from '@recur/autograd';
+import { type CellKind, RecurrentLayer } from '@recur/cells';
+import { formatShape, oneHot, RecurError, Rng, type Tensor, tensor, tidy } from '@recur/tensor';
+import type { TrainingContext } from '@recur/train';
+import type { AttentionMemory, AttentionScore } from './attention.js';
+import type { Hypothesis } from './beam-search.js';
+import { checkConfigSizes, checkToken } from './config.js';
+import { TokenDecoder, type TokenInput } from './decoder.js';
+import { greedy } from './decoding.js';
+import { countTokens } from './language-model.js';
+import { Embedding } from './layers.js';
+import { beamDecode, type DecodeStart, greedyDecode } from './sequence-decoding.js';
+import type { RecurrentState } from './states.js';
+
+/** The configuration of a {@link Seq2Seq} model: plain JSON, saved with the weights. */
+export interface Seq2SeqConfig {
+  architecture: 'Seq2Seq';
+  sourceVocabularySize: number;
+  targetVocabularySize: number;
+  /** How source tokens enter the encoder (default: an embedding of 32). */
+  sourceInput: TokenInput;
+  /** How target tokens enter the decoder (default: an embedding of 32). */
+  targetInput: TokenInput;
+  cell: CellKind;
+  /** Units of the encoder and of the decoder (equal, so the encoder's state can start the decoder). */
+  hiddenSize: number;
+  numLayers: number;
+  dropout: number;
+  /** Luong attention over the encoder outputs (`dot`, `general`) or Bahdanau's `additive`; null for none. */
+  attention: AttentionScore | null;
+  /** Target token fed at the first decoder step. */
+  startToken: number;
+  /** Target token that ends a translation. */
+  stopToken: number;
+  seed: number;
+}
+
+/** Options of the {@link Seq2Seq} constructor: the config with defaults. */
+export type Seq2SeqOptions = Partial<Omit<Seq2SeqConfig, 'architecture'>> &
+  Pick<
+    Seq2SeqConfig,
+    'sourceVocabularySize' | 'targetVocabularySize' | 'hiddenSize' | 'startToken' | 'stopToken'
+  >;
+
+/**
+ * A teacher-forcing batch (what `seq2seqBatch` from `@recur/datasets` builds): the decoder reads
+ * `start y₁ … y_n` and is trained to emit `y₁ … y_n stop`.
+ */
+export interface Seq2SeqBatch {
+  /** `[B, S]` int32 source ids. */
+  source: Tensor;
+  /** `[B, S]`, 0 at padded source steps. */
+  sourceMask?: Tensor;
+  /** `[B, T]` int32: the start token, then the target shifted right. */
+  decoderInput: Tensor;
+  /** `[B, T]` int32: the target, then the stop token. */
+  decoderTarget: Tensor;
+  /** `[B, T]`, 0 at padded target steps (ignored by the loss). */
+  targetMask?: Tensor;
+}
+
+/** What the encoder hands the decoder. */
+export interface Encoded {
+  /** The encoder's final state, per layer: the decoder's initial state. */
+  state: RecurrentState;
+  /** The encoder outputs prepared for attention (when the model attends). */
+  memory?: AttentionMemory;
+}
+
+/** Options of {@link Seq2Seq.translate}. */
+export interface TranslateOptions {
+  /** The most target tokens per sentence, the stop token included. */
+  maxLength: number;
+  /** 1 (default): greedy, batched; more: beam search per sentence. */
+  beamWidth?: number;
+  /** Length normalisation exponent for beam search (default 1). */
+  lengthPenalty?: number;
+}
+
+/**
+ * Many-to-many with different lengths — the article's encoder–decoder: the encoder reads the
+ * whole source, its final state becomes the decoder's initial state, and the decoder writes the
+ * target one token at a time, each step reading the previous token. Training uses teacher
+ * forcing (the true previous token) with probability {@link Seq2Seq.teacherForcing}, else the
+ * model's own prediction (scheduled sampling, Bengio et al. 2015). Decoding is greedy or beam
+ * search with length normalisation; attention over the encoder outputs is optional.
+ *
+ * ```ts
+ * const model = new Seq2Seq({ sourceVocabularySize: 14, targetVocabularySize: 14, hiddenSize: 64,
+ *   startToken: 1, stopToken: 2, attention: 'general' });
+ * const { loss } = model.loss(batch);
+ * const [answer] = model.translate([[5, 7, 3]], { maxLength: 5, beamWidth: 3 });
+ * ```
+ */
+export class Seq2Seq {
+  readonly config: Seq2SeqConfig;
+  readonly encoderEmbedding: Embedding | null;
+  readonly encoder: RecurrentLayer;
+  readonly decoder: TokenDecoder;
+  /**
+   * Probability that a training step reads the true previous token (1 = pure teacher forcing,
+   * one fused decoder pass; below 1 = scheduled sampling, one step at a time). Lower it during
+   * training with {@link scheduledSamplingRatio}.
+   */
+  teacherForcing = 1;
+  readonly #rng: Rng;
+
+  constructor(options: Seq2SeqOptions) {
+    this.config = {
+      architecture: 'Seq2Seq',
+      sourceVocabularySize: options.sourceVocabularySize,
+      targetVocabularySize: options.targetVocabularySize,
+      sourceInput: options.sourceInput ?? { kind: 'embedding', size: 32 },
+      targetInput: options.targetInput ?? { kind: 'embedding', size: 32 },
+      cell: options.cell ?? 'lstm',
+      hiddenSize: options.hiddenSize,
+      numLayers: options.numLayers ?? 1,
+      dropout: options.dropout ?? 0,
+      attention: options.attention ?? null,
+      startToken: options.startToken,
+      stopToken: options.stopToken,
+      seed: options.seed ?? 0,
+    };
+    const c = this.config;
+    checkConfigSizes('Seq2Seq', c, [
+      'sourceVocabularySize',
+      'targetVocabularySize',
+      'hiddenSize',
+      'numLayers',
+    ]);
+    checkToken('Seq2Seq', 'startToken', c.startToken, c.targetVocabularySize);
+    checkToken('Seq2Seq', 'stopToken', c.stopToken, c.targetVocabularySize);
+    const rng = new Rng(c.seed);
+    this.encoderEmbedding =
+      c.sourceInput.kind === 'embedding'
+        ? new Embedding({
+            vocabularySize: c.sourceVocabularySize,
+            embeddingSize: c.sourceInput.size,
+            rng,
+          })
+        : null;
+    this.encoder = new RecurrentLayer({
+      cell: c.cell,
+      inputSize: c.sourceInput.kind === 'embedding' ? c.sourceInput.size : c.sourceVocabularySize,
+      hiddenSize: c.hiddenSize,
+      numLayers: c.numLayers,
+      dropout: c.dropout,
+      rng,
+    });
+    this.decoder = new TokenDecoder({
+      vocabularySize: c.targetVocabularySize,
+      input: c.targetInput,
+      cell: c.cell,
+      hiddenSize: c.hiddenSize,
+      numLayers: c.numLayers,
+      dropout: c.dropout,
+      attention: c.attention ? { score: c.attention, valueSize: c.hiddenSize } : undefined,
+      rng,
+    });
+    this.#rng = new Rng(Math.floor(rng.next() * 2 ** 32));
+  }
+
+  /** Every parameter: `encoder.embedding`, `encoder.layer0.forward.W_x`, `decoder.W_ao`, … */
+  parameters(): Record<string, Variable> {
+    const out: Record<string, Variable> = {};
+    if (this.encoderEmbedding) out['encoder.embedding'] = this.encoderEmbedding.table;
+    for (const [name, p] of Object.entries(this.encoder.parameters())) out[`encoder.${name}`] = p;
+    for (const [name, p] of Object.entries(this.decoder.parameters())) out[`decoder.${name}`] = p;
+    return out;
+  }
+
+  /** Reads source ids `[B, S]` (padding masked out by `sourceMask`). */
+  encode(source: Tensor, sourceMask?: Tensor, training = false): Encoded {
+    if (source.dtype !== 'int32' || source.rank !== 2) {
+      throw new RecurError(
+        'SHAPE',
+        `Seq2Seq.encode: source must be int32 [batch, steps], got ${source.dtype} ${formatShape(source.shape)}`,
+      );
+    }
+    const x = this.encoderEmbedding
+      ? this.encoderEmbedding.apply(source)
+      : constant(oneHot(source, this.config.sourceVocabularySize));
+    const { outputs, states } = this.encoder.forward(x, {
+      ...(sourceMask ? { mask: sourceMask } : {}),
+      training,
+    });
+    if (!this.decoder.attention) return { state: states };
+    return { state: states, memory: this.decoder.attention.prepare(outputs, sourceMask) };
+  }
+
+  /**
+   * Decoder logits `[B, T, V]` for a batch. While `training`, each step reads the true previous
+   * token with probability {@link Seq2Seq.teacherForcing} (drawn from `rng`, default the
+   * model's own); otherwise always (pure teacher forcing).
+   */
+  forward(batch: Seq2SeqBatch, training = false, rng?: Rng): Variable {
+    checkBatch(batch);
+    const encoded = this.encode(batch.source, batch.sourceMask, training);
+    if (!training || this.teacherForcing >= 1) {
+      const x = this.decoder.embed(batch.decoderInput);
+      return this.decoder.run(x, { initialState: encoded.state, memory: encoded.memory, training })
+        .logits;
+    }
+    return this.#scheduledSampling(batch.decoderInput, encoded, rng ?? this.#rng);
+  }
+
+  /**
+   * Mean cross-entropy per target token (padding excluded) — the `@recur/train` model interface
+   * (no state is carried between batches; the trainer's `rng` drives scheduled sampling).
+   */
+  loss(
+    batch: Seq2SeqBatch,
+    _state?: unknown,
+    context?: Pick<TrainingContext, 'training' | 'rng'>,
+  ): { loss: Variable; tokens: number } {
+    const logits = this.forward(batch, context?.training ?? true, context?.rng);
+    const options = batch.targetMask ? { mask: batch.targetMask } : {};
+    return {
+      loss: softmaxCrossEntropy(logits, batch.decoderTarget, options),
+      tokens: countTokens(batch.decoderTarget, batch.targetMask),
+    };
+  }
+
+  /**
+   * Translates source sentences (token ids, without start/stop) to target ids (without the stop
+   * token): greedy for the whole batch, or the best beam per sentence when `beamWidth` > 1.
+   */
+  translate(sources: readonly (readonly number[])[], options: TranslateOptions): number[][] {
+    const beamWidth = options.beamWidth ?? 1;
+    if (beamWidth === 1) {
+      return noGrad(() =>
+        tidy(() => {
+          const { ids, mask } = padIds(sources);
+          return greedyDecode(
+            this.decoder,
+            this.#start(this.encode(ids, mask)),
+            sources.length,
+            this.#limits(options),
+          );
+        }),
+      );
+    }
+    return sources.map((source) => this.beamSearch(source, options)[0]!.tokens);
+  }
+
+  /** The `beamWidth` best translations of one source sentence, best first. */
+  beamSearch(
+    source: readonly number[],
+    options: TranslateOptions & { numResults?: number },
+  ): Hypothesis[] {
+    return noGrad(() =>
+      tidy(() => {
+        const { ids, mask } = padIds([source]);
+        return beamDecode(this.decoder, this.#start(this.encode(ids, mask)), {
+          ...this.#limits(options),
+          beamWidth: options.beamWidth ?? 4,
+          ...(options.lengthPenalty !== undefined ? { lengthPenalty: options.lengthPenalty } : {}),
+          ...(options.numResults !== undefined ? { numResults: options.numResults } : {}),
+        });
+      }),
+    );
+  }
+
+  #start(encoded: Encoded): DecodeStart {
+    return { state: encoded.state, memory: encoded.memory };
+  }
+
+  #limits(options: TranslateOptions): { startToken: number; stopToken: number; maxLength: number } {
+    return {
+      startToken: this.config.startToken,
+      stopToken: this.config.stopToken,
+      maxLength: options.maxLength,
+    };
+  }
+
+  /**
+   * One decoder step at a time: step t reads the true token `decoderInput[:, t]` with probability
+   * `teacherForcing`, else the model's greedy prediction from step t − 1 (no gradient through
+   * the choice). The first step always reads the start token.
+   */
+  #scheduledSampling(decoderInput: Tensor, encoded: Encoded, rng: Rng): Variable {
+    const [B, T] = decoderInput.shape as [number, number];
+    const V = this.config.targetVocabularySize;
+    const gold = decoderInput.data();
+    const steps: Variable[] = [];
+    let state = encoded.state;
+    let predicted: number[] = [];
+    for (let t = 0; t < T; t++) {
+      const tokens = Array.from({ length: B }, (_, b) =>
+        t === 0 || rng.next() < this.teacherForcing ? gold[b * T + t]! : predicted[b]!,
+      );
+      const out = this.decoder.run(this.decoder.embedStep(tokens), {
+        initialState: state,
+        memory: encoded.memory,
+        training: true,
+      });
+      steps.push(out.logits);
+      state = out.state;
+      const logits = out.logits.value.data();
+      predicted = Array.from({ length: B }, (_, b) => greedy(logits.subarray(b * V, (b + 1) * V)));
+    }
+    return concat(steps, 1); // each step's logits are [B, 1, V]
+  }
+}
+
+/**
+ * The teacher-forcing probability for training step `step` under a decay schedule (Bengio et al.
+ * 2015): `linear` = max(minimum, 1 − step/k), `exponential` = k^step (k < 1),
+ * `inverseSigmoid` = k / (k + exp(step / k)) (k ≥ 1).
+ */
+export function scheduledSamplingRatio(
+  step: number,
+  schedule: { kind: 'linear' | 'exponential' | 'inverseSigmoid'; k: number; minimum?: number },
+): number {
+  const { kind, k, minimum = 0 } = schedule;
+  let ratio: number;
+  if (kind === 'linear') ratio = 1 - step / k;
+  else if (kind === 'exponential') ratio = k ** step;
+  else if (kind === 'inverseSigmoid') ratio = k / (k + Math.exp(step / k));
+  else
+    throw new RecurError(
+      'ARGUMENT',
+      `scheduledSamplingRatio: kind is ${String(kind)}; expected linear, exponential or inverseSigmoid`,
+    );
+  return Math.min(1, Math.max(minimum, ratio));
+}
+
+/** Pads token rows with 0 into `[B, S]` ids and a mask (1 = real token). */
+export function padIds(rows: readonly (readonly number[])[]): { ids: Tensor; mask: Tensor } {
+  if (rows.length === 0) throw new RecurError('ARGUMENT', 'padIds: no sequences given');
+  const S = Math.max(1, ...rows.map((r) => r.length));
+  const ids = new Int32Array(rows.length * S);
+  const mask = new Float32Array(rows.length * S);
+  rows.forEach((row, b) => {
+    row.forEach((token, t) => {
+      ids[b * S + t] = token;
+      mask[b * S + t] = 1;
+    });
+  });
+  return { ids: tensor(ids, [rows.length, S], 'int32'), mask: tensor(mask, [rows.length, S]) };
+}
+
+function checkBatch(batch: Seq2SeqBatch): void {
+  const { decoderInput, decoderTarget } = batch;
+  if (decoderInput.dtype !== 'int32' || decoderTarget.dtype !== 'int32') {
+    throw new RecurError(
+      'DTYPE',
+      `Seq2Seq: decoderInput and decoderTarget must be int32, got ${decoderInput.dtype} and ${decoderTarget.dtype}`,
+    );
+  }
+  if (
+    decoderInput.rank !== 2 ||
+    decoderInput.shape[0] !== decoderTarget.shape[0] ||
+    decoderInput.shape[1] !== decoderTarget.shape[1]
+  ) {
+    throw new RecurError(
+      'SHAPE',
+      `Seq2Seq: decoderInput ${formatShape(decoderInput.shape)} and decoderTarget ${formatShape(decoderTarget.shape)} must both be [batch, steps]`,
+    );
+  }
+  if (batch.source.shape[0] !== decoderInput.shape[0]) {
+    throw new RecurError(
+      'SHAPE',
+      `Seq2Seq: source ${formatShape(batch.source.shape)} and decoderInput ${formatShape(decoderInput.shape)} have different batch sizes`,
+    );
+  }
+}

@@ -1,0 +1,336 @@
+import {
+  concat,
+  constant,
+  div,
+  max,
+  mse,
+  mul,
+  noGrad,
+  sigmoidCrossEntropy,
+  softmaxCrossEntropy,
+  sum,
+  type Variable,
+  where,
+} from '@recur/autograd';
+import { type CellKind, RecurrentLayer } from '@recur/cells';
+import {
+  formatShape,
+  oneHot,
+  RecurError,
+  Rng,
+  sigmoid,
+  softmax,
+  sum as sumTensor,
+  type Tensor,
+  tidy,
+} from '@recur/tensor';
+import type { TrainingContext } from '@recur/train';
+import { checkConfigSizes } from './config.js';
+import { Dense, Embedding } from './layers.js';
+
+/** What a classifier reads at each step: feature vectors, or token ids (one-hot or embedded). */
+export type ClassifierInput =
+  | { kind: 'features'; size: number }
+  | { kind: 'onehot'; vocabularySize: number }
+  | { kind: 'embedding'; vocabularySize: number; size: number };
+
+/**
+ * How the sequence becomes one vector: the final state (`last`: the state after the last real
+ * step; both directions' when bidirectional), or the `mean` / `max` of the outputs over the real
+ * steps.
+ */
+export type Readout = 'last' | 'mean' | 'max';
+
+/**
+ * The output layer: `softmax` (one class of `outputSize`; cross-entropy), `sigmoid`
+ * (`outputSize` independent yes/no labels, e.g. 1 for spam; binary cross-entropy) or `linear`
+ * (`outputSize` real values; mean squared error).
+ */
+export type Head = 'softmax' | 'sigmoid' | 'linear';
+
+/** The configuration of a {@link SequenceClassifier}: plain JSON, saved with the weights. */
+export interface SequenceClassifierConfig {
+  architecture: 'SequenceClassifier';
+  input: ClassifierInput;
+  cell: CellKind;
+  hiddenSize: number;
+  numLayers: number;
+  bidirectional: boolean;
+  dropout: number;
+  readout: Readout;
+  head: Head;
+  /** Classes (softmax), labels (sigmoid) or values (linear). */
+  outputSize: number;
+  seed: number;
+}
+
+/** Options of the {@link SequenceClassifier} constructor: the config with defaults. */
+export type SequenceClassifierOptions = Partial<Omit<SequenceClassifierConfig, 'architecture'>> &
+  Pick<SequenceClassifierConfig, 'input' | 'hiddenSize' | 'outputSize'>;
+
+/** A batch for {@link SequenceClassifier.loss}. */
+export interface ClassifierBatch {
+  /** `[B, T]` int32 token ids, or `[B, T, F]` float32 features. */
+  inputs: Tensor;
+  /** `[B, T]`, 0 at padded steps (sequences of different lengths). */
+  mask?: Tensor;
+  /** softmax: int32 `[B]` class ids; sigmoid: float32 `[B, K]` 0/1 labels; linear: float32 `[B, K]` targets. */
+  labels: Tensor;
+}
+
+/**
+ * Many-to-one — the article's sentiment classifier: a (stacked, optionally bidirectional)
+ * recurrent layer reads the whole sequence, a readout turns it into one vector, and one dense
+ * layer predicts a class (softmax), labels (sigmoid) or values (linear, e.g. the adding problem).
+ * Variable lengths are padded and masked: padded steps change neither the state nor the pooling.
+ *
+ * ```ts
+ * const clf = new SequenceClassifier({ input: { kind: 'embedding', vocabularySize: 5000, size: 64 },
+ *   hiddenSize: 64, outputSize: 2, readout: 'mean' });
+ * const { loss } = clf.loss({ inputs: ids, mask, labels });
+ * const classes = clf.classify(ids, mask);
+ * ```
+ */
+export class SequenceClassifier {
+  readonly config: SequenceClassifierConfig;
+  readonly embedding: Embedding | null;
+  readonly rnn: RecurrentLayer;
+  readonly output: Dense;
+
+  constructor(options: SequenceClassifierOptions) {
+    this.config = {
+      architecture: 'SequenceClassifier',
+      input: options.input,
+      cell: options.cell ?? 'lstm',
+      hiddenSize: options.hiddenSize,
+      numLayers: options.numLayers ?? 1,
+      bidirectional: options.bidirectional ?? false,
+      dropout: options.dropout ?? 0,
+      readout: options.readout ?? 'last',
+      head: options.head ?? 'softmax',
+      outputSize: options.outputSize,
+      seed: options.seed ?? 0,
+    };
+    const c = this.config;
+    checkConfigSizes('SequenceClassifier', c, ['hiddenSize', 'numLayers', 'outputSize']);
+    if (!['last', 'mean', 'max'].includes(c.readout)) {
+      throw new RecurError(
+        'ARGUMENT',
+        `SequenceClassifier: readout is ${String(c.readout)}; expected last, mean or max`,
+      );
+    }
+    if (!['softmax', 'sigmoid', 'linear'].includes(c.head)) {
+      throw new RecurError(
+        'ARGUMENT',
+        `SequenceClassifier: head is ${String(c.head)}; expected softmax, sigmoid or linear`,
+      );
+    }
+    const rng = new Rng(c.seed);
+    this.embedding =
+      c.input.kind === 'embedding'
+        ? new Embedding({
+            vocabularySize: c.input.vocabularySize,
+            embeddingSize: c.input.size,
+            rng,
+          })
+        : null;
+    const inputSize = c.input.kind === 'onehot' ? c.input.vocabularySize : c.input.size;
+    this.rnn = new RecurrentLayer({
+      cell: c.cell,
+      inputSize,
+      hiddenSize: c.hiddenSize,
+      numLayers: c.numLayers,
+      bidirectional: c.bidirectional,
+      dropout: c.dropout,
+      rng,
+    });
+    this.output = new Dense({
+      inputSize: this.rnn.outputSize,
+      outputSize: c.outputSize,
+      rng,
+      names: ['W_ao', 'b_o'],
+    });
+  }
+
+  /** Every parameter: `embedding`, `rnn.layer0.forward.W_x`, …, `W_ao`, `b_o`. */
+  parameters(): Record<string, Variable> {
+    const out: Record<string, Variable> = {};
+    if (this.embedding) out.embedding = this.embedding.table;
+    for (const [name, p] of Object.entries(this.rnn.parameters())) out[`rnn.${name}`] = p;
+    return Object.assign(out, this.output.parameters());
+  }
+
+  /** The head's inputs: logits (softmax, sigmoid) or values (linear), `[B, outputSize]`. */
+  forward(inputs: Tensor, mask?: Tensor, training = false): Variable {
+    const x = this.#embed(inputs);
+    const { outputs, states } = this.rnn.forward(x, { ...(mask ? { mask } : {}), training });
+    return this.output.apply(this.#readout(outputs, states[states.length - 1]!, mask));
+  }
+
+  /** Cross-entropy (softmax, sigmoid) or mean squared error (linear) over the batch — the `@recur/train` model interface. */
+  loss(
+    batch: ClassifierBatch,
+    _state?: unknown,
+    context?: Pick<TrainingContext, 'training'>,
+  ): { loss: Variable } {
+    const out = this.forward(batch.inputs, batch.mask, context?.training ?? true);
+    const { head, outputSize } = this.config;
+    const labels = batch.labels;
+    if (head === 'softmax') {
+      if (labels.dtype !== 'int32' || labels.rank !== 1) {
+        throw new RecurError(
+          'SHAPE',
+          `SequenceClassifier.loss: a softmax head needs int32 labels [batch], got ${labels.dtype} ${formatShape(labels.shape)}`,
+        );
+      }
+      return { loss: softmaxCrossEntropy(out, labels) };
+    }
+    const target =
+      labels.rank === 1 && outputSize === 1 ? labels.reshape([labels.shape[0]!, 1]) : labels;
+    if (
+      target.dtype !== 'float32' ||
+      target.shape[0] !== out.shape[0] ||
+      target.shape[1] !== outputSize
+    ) {
+      throw new RecurError(
+        'SHAPE',
+        `SequenceClassifier.loss: a ${head} head needs float32 labels [batch, ${outputSize}], got ${labels.dtype} ${formatShape(labels.shape)}`,
+      );
+    }
+    return { loss: head === 'sigmoid' ? sigmoidCrossEntropy(out, target) : mse(out, target) };
+  }
+
+  /** Probabilities (softmax, sigmoid) or values (linear), row-major `[B, outputSize]`. */
+  predict(inputs: Tensor, mask?: Tensor): Float32Array {
+    return noGrad(() =>
+      tidy(() => {
+        const out = this.forward(inputs, mask).value;
+        const head = this.config.head;
+        const y = head === 'softmax' ? softmax(out, -1) : head === 'sigmoid' ? sigmoid(out) : out;
+        return y.data() as Float32Array;
+      }),
+    );
+  }
+
+  /** The predicted class per sequence: argmax (softmax), or probability > 0.5 of a single sigmoid output. */
+  classify(inputs: Tensor, mask?: Tensor): Int32Array {
+    const { head, outputSize: K } = this.config;
+    if (head === 'linear')
+      throw new RecurError(
+        'ARGUMENT',
+        'SequenceClassifier.classify: a linear head predicts values; use predict',
+      );
+    if (head === 'sigmoid' && K !== 1) {
+      throw new RecurError(
+        'ARGUMENT',
+        `SequenceClassifier.classify: a sigmoid head with ${K} labels is multi-label; use predict`,
+      );
+    }
+    const p = this.predict(inputs, mask);
+    const B = p.length / K;
+    const out = new Int32Array(B);
+    for (let b = 0; b < B; b++) {
+      if (head === 'sigmoid') {
+        out[b] = p[b]! > 0.5 ? 1 : 0;
+        continue;
+      }
+      let best = 0;
+      for (let k = 1; k < K; k++) if (p[b * K + k]! > p[b * K + best]!) best = k;
+      out[b] = best;
+    }
+    return out;
+  }
+
+  #embed(inputs: Tensor): Variable | Tensor {
+    const input = this.config.input;
+    if (input.kind === 'features') {
+      if (inputs.dtype !== 'float32' || inputs.rank !== 3 || inputs.shape[2] !== input.size) {
+        throw new RecurError(
+          'SHAPE',
+          `SequenceClassifier: inputs must be float32 [batch, steps, ${input.size}], got ${inputs.dtype} ${formatShape(inputs.shape)}`,
+        );
+      }
+      return inputs;
+    }
+    if (inputs.dtype !== 'int32' || inputs.rank !== 2) {
+      throw new RecurError(
+        'SHAPE',
+        `SequenceClassifier: inputs must be int32 token ids [batch, steps], got ${inputs.dtype} ${formatShape(inputs.shape)}`,
+      );
+    }
+    return this.embedding
+      ? this.embedding.apply(inputs)
+      : constant(oneHot(inputs, input.vocabularySize));
+  }
+
+  #readout(
+    outputs: Variable,
+    last: { forward: { a: Variable }; backward?: { a: Variable } },
+    mask?: Tensor,
+  ): Variable {
+    const readout = this.config.readout;
+    if (readout === 'last') {
+      // The fused kernels copy the state through padded steps, so the final state is the state
+      // after each sequence's last real step (and, backwards, after its first).
+      return last.backward ? concat([last.forward.a, last.backward.a], 1) : last.forward.a;
+    }
+    const [B, T] = outputs.shape as [number, number];
+    if (readout === 'mean') {
+      if (!mask) return div(sum(outputs, { axis: 1 }), T);
+      const m = mask.reshape([B, T, 1]);
+      const lengths = sumTensor(m, { axis: 1 }); // [B, 1]
+      return div(sum(mul(outputs, m), { axis: 1 }), lengths);
+    }
+    return max(mask ? where(mask.reshape([B, T, 1]), outputs, -1e9) : outputs, { axis: 1 });
+  }
+}
+
+/** The fraction of `predicted` equal to `labels` (class ids). */
+export function accuracy(predicted: ArrayLike<number>, labels: ArrayLike<number>): number {
+  if (predicted.length !== labels.length || predicted.length === 0) {
+    throw new RecurError(
+      'SHAPE',
+      `accuracy: predicted has ${predicted.length} entries and labels ${labels.length}; expected the same non-zero count`,
+    );
+  }
+  let right = 0;
+  for (let i = 0; i < labels.length; i++) if (predicted[i] === labels[i]) right++;
+  return right / labels.length;
+}
+
+/**
+ * Counts `matrix[true][predicted]` over `numClasses` classes: row = the true class, column = the
+ * prediction, so the diagonal holds the correct ones.
+ */
+export function confusionMatrix(
+  predicted: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  numClasses: number,
+): number[][] {
+  if (predicted.length !== labels.length) {
+    throw new RecurError(
+      'SHAPE',
+      `confusionMatrix: predicted has ${predicted.length} entries and labels ${labels.length}`,
+    );
+  }
+  const matrix = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
+  for (let i = 0; i < labels.length; i++) {
+    const t = labels[i]!;
+    const p = predicted[i]!;
+    if (
+      !Number.isInteger(t) ||
+      !Number.isInteger(p) ||
+      t < 0 ||
+      p < 0 ||
+      t >= numClasses ||
+      p >= numClasses
+    ) {
+      throw new RecurError(
+        'RANGE',
+        `confusionMatrix: entry ${i} has label ${t} and prediction ${p}; expected classes in [0, ${numClasses})`,
+      );
+    }
+    matrix[t]![p]! += 1;
+  }
+  return matrix;
+}
