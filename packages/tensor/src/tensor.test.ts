@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   add,
-  matmul,
   logSoftmax,
+  matmul,
   memory,
   ones,
   RecurError,
