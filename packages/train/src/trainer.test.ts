@@ -1,6 +1,6 @@
 import { add, mul, parameter, sqrt, square, sub, sum, type Variable } from '@recur/autograd';
 import { GradientMonitor } from '@recur/clipping';
-import { dispose, memory, type Rng, tensor } from '@recur/tensor';
+import { dispose, memory, type Rng, tensor, tensorsIn } from '@recur/tensor';
 import { describe, expect, it } from 'vitest';
 import { deserializeCheckpoint, serializeCheckpoint } from './checkpoint.js';
 import type { TrainableModel } from './model.js';
@@ -167,6 +167,28 @@ describe('Trainer', () => {
     const again = new Trainer({ ...trainerOptionsOf(trainer), epochs: 3 });
     await again.fit();
     expect(memory().numTensors).toBe(before); // the optimizer's state already exists
+    close();
+  });
+
+  it('frees every batch it fetched, also the one at which the steps limit stops it', async () => {
+    const yielded: SeqBatch[] = [];
+    const unread: SeqBatch[] = [];
+    const lazy = function* (epoch: number, rng: Rng) {
+      const batches = data(epoch, rng);
+      unread.push(...batches);
+      for (const batch of batches) {
+        unread.splice(unread.indexOf(batch), 1);
+        yielded.push(batch);
+        yield batch;
+      }
+    };
+    // 4 batches an epoch and 3 TBPTT windows a batch: steps 6 stops inside the first epoch
+    const { trainer, close } = setup(1, { data: lazy, epochs: 5, steps: 6 });
+    await trainer.fit();
+    expect(yielded.length).toBeGreaterThan(0);
+    const alive = yielded.flatMap((b) => [...tensorsIn(b)]).filter((t) => !t.isDisposed);
+    expect(alive).toEqual([]);
+    dispose(unread);
     close();
   });
 

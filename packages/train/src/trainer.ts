@@ -158,7 +158,10 @@ export class Trainer<Batch, State = unknown> {
             if (o.disposeBatches) dispose(batch);
             continue; // resuming: these were trained on
           }
-          if (this.step >= steps) break outer;
+          if (this.step >= steps) {
+            if (o.disposeBatches) dispose(batch); // fetched but never trained on
+            break outer;
+          }
           try {
             history.push(...(await this.#trainBatch(batch, validations)));
           } finally {
