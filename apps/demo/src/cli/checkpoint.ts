@@ -1,0 +1,101 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadWeights, type Model, modelFromConfig } from '@recur/architectures';
+import { dispose, type Tensor } from '@recur/tensor';
+import type { Checkpoint } from '@recur/train';
+import { loadCheckpoint } from '@recur/train/node';
+import { UsageError } from './errors.js';
+import { ARCHITECTURES, type Arch, type RunOptions } from './tasks/task.js';
+
+/** What `recur train` stores in a checkpoint's `metadata.recur`. */
+export interface RecurMetadata {
+  version: 1;
+  /** The options that define the model and the data (what `--resume` reuses). */
+  options: RunOptions;
+  /** One line about the training data. */
+  description: string;
+}
+
+/** What each architecture is called in messages, with its article. */
+export const ARCH_NAMES: Record<Arch, string> = {
+  lm: 'a language model',
+  seq2seq: 'an encoder-decoder (seq2seq)',
+  classify: 'a sequence classifier',
+  caption: 'a captioner',
+};
+
+/** Where `recur train --arch <arch>` saves by default, and where the other commands look. */
+export function defaultCheckpointPath(arch: Arch): string {
+  return join('checkpoints', `${arch}.ckpt`);
+}
+
+/** Reads a checkpoint file; a missing file is a {@link UsageError} with a hint. */
+export function readCheckpoint(command: string, path: string, arch: Arch): Checkpoint {
+  if (!existsSync(path)) {
+    const train = arch === 'lm' ? 'recur train' : `recur train --arch ${arch}`;
+    throw new UsageError(
+      `recur ${command}: no checkpoint at ${path} (train one with '${train}', or pass --checkpoint <path>)`,
+    );
+  }
+  return loadCheckpoint(path);
+}
+
+/** The `metadata.recur` of a checkpoint written by `recur train`, checked. */
+export function recurMetadata(
+  command: string,
+  path: string,
+  checkpoint: Checkpoint,
+): RecurMetadata {
+  const meta = checkpoint.metadata?.recur as Partial<RecurMetadata> | undefined;
+  const options = meta?.options as Partial<RunOptions> | undefined;
+  if (
+    meta?.version !== 1 ||
+    !options ||
+    !ARCHITECTURES.includes(options.arch as Arch) ||
+    typeof options.hidden !== 'number'
+  ) {
+    throw new UsageError(
+      `recur ${command}: ${path} was not written by 'recur train' (no recur metadata)`,
+    );
+  }
+  return meta as RecurMetadata;
+}
+
+/** Frees a model's weights (and gradients), for in-process callers such as the tests. */
+export function disposeModel(model: Model): void {
+  for (const p of Object.values(model.parameters())) p.dispose();
+}
+
+/** A trained model loaded from a `recur train` checkpoint. */
+export interface TrainedModel {
+  model: Model;
+  metadata: RecurMetadata;
+  vocabulary: unknown;
+  /** Updates the model was trained for. */
+  step: number;
+}
+
+/**
+ * Loads the model of a `recur train` checkpoint for inference, checking that it is of the
+ * architecture `arch` (a clear error otherwise). The optimizer state is dropped.
+ */
+export function loadTrainedModel(command: string, path: string, arch: Arch): TrainedModel {
+  const checkpoint = readCheckpoint(command, path, arch);
+  try {
+    const metadata = recurMetadata(command, path, checkpoint);
+    if (metadata.options.arch !== arch) {
+      throw new UsageError(
+        `recur ${command}: ${path} holds ${ARCH_NAMES[metadata.options.arch]}; ${command} needs ${ARCH_NAMES[arch]} (recur train --arch ${arch})`,
+      );
+    }
+    const model = modelFromConfig(checkpoint.config as Record<string, unknown>);
+    // Views of the checkpoint's tensors: the model keeps them when the checkpoint is disposed.
+    const weights: Record<string, Tensor> = {};
+    for (const [name, t] of Object.entries(checkpoint.parameters))
+      weights[name] = t.reshape(t.shape);
+    loadWeights(model.parameters(), weights);
+    return { model, metadata, vocabulary: checkpoint.vocabulary, step: checkpoint.step };
+  } finally {
+    dispose(checkpoint);
+  }
+}

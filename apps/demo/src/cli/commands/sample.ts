@@ -1,0 +1,137 @@
+import type { LanguageModel } from '@recur/architectures';
+import type { CharTokenizer } from '@recur/datasets';
+import { type BackendName, selectBackend } from '../backend.js';
+import { defaultCheckpointPath, disposeModel, loadTrainedModel } from '../checkpoint.js';
+import { type FlagSpecs, helpText, parseFlags } from '../flags.js';
+import { type Command, type CommandIO, println } from '../io.js';
+import {
+  generateText,
+  type LanguageModelVocabulary,
+  strategyFor,
+} from '../tasks/language-model.js';
+import { tokenizerFromJSON } from '../tasks/tokenizers.js';
+import { inferenceFlags } from './common.js';
+
+const specs: FlagSpecs = {
+  ...inferenceFlags(defaultCheckpointPath('lm')),
+  prompt: {
+    type: 'string',
+    short: 'p',
+    value: '<text>',
+    help: 'text to start from (default: the one recur train used)',
+  },
+  length: {
+    type: 'string',
+    short: 'n',
+    kind: 'int',
+    min: 0,
+    default: '300',
+    value: '<n>',
+    help: 'characters to generate',
+  },
+  temperature: {
+    type: 'string',
+    short: 't',
+    kind: 'number',
+    min: 0,
+    default: '0.8',
+    value: '<t>',
+    help: 'divides the logits; lower is safer, 0 = greedy',
+  },
+  'top-k': {
+    type: 'string',
+    kind: 'int',
+    min: 1,
+    value: '<k>',
+    help: 'sample among the k most likely characters only',
+  },
+  'top-p': {
+    type: 'string',
+    kind: 'number',
+    min: 0,
+    exclusiveMin: true,
+    max: 1,
+    value: '<p>',
+    help: 'sample from the smallest set of characters with probability >= p',
+  },
+  seed: {
+    type: 'string',
+    kind: 'int',
+    min: 0,
+    default: '1',
+    value: '<n>',
+    help: 'seed of the sampling',
+  },
+};
+
+async function run(argv: readonly string[], io: CommandIO): Promise<void> {
+  const flags = parseFlags('sample', argv, specs);
+  if (flags.bool('help')) {
+    io.stdout.write(
+      helpText(
+        'sample',
+        'generate text from a language-model checkpoint',
+        'recur sample [--prompt <text>] [--length 300] [--temperature 0.8] [options]',
+        specs,
+        "The checkpoint comes from recur train --arch lm (the default run writes checkpoints/lm.ckpt).\nEvery character of the prompt must be in the model's vocabulary.",
+      ),
+    );
+    return;
+  }
+  await selectBackend(flags.string('backend') as BackendName, io.stderr);
+  const path = flags.string('checkpoint')!;
+  const trained = loadTrainedModel('sample', path, 'lm');
+  try {
+    const model = trained.model as LanguageModel;
+    const vocabulary = trained.vocabulary as LanguageModelVocabulary;
+    const tokenizer = tokenizerFromJSON(vocabulary.tokenizer) as CharTokenizer;
+    const prompt = flags.string('prompt') ?? vocabulary.prompt;
+    if (prompt === '') throw flags.error('--prompt is empty; give at least one character');
+    const unknown = [...new Set(prompt)].filter((ch) => !tokenizer.vocabulary.has(ch));
+    if (unknown.length > 0) {
+      throw flags.error(
+        `--prompt has characters the model never saw: ${unknown.map((ch) => JSON.stringify(ch)).join(', ')} (its vocabulary has ${tokenizer.vocabulary.size} characters)`,
+      );
+    }
+    const temperature = flags.numberOr('temperature', 0.8);
+    const topK = flags.number('top-k');
+    const topP = flags.number('top-p');
+    const seed = flags.numberOr('seed', 1);
+    const length = flags.numberOr('length', 300);
+    const text = generateText(
+      model,
+      tokenizer,
+      prompt,
+      length,
+      strategyFor(temperature, topK, topP),
+      seed,
+    );
+    if (flags.bool('json')) {
+      println(
+        io.stdout,
+        JSON.stringify({
+          command: 'sample',
+          checkpoint: path,
+          step: trained.step,
+          prompt,
+          length,
+          temperature,
+          topK: topK ?? null,
+          topP: topP ?? null,
+          seed,
+          text,
+        }),
+      );
+    } else {
+      println(io.stdout, text);
+    }
+  } finally {
+    disposeModel(trained.model);
+  }
+}
+
+/** `recur sample`. */
+export const sampleCommand: Command = {
+  summary: 'generate text from a language-model checkpoint, optionally from a prompt',
+  run,
+};

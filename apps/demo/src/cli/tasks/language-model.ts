@@ -1,0 +1,203 @@
+import { type DecodingStrategy, LanguageModel } from '@recur/architectures';
+import {
+  type CharTokenizer,
+  ngramCrossEntropy,
+  splitText,
+  type TbpttBatch,
+  TbpttStream,
+} from '@recur/datasets';
+import { mobyDickSplit, readTextFile } from '@recur/datasets/node';
+import { type Rng, tensor } from '@recur/tensor';
+import { count, indentLines, round, table } from '../format.js';
+import { println } from '../io.js';
+import { tensorBatches } from './examples.js';
+import type { Report, ReportContext, RunOptions, Task, TaskSetup } from './task.js';
+import { plainCharTokenizer, type TokenizerJSON, tokenizerToJSON } from './tokenizers.js';
+
+/** What a language-model checkpoint keeps as its vocabulary. */
+export interface LanguageModelVocabulary {
+  tokenizer: TokenizerJSON;
+  /** The prompt `recur sample` starts from by default. */
+  prompt: string;
+}
+
+/** A batch of the character language model: `[B, T]` ids and next ids. */
+interface LmBatch {
+  inputs: ReturnType<typeof tensor>;
+  targets: ReturnType<typeof tensor>;
+  /** First batch of an epoch: start from a zero state. */
+  reset: boolean;
+}
+
+function toBatch(batch: TbpttBatch): LmBatch {
+  return {
+    inputs: tensor(batch.inputs, batch.shape, 'int32'),
+    targets: tensor(batch.targets, batch.shape, 'int32'),
+    reset: batch.resetState,
+  };
+}
+
+const LN2 = Math.log(2);
+
+/** The corpus of a character language model, split 90/10 into train and validation. */
+async function loadCorpus(
+  options: RunOptions,
+): Promise<{ train: string; validation: string; name: string; prompt: string }> {
+  if (options.dataset === 'moby-dick') {
+    const { train, validation } = mobyDickSplit();
+    return { train, validation, name: 'Moby Dick (Melville, 1851)', prompt: 'The whale' };
+  }
+  const text = await readTextFile(options.file!);
+  const { train, validation } = splitText(text, { train: 0.9, validation: 0.1 });
+  // The first words of the training text (up to 16 characters) prompt the sample.
+  const head = [...train.trimStart()].slice(0, 16).join('');
+  const prompt =
+    (head.includes(' ') ? head.slice(0, head.lastIndexOf(' ')) : head) || [...text][0]!;
+  return { train, validation, name: options.file!, prompt };
+}
+
+/** Picks the generation strategy for a temperature (0 = greedy). */
+export function strategyFor(temperature: number, topK?: number, topP?: number): DecodingStrategy {
+  if (temperature === 0) return { kind: 'greedy' };
+  return {
+    kind: 'sample',
+    temperature,
+    ...(topK !== undefined ? { topK } : {}),
+    ...(topP !== undefined ? { topP } : {}),
+  };
+}
+
+/** Generates `length` characters after `prompt` and returns the prompt followed by them. */
+export function generateText(
+  model: LanguageModel,
+  tokenizer: CharTokenizer,
+  prompt: string,
+  length: number,
+  strategy: DecodingStrategy,
+  seed: number,
+): string {
+  const ids = Array.from(tokenizer.encode(prompt));
+  const out = model.generate({ prompt: ids, maxTokens: length, strategy, seed });
+  return prompt + tokenizer.decode(out);
+}
+
+/**
+ * `recur train --arch lm`: a character-level language model (many-to-many) on Moby Dick or a
+ * text file, trained with truncated BPTT over B parallel streams whose state carries from one
+ * chunk to the next; reported as validation nats/char beside n-gram baselines, and a sample.
+ */
+export const languageModelTask: Task = {
+  arch: 'lm',
+
+  async setup(options: RunOptions): Promise<TaskSetup> {
+    const corpus = await loadCorpus(options);
+    const tokenizer = plainCharTokenizer([corpus.train, corpus.validation]);
+    const trainIds = tokenizer.encode(corpus.train);
+    const validationIds = tokenizer.encode(corpus.validation);
+    const V = tokenizer.vocabulary.size;
+    const streamOptions = { batchSize: options.batch, steps: options.seqLen };
+    // Fails early when the text is too short for the batch shape with any offset; offset 0 gives
+    // the most batches an epoch can have (for the progress bar of --epochs).
+    new TbpttStream(trainIds, { ...streamOptions, randomOffset: true });
+    const probe = new TbpttStream(trainIds, streamOptions);
+    const model = new LanguageModel({
+      vocabularySize: V,
+      hiddenSize: options.hidden,
+      numLayers: options.layers,
+      cell: options.cell,
+      input:
+        options.embedding > 0 ? { kind: 'embedding', size: options.embedding } : { kind: 'onehot' },
+      dropout: options.dropout,
+      seed: options.seed,
+    });
+    const vocabulary: LanguageModelVocabulary = {
+      tokenizer: tokenizerToJSON(tokenizer),
+      prompt: corpus.prompt,
+    };
+    return {
+      model,
+      // A new random offset every epoch (seeded by the trainer), so chunk borders move.
+      data: (_epoch: number, rng: Rng) => {
+        const stream = new TbpttStream(trainIds, {
+          ...streamOptions,
+          randomOffset: true,
+          seed: rng.int(2 ** 31),
+        });
+        return tensorBatches(stream.epochIterator(), toBatch);
+      },
+      batchesPerEpoch: probe.batchesPerEpoch,
+      unit: 'characters',
+      carryState: (batch) => (batch as LmBatch).reset,
+      vocabulary,
+      description: `${corpus.name}, train split: ${count(trainIds.length)} characters, ${V} symbols`,
+      report: (context) =>
+        report(context, model, tokenizer, corpus, trainIds, validationIds, options),
+    };
+  },
+};
+
+async function report(
+  context: ReportContext,
+  model: LanguageModel,
+  tokenizer: CharTokenizer,
+  corpus: { prompt: string },
+  trainIds: Int32Array,
+  validationIds: Int32Array,
+  options: RunOptions,
+): Promise<Report> {
+  const { io, human, flags } = context;
+  const V = tokenizer.vocabulary.size;
+  const slice = validationIds.subarray(0, Math.min(flags.valChars, validationIds.length));
+  if (slice.length < 4) {
+    throw new Error(`the validation split has ${slice.length} characters; need at least 4`);
+  }
+  // B parallel streams over the slice, state carried along each, every remaining step scored.
+  const batchSize = Math.max(1, Math.min(8, Math.floor((slice.length - 1) / 64)));
+  const stream = new TbpttStream(slice, { batchSize, steps: 64, remainder: 'keep' });
+  const scored = stream.streamLength * batchSize;
+  const nats = await context.evaluate(() => tensorBatches(stream.epochIterator(), toBatch));
+  const ngram = (order: number) => ngramCrossEntropy(trainIds, slice, { order, vocabSize: V });
+  const baselines = {
+    uniform: Math.log(V),
+    unigram: ngram(1),
+    bigram: ngram(2),
+    trigram: ngram(3),
+  };
+  const prompt = flags.prompt ?? corpus.prompt;
+  const strategy = strategyFor(flags.temperature);
+  const text = generateText(model, tokenizer, prompt, flags.length, strategy, options.seed);
+  if (human) {
+    const row = (name: string, x: number) => [
+      name,
+      `${x.toFixed(3)} nats/char`,
+      `${(x / LN2).toFixed(3)} bits/char`,
+    ];
+    println(
+      io.stdout,
+      `\nValidation loss on the first ${count(slice.length)} characters of the validation split (${count(scored)} scored):`,
+    );
+    println(
+      io.stdout,
+      table([
+        row(`${options.cell.toUpperCase()} (this model)`, nats),
+        row('unigram baseline', baselines.unigram),
+        row('bigram baseline', baselines.bigram),
+        row('trigram baseline', baselines.trigram),
+        row(`uniform (ln ${V})`, baselines.uniform),
+      ]),
+    );
+    const how = flags.temperature === 0 ? 'greedy' : `temperature ${flags.temperature}`;
+    println(io.stdout, `\nGenerated text (${how}, prompt ${JSON.stringify(prompt)}):\n`);
+    println(io.stdout, indentLines(text));
+  }
+  return {
+    validation: {
+      natsPerChar: round(nats),
+      bitsPerChar: round(nats / LN2),
+      characters: slice.length,
+      scored,
+    },
+    baselines: Object.fromEntries(Object.entries(baselines).map(([k, v]) => [k, round(v)])),
+    sample: { prompt, temperature: flags.temperature, text },
+  };
+}

@@ -1,0 +1,129 @@
+import { resolve } from 'node:path';
+import type { CellKind } from '@recur/cells';
+import type { Flags } from '../flags.js';
+import { TASKS } from '../tasks/catalog.js';
+import type { Arch, AttentionName, OptimizerName, RunOptions } from '../tasks/task.js';
+
+/** Flags that define the model and data: on `--resume` they must match the checkpoint. */
+const DEFINING: Record<string, keyof RunOptions> = {
+  arch: 'arch',
+  cell: 'cell',
+  dataset: 'dataset',
+  file: 'file',
+  hidden: 'hidden',
+  layers: 'layers',
+  embedding: 'embedding',
+  dropout: 'dropout',
+  optimizer: 'optimizer',
+  lr: 'lr',
+  'clip-norm': 'clipNorm',
+  'clip-value': 'clipValue',
+  batch: 'batch',
+  'seq-len': 'seqLen',
+  examples: 'examples',
+  attention: 'attention',
+  seed: 'seed',
+};
+
+/** The run options from the flags, with the architecture's defaults for what is left out. */
+export function optionsFromFlags(flags: Flags, arch: Arch): RunOptions {
+  const info = TASKS[arch];
+  const d = info.defaults;
+  const file = flags.string('file');
+  let dataset = flags.string('dataset');
+  if (file !== undefined && dataset !== undefined) {
+    throw flags.error('give --dataset or --file, not both');
+  }
+  if (file !== undefined && arch === 'caption') {
+    throw flags.error('--arch caption trains on MNIST digit strips only; --file is not supported');
+  }
+  if (dataset !== undefined && !info.datasets.includes(dataset)) {
+    throw flags.error(
+      `--dataset must be one of ${info.datasets.join(', ')} for --arch ${arch}; got '${dataset}'`,
+    );
+  }
+  dataset = file !== undefined ? 'file' : (dataset ?? d.dataset);
+  if (flags.has('clip-norm') && flags.has('clip-value')) {
+    throw flags.error('give --clip-norm or --clip-value, not both');
+  }
+  const clipValue = flags.number('clip-value') ?? null;
+  const clipNorm = clipValue !== null ? null : flags.numberOr('clip-norm', 5) || null;
+  return {
+    arch,
+    dataset,
+    file: file !== undefined ? resolve(file) : null,
+    cell: flags.string('cell') as CellKind,
+    hidden: flags.numberOr('hidden', d.hidden),
+    layers: flags.numberOr('layers', 1),
+    embedding: flags.numberOr('embedding', d.embedding),
+    dropout: flags.numberOr('dropout', 0),
+    optimizer: (flags.string('optimizer') ?? 'adam') as OptimizerName,
+    lr: flags.numberOr('lr', d.lr),
+    clipNorm,
+    clipValue,
+    batch: flags.numberOr('batch', d.batch),
+    seqLen: flags.numberOr('seq-len', d.seqLen),
+    examples: flags.numberOr('examples', d.examples),
+    attention: (flags.string('attention') ?? 'none') as AttentionName,
+    seed: flags.numberOr('seed', 1),
+  };
+}
+
+/** On `--resume`: the saved options; a defining flag that disagrees with them is an error. */
+export function checkResumeFlags(
+  flags: Flags,
+  saved: RunOptions,
+  wanted: RunOptions,
+  path: string,
+): void {
+  for (const [flag, key] of Object.entries(DEFINING)) {
+    if (!flags.has(flag)) continue;
+    if (flag === 'dataset' && flags.has('file')) continue;
+    if (wanted[key] !== saved[key]) {
+      throw flags.error(
+        `--${flag} ${String(flags.string(flag) ?? wanted[key])} differs from the run saved in ${path} (${String(saved[key])}); leave it out to resume, or train a new model with another --checkpoint`,
+      );
+    }
+  }
+}
+
+/** How long a run trains: updates or epochs in all, or minutes of wall-clock time. */
+export type Length =
+  | { kind: 'steps'; steps: number }
+  | { kind: 'epochs'; epochs: number }
+  | { kind: 'minutes'; minutes: number };
+
+/** The length flags; at most one may be given (default: 1 minute). */
+export function lengthFromFlags(flags: Flags): Length {
+  const given = (['steps', 'epochs', 'minutes'] as const).filter((f) => flags.has(f));
+  if (given.length > 1)
+    throw flags.error(
+      `give one of --steps, --epochs and --minutes, not ${given.map((g) => `--${g}`).join(' and ')}`,
+    );
+  if (flags.has('steps')) return { kind: 'steps', steps: flags.number('steps')! };
+  if (flags.has('epochs')) return { kind: 'epochs', epochs: flags.number('epochs')! };
+  return { kind: 'minutes', minutes: flags.numberOr('minutes', 1) };
+}
+
+/** `LSTM H=128, 1 layer, embedding 32` */
+export function describeModel(o: RunOptions): string {
+  const parts = [
+    `${o.cell.toUpperCase()} H=${o.hidden}`,
+    o.layers > 1 ? `${o.layers} layers` : '1 layer',
+    o.arch === 'classify' && o.dataset === 'mnist-rows'
+      ? ''
+      : o.embedding > 0
+        ? `embedding ${o.embedding}`
+        : 'one-hot inputs',
+    o.dropout > 0 ? `dropout ${o.dropout}` : '',
+    o.arch === 'seq2seq' && o.attention !== 'none' ? `${o.attention} attention` : '',
+  ];
+  return parts.filter(Boolean).join(', ');
+}
+
+/** `5 updates`, `2 epochs`, `1 min of wall-clock time` */
+export function describeLength(length: Length): string {
+  if (length.kind === 'steps') return `${length.steps} updates`;
+  if (length.kind === 'epochs') return `${length.epochs} epoch${length.epochs > 1 ? 's' : ''}`;
+  return `${length.minutes} min of wall-clock time`;
+}
