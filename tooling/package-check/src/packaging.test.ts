@@ -4,7 +4,7 @@
  * and import each entry point from ESM and from CJS. Then publint and arethetypeswrong check
  * the packed tarballs.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -17,6 +17,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '../../..');
@@ -44,24 +45,36 @@ const libraries: Library[] = readdirSync(packagesDir).map((folder) => {
 let work: string;
 const tarballs = new Map<string, string>();
 
-function run(cmd: string, args: string[], cwd: string): string {
-  return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const execFileAsync = promisify(execFile);
+
+/**
+ * Runs a command and returns its stdout; throws with its output when it fails. Asynchronous, so
+ * vitest's worker keeps answering its runner while packs and installs take their minute.
+ */
+async function run(cmd: string, args: string[], cwd: string, env = process.env): Promise<string> {
+  const { stdout } = await execFileAsync(cmd, args, {
+    cwd,
+    env,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
+  return stdout;
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'recur-pack-'));
   const packs = join(work, 'packs');
   for (const lib of libraries) {
     const before = new Set(safeList(packs));
-    run('pnpm', ['pack', '--pack-destination', packs], lib.dir);
+    await run('pnpm', ['pack', '--pack-destination', packs], lib.dir);
     const created = safeList(packs).find((f) => !before.has(f));
     if (!created) throw new Error(`pnpm pack produced no tarball for ${lib.name}`);
     tarballs.set(lib.name, join(packs, created));
   }
   const project = join(work, 'project');
-  run('mkdir', ['-p', project], work);
+  await run('mkdir', ['-p', project], work);
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
-  run(
+  await run(
     'npm',
     [
       'install',
@@ -98,9 +111,27 @@ afterAll(() => {
 });
 
 /** Runs a checker and returns its exit status and everything it printed. */
-function check(cmd: string, args: string[]): { status: number; output: string } {
-  const result = spawnSync(cmd, args, { cwd: root, encoding: 'utf8' });
-  return { status: result.status ?? 1, output: `${result.stdout}${result.stderr}` };
+async function check(
+  cmd: string,
+  args: string[],
+  cwd = root,
+  env = process.env,
+): Promise<{ status: number; output: string }> {
+  try {
+    const { stdout, stderr } = await execFileAsync(cmd, args, {
+      cwd,
+      env,
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    });
+    return { status: 0, output: `${stdout}${stderr}` };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return {
+      status: typeof e.code === 'number' ? e.code : 1,
+      output: `${e.stdout ?? ''}${e.stderr ?? ''}`,
+    };
+  }
 }
 
 function safeList(dir: string): string[] {
@@ -112,11 +143,11 @@ function safeList(dir: string): string[] {
 }
 
 describe.each(libraries)('$name', (lib) => {
-  it('imports every entry point from ESM and from CJS, with the same exports', () => {
+  it('imports every entry point from ESM and from CJS, with the same exports', async () => {
     const project = join(work, 'project');
     // A `/testing` entry registers vitest suites: it is checked by running vitest below.
     for (const entry of lib.entries.filter((e) => !e.endsWith('/testing'))) {
-      const esm = run(
+      const esm = await run(
         'node',
         [
           '--input-type=module',
@@ -125,7 +156,7 @@ describe.each(libraries)('$name', (lib) => {
         ],
         project,
       );
-      const cjs = run(
+      const cjs = await run(
         'node',
         ['-e', `console.log(JSON.stringify(Object.keys(require('${entry}')).sort()))`],
         project,
@@ -138,8 +169,8 @@ describe.each(libraries)('$name', (lib) => {
     }
   });
 
-  it('passes publint (strict)', () => {
-    const result = check(join(root, 'node_modules/.bin/publint'), [
+  it('passes publint (strict)', async () => {
+    const result = await check(join(root, 'node_modules/.bin/publint'), [
       'run',
       '--strict',
       tarballs.get(lib.name)!,
@@ -148,9 +179,9 @@ describe.each(libraries)('$name', (lib) => {
     expect(result.output).not.toMatch(/error|warning|suggestion/i);
   });
 
-  it('passes arethetypeswrong for node16 (ESM and CJS) and bundlers', () => {
+  it('passes arethetypeswrong for node16 (ESM and CJS) and bundlers', async () => {
     // node10 resolution cannot see subpath exports; supported consumers use node16+ or a bundler.
-    const result = check(join(root, 'node_modules/.bin/attw'), [
+    const result = await check(join(root, 'node_modules/.bin/attw'), [
       tarballs.get(lib.name)!,
       '--profile',
       'node16',
@@ -160,7 +191,7 @@ describe.each(libraries)('$name', (lib) => {
 });
 
 describe('@recur/tensor/testing', () => {
-  it('runs the conformance suite against the installed CPU backend under vitest', () => {
+  it('runs the conformance suite against the installed CPU backend under vitest', async () => {
     const project = join(work, 'project');
     writeFileSync(
       join(project, 'conformance.test.mjs'),
@@ -170,7 +201,7 @@ describe('@recur/tensor/testing', () => {
         "describeConformance('installed cpu', () => new CpuBackend());",
       ].join('\n'),
     );
-    const result = spawnSync(
+    const { status, output } = await check(
       process.execPath,
       [
         join(project, 'node_modules/vitest/vitest.mjs'),
@@ -179,10 +210,10 @@ describe('@recur/tensor/testing', () => {
         project,
         'conformance.test.mjs',
       ],
-      { cwd: project, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } },
+      project,
+      { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
     );
-    const output = `${result.stdout}${result.stderr}`;
-    expect(result.status, output).toBe(0);
+    expect(status, output).toBe(0);
     expect(output).toMatch(/Tests\s+\d+ passed/);
   });
 });
