@@ -74,3 +74,50 @@ export function columnSums(values: Float32Array, rows: number, cols: number): Fl
   }
   return Float32Array.from(acc);
 }
+
+/**
+ * The gradients formed after the BPTT loop from every step's pre-activation gradient
+ * `dZ [B·T, G]` (notation.md), one product each: `dx = dZ W_xᵀ` (zeros when x needs no
+ * gradient), `dW_x = xᵀ dZ`, `db = Σ_B Σ_t dZ`. `dW_a` differs per cell and stays with the cell.
+ */
+export function inputSideGradients(
+  cpu: CpuBackend,
+  dZ: Float32Array,
+  x: Float32Array,
+  wx: Float32Array,
+  dims: { B: number; T: number; I: number; G: number },
+  skipInputGradient = false,
+): { dx: KernelOutput; dWx: KernelOutput; db: KernelOutput } {
+  const { B, T, I, G } = dims;
+  const dx = skipInputGradient
+    ? new Float32Array(B * T * I)
+    : gemm(cpu, dZ, wx, B * T, I, G, false, true);
+  return {
+    dx: output(cpu, dx, [B, T, I]),
+    dWx: output(cpu, gemm(cpu, x, dZ, I, G, B * T, true, false), [I, G]),
+    db: output(cpu, columnSums(dZ, B * T, G), [G]),
+  };
+}
+
+/**
+ * Carries the recurrent part of the gradient to step t−1: `da⟨t−1⟩ = dz W_aᵀ` (written into
+ * `rec`), copied into `daNext` for every batch row whose step t is not padded (a padded row
+ * keeps `daNext` as it was: the gradient passes through unchanged).
+ */
+export function carryRecurrentGradient(
+  cpu: CpuBackend,
+  dz: Float32Array,
+  wa: Float32Array,
+  rec: Float32Array,
+  daNext: Float32Array,
+  mask: Float32Array | Int32Array | null,
+  t: number,
+  dims: { B: number; T: number; H: number; G: number },
+): void {
+  const { B, T, H, G } = dims;
+  gemm(cpu, dz, wa, B, H, G, false, true, rec);
+  for (let r = 0; r < B; r++) {
+    if (mask && mask[r * T + t] === 0) continue;
+    daNext.set(rec.subarray(r * H, (r + 1) * H), r * H);
+  }
+}

@@ -18,7 +18,7 @@ import {
   zerosLike,
 } from '@recur/tensor';
 import { atStep, keepWhereMasked, shiftedStates, zeroWhereMasked } from './composed.js';
-import { columnSums, cpuBackend, f32, gemm, maskValues, output } from './cpu.js';
+import { cpuBackend, f32, gemm, inputSideGradients, maskValues, output } from './cpu.js';
 import { dimsOf, previousStates, type SequenceAttrs, timeAt } from './sequence.js';
 
 /** Columns `[from, from + width)` of a row-major `[rows, cols]` matrix, as a new matrix. */
@@ -232,19 +232,15 @@ export const gruSequenceBackward = defineKernel<SequenceAttrs>({
         dWa.set(dWur.subarray(i * 2 * H, (i + 1) * 2 * H), i * G);
         dWa.set(dWaa.subarray(i * H, (i + 1) * H), i * G + 2 * H);
       }
-      return [
-        output(
-          cpu,
-          skipInputGradient
-            ? new Float32Array(B * T * I)
-            : gemm(cpu, dZ, f32(cpu, wx!), B * T, I, G, false, true),
-          [B, T, I],
-        ),
-        output(cpu, gemm(cpu, f32(cpu, x!), dZ, I, G, B * T, true, false), [I, G]),
-        output(cpu, dWa, [H, G]),
-        output(cpu, columnSums(dZ, B * T, G), [G]),
-        output(cpu, daNext, [B, H]),
-      ];
+      const { dx, dWx, db } = inputSideGradients(
+        cpu,
+        dZ,
+        f32(cpu, x!),
+        f32(cpu, wx!),
+        { B, T, I, G },
+        skipInputGradient,
+      );
+      return [dx, dWx, output(cpu, dWa, [H, G]), db, output(cpu, daNext, [B, H])];
     },
   },
   fallback: (inputs, attrs) => tidy(() => gruBackwardComposed(inputs, attrs)),

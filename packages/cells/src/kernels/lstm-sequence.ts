@@ -17,7 +17,15 @@ import {
   zerosLike,
 } from '@recur/tensor';
 import { atStep, keepWhereMasked, shiftedStates, zeroWhereMasked } from './composed.js';
-import { columnSums, cpuBackend, f32, gemm, maskValues, output } from './cpu.js';
+import {
+  carryRecurrentGradient,
+  cpuBackend,
+  f32,
+  gemm,
+  inputSideGradients,
+  maskValues,
+  output,
+} from './cpu.js';
 import { dimsOf, previousStates, type SequenceAttrs, timeAt } from './sequence.js';
 
 /**
@@ -207,24 +215,22 @@ export const lstmSequenceBackward = defineKernel<SequenceAttrs>({
           dZ.set(dz.subarray(zo, zo + G), go);
         }
         // da⟨t−1⟩ = dz W_aᵀ for real steps.
-        gemm(cpu, dz, waV, B, H, G, false, true, rec);
-        for (let r = 0; r < B; r++) {
-          if (m && m[r * T + t] === 0) continue;
-          daNext.set(rec.subarray(r * H, (r + 1) * H), r * H);
-        }
+        carryRecurrentGradient(cpu, dz, waV, rec, daNext, m, t, { B, T, H, G });
       }
       const prevStates = previousStates(f32(cpu, outA!), f32(cpu, a0!), dims, reverse);
+      const { dx, dWx, db } = inputSideGradients(
+        cpu,
+        dZ,
+        f32(cpu, x!),
+        f32(cpu, wx!),
+        { B, T, I, G },
+        skipInputGradient,
+      );
       return [
-        output(
-          cpu,
-          skipInputGradient
-            ? new Float32Array(B * T * I)
-            : gemm(cpu, dZ, f32(cpu, wx!), B * T, I, G, false, true),
-          [B, T, I],
-        ),
-        output(cpu, gemm(cpu, f32(cpu, x!), dZ, I, G, B * T, true, false), [I, G]),
+        dx,
+        dWx,
         output(cpu, gemm(cpu, prevStates, dZ, H, G, B * T, true, false), [H, G]),
-        output(cpu, columnSums(dZ, B * T, G), [G]),
+        db,
         output(cpu, daNext, [B, H]),
         output(cpu, dcNext, [B, H]),
       ];

@@ -17,7 +17,15 @@ import {
   zerosLike,
 } from '@recur/tensor';
 import { atStep, keepWhereMasked, shiftedStates, zeroWhereMasked } from './composed.js';
-import { columnSums, cpuBackend, f32, gemm, maskValues, output } from './cpu.js';
+import {
+  carryRecurrentGradient,
+  cpuBackend,
+  f32,
+  gemm,
+  inputSideGradients,
+  maskValues,
+  output,
+} from './cpu.js';
 import { dimsOf, previousStates, type SequenceAttrs, timeAt } from './sequence.js';
 
 /** Attributes of the vanilla RNN sequence kernels. */
@@ -137,24 +145,22 @@ export const rnnSequenceBackward = defineKernel<RnnSequenceAttrs>({
           if (!padded) dZ.set(dz.subarray(o, o + H), ro);
         }
         // da⟨t−1⟩ = dz⟨t⟩ W_ahᵀ for real steps; padded rows carry da through.
-        gemm(cpu, dz, waV, B, H, H, false, true, rec);
-        for (let r = 0; r < B; r++) {
-          if (m && m[r * T + t] === 0) continue;
-          daNext.set(rec.subarray(r * H, (r + 1) * H), r * H);
-        }
+        carryRecurrentGradient(cpu, dz, waV, rec, daNext, m, t, { B, T, H, G: H });
       }
       const prevStates = previousStates(A, f32(cpu, a0!), dims, reverse);
+      const { dx, dWx, db } = inputSideGradients(
+        cpu,
+        dZ,
+        f32(cpu, x!),
+        f32(cpu, wx!),
+        { B, T, I, G: H },
+        skipInputGradient,
+      );
       return [
-        output(
-          cpu,
-          skipInputGradient
-            ? new Float32Array(B * T * I)
-            : gemm(cpu, dZ, f32(cpu, wx!), B * T, I, H, false, true),
-          [B, T, I],
-        ),
-        output(cpu, gemm(cpu, f32(cpu, x!), dZ, I, H, B * T, true, false), [I, H]),
+        dx,
+        dWx,
         output(cpu, gemm(cpu, prevStates, dZ, H, H, B * T, true, false), [H, H]),
-        output(cpu, columnSums(dZ, B * T, H), [H]),
+        db,
         output(cpu, daNext, [B, H]),
       ];
     },
