@@ -4,4 +4,5 @@ export default libraryConfig({
   index: 'src/index.ts',
   testing: 'src/testing/index.ts',
   gpu: 'src/gpu/index.ts',
+  'gpu-kernels': 'src/gpu/authoring.ts',
 });

@@ -1,14 +1,24 @@
 // Time per training batch of the fused and composed paths (forward, and forward + backward).
-// Run after `pnpm --filter @recur/cells build`:  node packages/cells/bench/step-time.mjs [--composed]
+// Run after `pnpm --filter @recur/cells build`:
+//   node packages/cells/bench/step-time.mjs [--composed] [--size H,B,T]…
+//   xvfb-run -a node packages/cells/bench/step-time.mjs --gpu --composed --size 64,1,16
 import { backward, mul, sum, zeroGrad } from '@recur/autograd';
 import { getBackend, Rng, randomNormal, tidy } from '@recur/tensor';
 import { GRUCell, LSTMCell, RNNCell, sequence } from '../dist/index.js';
 
-const withComposed = process.argv.includes('--composed');
-const configs = [
-  { H: 128, B: 32, T: 64 },
-  { H: 256, B: 64, T: 64 },
-];
+const args = process.argv.slice(2);
+const withComposed = args.includes('--composed');
+if (args.includes('--gpu')) {
+  const { useBackend } = await import('@recur/tensor/gpu');
+  useBackend('gpu');
+}
+const sizes = args.flatMap((a, i) => (args[i - 1] === '--size' ? [a.split(',').map(Number)] : []));
+const configs = sizes.length
+  ? sizes.map(([H, B, T]) => ({ H, B, T }))
+  : [
+      { H: 128, B: 32, T: 64 },
+      { H: 256, B: 64, T: 64 },
+    ];
 const kinds = { rnn: RNNCell, lstm: LSTMCell, gru: GRUCell };
 
 function time(fn, minMs = 1500, minRuns = 3) {
@@ -27,7 +37,7 @@ function time(fn, minMs = 1500, minRuns = 3) {
 
 const backend = getBackend();
 console.log(
-  `backend ${backend.name}${backend.usesWasm ? ' (wasm SIMD matmul)' : ''}; input width I = H; fastest of repeated runs, ms per batch`,
+  `backend ${backend.name}${backend.usesWasm ? ' (wasm SIMD matmul)' : ''}${backend.kernelClass ? ` (${backend.kernelClass})` : ''}; input width I = H; fastest of repeated runs, ms per batch`,
 );
 console.log('cell  H    B   T   path      forward   fwd+bwd   (per time step: fwd / fwd+bwd)');
 for (const { H, B, T } of configs) {
@@ -37,10 +47,12 @@ for (const { H, B, T } of configs) {
     const x = randomNormal([B, T, H], { seed: 2 });
     const r = randomNormal([B, T, H], { seed: 3 });
     for (const fused of withComposed ? [true, false] : [true]) {
-      const fwd = time(() => tidy(() => sequence(cell, x, { fused }).outputs));
+      // Reading one value back makes the GPU finish its queued work inside the timed region.
+      const fwd = time(() => tidy(() => sequence(cell, x, { fused }).outputs.value.data()[0]));
       const train = time(() =>
         tidy(() => {
           backward(sum(mul(sequence(cell, x, { fused }).outputs, r)));
+          params[0].grad?.data();
           zeroGrad(params);
         }),
       );

@@ -25,43 +25,16 @@ import type { CellState, LstmState, RecurrentCell } from './cells/cell.js';
 import { LSTMCell } from './cells/lstm-cell.js';
 import { RNNCell } from './cells/rnn-cell.js';
 import { type SequenceOptions, sequence } from './sequence.js';
-import { cellWith, KINDS, leaf, makeCell, maxAbsDiff } from './test-utils.js';
+import { inputsFor, KINDS, leaf, makeCell, maxAbsDiff, sequenceFn } from './test-utils.js';
 
 const B = 2;
 const T = 4;
 const I = 3;
 const H = 3;
+const DIMS = { B, T, I, H };
 
 /** Row 0 is full length; row 1 has 2 real steps, then padding. */
 const MASK = [1, 1, 1, 1, 1, 1, 0, 0];
-
-/**
- * A function of (x, initial state…, parameters…) that runs `sequence` and returns the outputs
- * with the final state appended, for gradcheck and for comparing the two paths.
- */
-function sequenceFn(cell: RecurrentCell<CellState>, options: SequenceOptions<CellState>) {
-  const names = Object.keys(cell.parameters());
-  const stateNames = cell.stateNames;
-  return (x: Variable, ...rest: Variable[]): Variable => {
-    const initialState = Object.fromEntries(
-      stateNames.map((n, i) => [n, rest[i]!]),
-    ) as unknown as CellState;
-    const params = Object.fromEntries(names.map((n, i) => [n, rest[stateNames.length + i]!]));
-    const r = sequence(cellWith(cell, params), x, { ...options, initialState });
-    const finals = stateNames.map((n) => (r.state as unknown as Record<string, Variable>)[n]!);
-    const parts = [reshape(r.outputs, [B, T * H]), ...finals];
-    if (r.cellStates) parts.push(reshape(r.cellStates, [B, T * H]));
-    return concat(parts, 1);
-  };
-}
-
-function inputsFor(cell: RecurrentCell<CellState>, seed: number): Tensor[] {
-  const rng = new Rng(seed);
-  const x = randomNormal([B, T, I], { rng });
-  const states = cell.stateNames.map(() => randomNormal([B, H], { rng, std: 0.5 }));
-  const params = Object.values(cell.parameters()).map((p) => p.value.reshape(p.shape));
-  return [x, ...states, ...params];
-}
 
 const variants: Array<{ label: string; options: SequenceOptions<CellState> }> = [
   { label: 'plain', options: {} },
@@ -78,9 +51,9 @@ describe('sequence: gradcheck on both paths', () => {
         const mask = tensor(MASK, [B, T]);
         // The composed path is many small ops per step: check it on fewer variants to stay fast.
         for (const { label, options } of fused ? variants : variants.slice(0, 3)) {
-          const inputs = inputsFor(cell, 5);
+          const inputs = inputsFor(cell, 5, DIMS);
           const opts = { ...options, fused, ...(label === 'masked' ? { mask } : {}) };
-          const result = assertGradcheck(sequenceFn(cell, opts), inputs, {
+          const result = assertGradcheck(sequenceFn(cell, opts, DIMS), inputs, {
             eps: 1e-2,
             atol: 2e-3,
             rtol: 2e-2,
@@ -103,7 +76,7 @@ function valuesAndGrads(
 ): Tensor[] {
   return tidy(() => {
     const vars = inputs.map((t) => leaf(t.reshape(t.shape)));
-    const y = sequenceFn(cell, options)(vars[0]!, ...vars.slice(1));
+    const y = sequenceFn(cell, options, DIMS)(vars[0]!, ...vars.slice(1));
     const r = randomNormal(y.shape, { seed: 17 });
     return [y.value, ...grad(sum(mul(y, r)), vars)];
   });
@@ -115,7 +88,7 @@ describe('sequence: fused equals composed within 1e-5', () => {
       const cell = makeCell(kind, I, H, 4);
       const mask = tensor(MASK, [B, T], 'int32');
       for (const { label, options } of variants) {
-        const inputs = inputsFor(cell, 6);
+        const inputs = inputsFor(cell, 6, DIMS);
         const opts = { ...options, ...(label === 'masked' ? { mask } : {}) };
         const fused = valuesAndGrads(cell, inputs, { ...opts, fused: true });
         const composed = valuesAndGrads(cell, inputs, { ...opts, fused: false });

@@ -1,10 +1,11 @@
-import { Variable } from '@recur/autograd';
-import { full, Rng, type Tensor } from '@recur/tensor';
+import { concat, reshape, Variable } from '@recur/autograd';
+import { full, Rng, randomNormal, type Tensor } from '@recur/tensor';
 import type { CellKind, CellState, RecurrentCell } from './cells/cell.js';
 import { GRUCell } from './cells/gru-cell.js';
 import { IRNNCell } from './cells/irnn-cell.js';
 import { LSTMCell } from './cells/lstm-cell.js';
 import { RNNCell } from './cells/rnn-cell.js';
+import { type SequenceOptions, sequence } from './sequence.js';
 
 /** Test helpers (not exported from the package). */
 
@@ -59,4 +60,49 @@ export function maxAbsDiff(a: Tensor, b: Tensor): number {
   let worst = 0;
   for (let i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(x[i]! - y[i]!));
   return worst;
+}
+
+/** Batch, steps, input width and hidden size of a test sequence. */
+export interface TestDims {
+  B: number;
+  T: number;
+  I: number;
+  H: number;
+}
+
+/**
+ * A function of (x, initial state…, parameters…) that runs `sequence` and returns the outputs
+ * with the final state appended, for gradcheck and for comparing the two paths.
+ */
+export function sequenceFn(
+  cell: RecurrentCell<CellState>,
+  options: SequenceOptions<CellState>,
+  { B, T, H }: TestDims,
+) {
+  const names = Object.keys(cell.parameters());
+  const stateNames = cell.stateNames;
+  return (x: Variable, ...rest: Variable[]): Variable => {
+    const initialState = Object.fromEntries(
+      stateNames.map((n, i) => [n, rest[i]!]),
+    ) as unknown as CellState;
+    const params = Object.fromEntries(names.map((n, i) => [n, rest[stateNames.length + i]!]));
+    const r = sequence(cellWith(cell, params), x, { ...options, initialState });
+    const finals = stateNames.map((n) => (r.state as unknown as Record<string, Variable>)[n]!);
+    const parts = [reshape(r.outputs, [B, T * H]), ...finals];
+    if (r.cellStates) parts.push(reshape(r.cellStates, [B, T * H]));
+    return concat(parts, 1);
+  };
+}
+
+/** Inputs for {@link sequenceFn}: x, the initial states, then copies of the cell's parameters. */
+export function inputsFor(
+  cell: RecurrentCell<CellState>,
+  seed: number,
+  { B, T, I, H }: TestDims,
+): Tensor[] {
+  const rng = new Rng(seed);
+  const x = randomNormal([B, T, I], { rng });
+  const states = cell.stateNames.map(() => randomNormal([B, H], { rng, std: 0.5 }));
+  const params = Object.values(cell.parameters()).map((p) => p.value.reshape(p.shape));
+  return [x, ...states, ...params];
 }

@@ -19,6 +19,7 @@ import {
 } from '@recur/tensor';
 import { atStep, keepWhereMasked, shiftedStates, zeroWhereMasked } from './composed.js';
 import { cpuBackend, f32, gemm, inputSideGradients, maskValues, output } from './cpu.js';
+import { gruBackwardGpu, gruForwardGpu } from './gpu/gru.js';
 import { dimsOf, previousStates, type SequenceAttrs, timeAt } from './sequence.js';
 
 /** Columns `[from, from + width)` of a row-major `[rows, cols]` matrix, as a new matrix. */
@@ -113,6 +114,7 @@ export const gruSequenceForward = defineKernel<SequenceAttrs>({
       }
       return [output(cpu, out, [B, T, H]), output(cpu, gates, [B, T, G])];
     },
+    gpu: gruForwardGpu,
   },
   fallback: (inputs, attrs) => tidy(() => gruForwardComposed(inputs, attrs)),
 });
@@ -242,6 +244,7 @@ export const gruSequenceBackward = defineKernel<SequenceAttrs>({
       );
       return [dx, dWx, output(cpu, dWa, [H, G]), db, output(cpu, daNext, [B, H])];
     },
+    gpu: gruBackwardGpu,
   },
   fallback: (inputs, attrs) => tidy(() => gruBackwardComposed(inputs, attrs)),
 });

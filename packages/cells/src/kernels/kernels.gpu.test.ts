@@ -1,4 +1,4 @@
-import { grad, mul, sum } from '@recur/autograd';
+import { assertGradcheck, describeGradcheck, grad, mul, sum } from '@recur/autograd';
 import {
   CpuBackend,
   dispose,
@@ -16,7 +16,7 @@ import {
 import { createGpuBackend, type GpuBackend } from '@recur/tensor/gpu';
 import { describe, expect, it } from 'vitest';
 import { sequence } from '../sequence.js';
-import { KINDS, leaf, makeCell } from '../test-utils.js';
+import { inputsFor, KINDS, leaf, makeCell, sequenceFn } from '../test-utils.js';
 import { gruSequenceBackward, gruSequenceForward } from './gru-sequence.js';
 import { lstmSequenceBackward, lstmSequenceForward } from './lstm-sequence.js';
 import { rnnSequenceBackward, rnnSequenceForward } from './rnn-sequence.js';
@@ -39,9 +39,11 @@ function gpuBackend(): GpuBackend | null {
 
 const gpu = gpuBackend();
 const cpu = new CpuBackend();
+/** float32 on two backends that sum in different orders. */
 const TOL = 1e-4;
 
 function maxAbsDiff(a: Tensor, b: Tensor): number {
+  expect(a.shape).toEqual(b.shape);
   const x = a.data();
   const y = b.data();
   let worst = 0;
@@ -49,82 +51,192 @@ function maxAbsDiff(a: Tensor, b: Tensor): number {
   return worst;
 }
 
-/** Runs `kernel` on the CPU (native) and on the GPU (its composed fallback); compares outputs. */
+/**
+ * Runs `kernel` on the CPU and on the GPU — both natively (fused), not through the composed
+ * fallback — and compares every output; returns the CPU outputs. GPU textures made by the
+ * kernel beyond its outputs must all be freed.
+ */
 function compare<A>(kernel: Kernel<A>, inputs: Tensor[], attrs: A): Tensor[] {
+  expect(kernel.supports(cpu)).toBe(true);
+  expect(kernel.supports(gpu!)).toBe(true);
   const onCpu = kernel(inputs, attrs);
-  const onGpu = withBackend(gpu!, () =>
-    kernel(
-      inputs.map((t) => toBackend(t, gpu!)),
-      attrs,
-    ),
-  );
-  expect(kernel.supports(gpu!)).toBe(false);
-  onCpu.forEach((t, i) => {
-    expect(onGpu[i]!.backend).toBe(gpu);
-    expect(maxAbsDiff(t, onGpu[i]!), `${kernel.kernelName} output ${i}`).toBeLessThan(TOL);
+  withBackend(gpu!, () => {
+    const moved = inputs.map((t) => toBackend(t, gpu!));
+    // The first run compiles kernels (each owns an output texture); count on the second.
+    dispose(kernel(moved, attrs));
+    const { buffers, textures } = gpu!.memory();
+    const onGpu = kernel(moved, attrs);
+    expect(gpu!.memory().buffers - buffers, `${kernel.kernelName} leaked buffers`).toBe(
+      onGpu.length,
+    );
+    expect(onGpu.length).toBe(onCpu.length);
+    onCpu.forEach((t, i) => {
+      expect(onGpu[i]!.backend).toBe(gpu);
+      expect(maxAbsDiff(t, onGpu[i]!), `${kernel.kernelName} output ${i}`).toBeLessThan(TOL);
+    });
+    dispose(onGpu);
+    expect(gpu!.memory().textures, `${kernel.kernelName} leaked textures`).toBe(textures);
+    dispose(moved);
   });
   return onCpu;
 }
 
-const B = 2;
-const T = 3;
-const I = 3;
-const H = 4;
+/** Batch, steps, input width, hidden: tiny, odd sizes (H not a multiple of 4), T = 1, longer. */
+const SIZES = [
+  { B: 2, T: 3, I: 3, H: 4 },
+  { B: 3, T: 1, I: 5, H: 7 },
+  { B: 1, T: 12, I: 2, H: 9 },
+];
 
-describe.skipIf(!gpu)(
-  'fused sequence kernels: CPU equals GPU (composed fallback) within float32 tolerance',
-  () => {
-    it('RNN, LSTM and GRU, forward and backward, with a mask and reversed', () => {
+function operands(seed: number, gates: number, { B, T, I, H }: (typeof SIZES)[number]) {
+  const rng = new Rng(seed);
+  const w = (shape: number[], std = 0.5) => randomNormal(shape, { rng, std });
+  // A mask with a padded tail on row 1 and a hole on the last row (when T allows).
+  const mask = Array.from({ length: B * T }, (_, k) => {
+    const [b, t] = [Math.floor(k / T), k % T];
+    return (b === 1 && t >= T - 1 && T > 1) || (b === B - 1 && t === 1) ? 0 : 1;
+  });
+  return {
+    x: w([B, T, I], 1),
+    wx: w([I, gates * H]),
+    wa: w([H, gates * H]),
+    b: w([gates * H], 0.3),
+    a0: w([B, H]),
+    c0: w([B, H]),
+    dA: w([B, T, H], 1),
+    dC: w([B, T, H], 1),
+    mask: tensor(mask, [B, T], seed % 2 ? 'int32' : 'float32'),
+  };
+}
+
+const CASES = SIZES.flatMap((size) =>
+  [false, true].flatMap((reverse) => [false, true].map((masked) => ({ size, reverse, masked }))),
+);
+
+describe.skipIf(!gpu)('fused sequence kernels: the GPU implementation equals the CPU', () => {
+  for (const { size, reverse, masked } of CASES) {
+    const label = `B${size.B} T${size.T} I${size.I} H${size.H}${reverse ? ' reverse' : ''}${masked ? ' masked' : ''}`;
+
+    it(`RNN tanh and IRNN relu, forward and backward (${label})`, () => {
       withBackend(cpu, () =>
         tidy(() => {
-          const rng = new Rng(1);
-          const w = (shape: number[], std = 0.5) => randomNormal(shape, { rng, std });
-          const x = w([B, T, I], 1);
-          const a0 = w([B, H]);
-          const c0 = w([B, H]);
-          const dA = w([B, T, H], 1);
-          const dC = w([B, T, H], 1);
-          const mask = tensor([1, 1, 1, 1, 0, 0], [B, T]);
-          for (const reverse of [false, true]) {
-            const rnn = [x, w([I, H]), w([H, H]), w([H]), a0, mask];
-            const attrs = { activation: 'tanh' as const, reverse };
-            const [A] = compare(rnnSequenceForward, rnn, attrs);
-            compare(rnnSequenceBackward, [...rnn.slice(0, 5), A!, dA, mask], attrs);
-            const lstm = [x, w([I, 4 * H]), w([H, 4 * H]), w([4 * H]), a0, c0];
-            const outs = compare(lstmSequenceForward, [...lstm, mask], { reverse });
-            compare(lstmSequenceBackward, [...lstm, ...outs, dA, dC, mask], { reverse });
-            const gru = [x, w([I, 3 * H]), w([H, 3 * H]), w([3 * H]), a0];
-            const gOuts = compare(gruSequenceForward, [...gru, mask], { reverse });
-            compare(gruSequenceBackward, [...gru, ...gOuts, dA, mask], { reverse });
+          const w = operands(1, 1, size);
+          const m = masked ? [w.mask] : [];
+          for (const activation of ['tanh', 'relu'] as const) {
+            for (const skipInputGradient of [false, true]) {
+              const attrs = { activation, reverse, skipInputGradient };
+              const inputs = [w.x, w.wx, w.wa, w.b, w.a0];
+              const [A] = compare(rnnSequenceForward, [...inputs, ...m], attrs);
+              compare(rnnSequenceBackward, [...inputs, A!, w.dA, ...m], attrs);
+            }
           }
         }),
       );
     });
 
-    it('sequence() trains on the GPU: outputs and gradients equal the CPU, no leaked tensors', () => {
-      for (const kind of KINDS) {
-        const results = [cpu, gpu!].map((backend) =>
-          withBackend(backend, () => {
-            const cell = makeCell(kind, I, H, 5);
-            const before = memory().numTensors;
-            const out = tidy(() => {
-              const x = leaf(randomNormal([B, T, I], { seed: 6 }));
-              const r = randomNormal([B, T, H], { seed: 7 });
-              const { outputs } = sequence(cell, x);
-              const gs = grad(sum(mul(outputs, r)), [x, ...Object.values(cell.parameters())]);
-              return [outputs.value, ...gs].map((t) => toBackend(t, cpu));
-            });
-            const after = memory().numTensors - out.length;
-            cell.dispose();
-            expect(after).toBe(before);
-            return out;
-          }),
-        );
-        results[0]!.forEach((t, i) => {
-          expect(maxAbsDiff(t, results[1]![i]!), `${kind} #${i}`).toBeLessThan(TOL);
-        });
-        dispose(results);
-      }
+    it(`LSTM, forward and backward (${label})`, () => {
+      withBackend(cpu, () =>
+        tidy(() => {
+          const w = operands(2, 4, size);
+          const m = masked ? [w.mask] : [];
+          const inputs = [w.x, w.wx, w.wa, w.b, w.a0, w.c0];
+          const outs = compare(lstmSequenceForward, [...inputs, ...m], { reverse });
+          compare(lstmSequenceBackward, [...inputs, ...outs, w.dA, w.dC, ...m], { reverse });
+        }),
+      );
     });
-  },
-);
+
+    it(`GRU, forward and backward (${label})`, () => {
+      withBackend(cpu, () =>
+        tidy(() => {
+          const w = operands(3, 3, size);
+          const m = masked ? [w.mask] : [];
+          const inputs = [w.x, w.wx, w.wa, w.b, w.a0];
+          const outs = compare(gruSequenceForward, [...inputs, ...m], { reverse });
+          compare(gruSequenceBackward, [...inputs, ...outs, w.dA, ...m], { reverse });
+        }),
+      );
+    });
+  }
+
+  it('each step is 1 (RNN), 3 (LSTM) or 3 (GRU) launches forward and 1, 3, 2 backward', () => {
+    const launches = (run: () => Tensor[]) => {
+      const before = gpu!.kernelStats();
+      dispose(run());
+      const after = gpu!.kernelStats();
+      return after.compiled + after.hits - before.compiled - before.hits;
+    };
+    /** Launches of `kernel` at T = 5 minus at T = 4: the launches of one more step. */
+    const perStep = <A>(kernel: Kernel<A>, gates: number, attrs: A, backwardOf?: Kernel<A>) =>
+      withBackend(gpu!, () =>
+        tidy(() => {
+          const counts = [4, 5].map((T) => {
+            const w = operands(4, gates, { B: 2, T, I: 3, H: 5 });
+            const inputs = [w.x, w.wx, w.wa, w.b, w.a0, ...(gates === 4 ? [w.c0] : [])];
+            if (!backwardOf) return launches(() => kernel(inputs, attrs));
+            const outs = kernel(inputs, attrs);
+            const grads = gates === 4 ? [w.dA, w.dC] : [w.dA];
+            return launches(() => backwardOf([...inputs, ...outs, ...grads], attrs));
+          });
+          return counts[1]! - counts[0]!;
+        }),
+      );
+    const rnn = { activation: 'tanh' as const, reverse: false };
+    expect(perStep(rnnSequenceForward, 1, rnn)).toBe(1);
+    expect(perStep(rnnSequenceForward, 1, rnn, rnnSequenceBackward)).toBe(1);
+    expect(perStep(lstmSequenceForward, 4, { reverse: false })).toBe(3);
+    expect(perStep(lstmSequenceForward, 4, { reverse: false }, lstmSequenceBackward)).toBe(3);
+    expect(perStep(gruSequenceForward, 3, { reverse: false })).toBe(3);
+    expect(perStep(gruSequenceForward, 3, { reverse: false }, gruSequenceBackward)).toBe(2);
+  });
+
+  it('sequence() trains on the GPU: outputs and gradients equal the CPU, no leaked tensors', () => {
+    const [B, T, I, H] = [2, 3, 3, 4];
+    for (const kind of KINDS) {
+      const results = [cpu, gpu!].map((backend) =>
+        withBackend(backend, () => {
+          const cell = makeCell(kind, I, H, 5);
+          const before = memory().numTensors;
+          const out = tidy(() => {
+            const x = leaf(randomNormal([B, T, I], { seed: 6 }));
+            const r = randomNormal([B, T, H], { seed: 7 });
+            const { outputs } = sequence(cell, x);
+            const gs = grad(sum(mul(outputs, r)), [x, ...Object.values(cell.parameters())]);
+            return [outputs.value, ...gs].map((t) => toBackend(t, cpu));
+          });
+          const after = memory().numTensors - out.length;
+          cell.dispose();
+          expect(after).toBe(before);
+          return out;
+        }),
+      );
+      results[0]!.forEach((t, i) => {
+        expect(maxAbsDiff(t, results[1]![i]!), `${kind} #${i}`).toBeLessThan(TOL);
+      });
+      dispose(results);
+    }
+  });
+
+  it('gradcheck: the GPU fused kernels, plain, reversed and masked, for every cell', () => {
+    const dims = { B: 2, T: 3, I: 2, H: 3 };
+    withBackend(gpu!, () => {
+      const mask = tensor([1, 1, 1, 1, 0, 0], [dims.B, dims.T]);
+      for (const kind of KINDS) {
+        const cell = makeCell(kind, dims.I, dims.H, 3);
+        for (const options of [{}, { reverse: true }, { mask }]) {
+          const inputs = inputsFor(cell, 5, dims);
+          expect(inputs.every((t) => t.backend === gpu)).toBe(true);
+          const result = assertGradcheck(sequenceFn(cell, options, dims), inputs, {
+            eps: 1e-2,
+            atol: 2e-3,
+            rtol: 2e-2,
+          });
+          expect(result.checked, describeGradcheck(result)).toBeGreaterThan(0);
+          dispose(inputs);
+        }
+        cell.dispose();
+      }
+      mask.dispose();
+    });
+  });
+});

@@ -26,6 +26,7 @@ import {
   maskValues,
   output,
 } from './cpu.js';
+import { lstmBackwardGpu, lstmForwardGpu } from './gpu/lstm.js';
 import { dimsOf, previousStates, type SequenceAttrs, timeAt } from './sequence.js';
 
 /**
@@ -113,6 +114,7 @@ export const lstmSequenceForward = defineKernel<SequenceAttrs>({
         output(cpu, gates, [B, T, G]),
       ];
     },
+    gpu: lstmForwardGpu,
   },
   fallback: (inputs, attrs) => tidy(() => lstmForwardComposed(inputs, attrs)),
 });
@@ -235,6 +237,7 @@ export const lstmSequenceBackward = defineKernel<SequenceAttrs>({
         output(cpu, dcNext, [B, H]),
       ];
     },
+    gpu: lstmBackwardGpu,
   },
   fallback: (inputs, attrs) => tidy(() => lstmBackwardComposed(inputs, attrs)),
 });

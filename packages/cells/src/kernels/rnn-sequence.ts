@@ -26,6 +26,7 @@ import {
   maskValues,
   output,
 } from './cpu.js';
+import { rnnBackwardGpu, rnnForwardGpu } from './gpu/rnn.js';
 import { dimsOf, previousStates, type SequenceAttrs, timeAt } from './sequence.js';
 
 /** Attributes of the vanilla RNN sequence kernels. */
@@ -78,6 +79,7 @@ export const rnnSequenceForward = defineKernel<RnnSequenceAttrs>({
       }
       return [output(cpu, out, [B, T, H])];
     },
+    gpu: rnnForwardGpu,
   },
   fallback: (inputs, attrs) => [tidy(() => rnnForwardComposed(inputs, attrs))],
 });
@@ -164,6 +166,7 @@ export const rnnSequenceBackward = defineKernel<RnnSequenceAttrs>({
         output(cpu, daNext, [B, H]),
       ];
     },
+    gpu: rnnBackwardGpu,
   },
   fallback: (inputs, attrs) => tidy(() => rnnBackwardComposed(inputs, attrs)),
 });

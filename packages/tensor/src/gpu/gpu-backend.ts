@@ -12,6 +12,7 @@ import type {
 } from '../backend.js';
 import { formatShape, RecurError } from '../errors.js';
 import { type Shape, sizeOf } from '../shape.js';
+import type { ProgramRunner } from './authoring.js';
 import { LOOP_BUDGET, type Program } from './codegen.js';
 import { type ContextOptions, type GlEnvironment, openGlEnvironment } from './context.js';
 import type { GlContext } from './gpujs.js';
@@ -67,7 +68,7 @@ export interface GpuBackendOptions extends ContextOptions {
  *
  * Create it with {@link createGpuBackend} or {@link useBackend}.
  */
-export class GpuBackend implements Backend {
+export class GpuBackend implements Backend, ProgramRunner {
   readonly name: string = 'gpu';
   readonly #env: GlEnvironment;
   readonly #runner: KernelRunner;
