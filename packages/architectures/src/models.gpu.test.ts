@@ -1,5 +1,5 @@
 import { type Backend, dispose, tensor, tidy, withBackend } from '@recur/tensor';
-import { createGpuBackend } from '@recur/tensor/gpu';
+import { gpuBackendForTests } from '@recur/tensor/gpu';
 import { describe, expect, it } from 'vitest';
 import { Captioner } from './captioner.js';
 import { LanguageModel } from './language-model.js';
@@ -8,17 +8,7 @@ import { Seq2Seq } from './seq2seq.js';
 import { SequenceClassifier } from './sequence-classifier.js';
 import { yieldToEventLoop } from './testing/fit.js';
 
-function gpuOrNull(): Backend | null {
-  try {
-    return createGpuBackend();
-  } catch (error) {
-    if (process.env.CI) throw error;
-    console.warn(`[architectures gpu tests] skipped: ${(error as Error).message}`);
-    return null;
-  }
-}
-
-const gpu = gpuOrNull();
+const gpu = gpuBackendForTests();
 
 /** Every output and gradient of one loss step, read back as numbers. */
 function step(

@@ -8,7 +8,7 @@ import {
   toBackend,
   withBackend,
 } from '@recur/tensor';
-import { createGpuBackend, type GpuBackend } from '@recur/tensor/gpu';
+import { gpuBackendForTests } from '@recur/tensor/gpu';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backward } from './backward.js';
 import { assertGradcheck } from './gradcheck.js';
@@ -19,23 +19,7 @@ import { matmul } from './ops/matmul.js';
 import { gather, split } from './ops/shape.js';
 import { parameter, type Variable } from './variable.js';
 
-/** The GPU backend, or null (with the reason printed) where no GL context can start, except in CI. */
-function gpuBackend(): GpuBackend | null {
-  try {
-    return createGpuBackend();
-  } catch (error) {
-    const ci = process.env.CI;
-    if (
-      !(error instanceof RecurError) ||
-      (ci !== undefined && ci !== '' && ci !== '0' && ci !== 'false')
-    )
-      throw error;
-    console.warn(`[recur autograd gpu tests] skipped: ${error.message}`);
-    return null;
-  }
-}
-
-const gpu = gpuBackend();
+const gpu = gpuBackendForTests();
 const cpu = new CpuBackend({ name: 'cpu-reference' });
 
 /** Same initial values on both backends (drawn once on the CPU, copied over). */

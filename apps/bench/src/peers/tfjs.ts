@@ -85,6 +85,12 @@ export function tfMatmul({ tf }: TfSession, m: number, k: number, n: number): Pr
   return repeated(tf, [a, b], () => tf.matMul(a, b));
 }
 
+/** A fresh orthogonal `[n×n]` matrix from `tf.initializers.orthogonal` (QR through TF.js ops). */
+export function tfOrthogonal({ tf }: TfSession, n: number): Prepared {
+  let seed = 0;
+  return repeated(tf, [], () => tf.initializers.orthogonal({ seed: ++seed }).apply([n, n]));
+}
+
 /** One elementwise op over `n` values on the active backend. */
 export function tfElementwise({ tf }: TfSession, op: ElementwiseOp, n: number): Prepared {
   const a = tf.randomNormal([n]);

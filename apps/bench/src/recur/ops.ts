@@ -1,3 +1,4 @@
+import { orthogonal } from '@recur/cells';
 import {
   add,
   type Backend,
@@ -58,4 +59,10 @@ export function recurElementwise(backend: Backend, op: ElementwiseOp, n: number)
     sigmoid: () => sigmoid(a!),
   }[op];
   return repeated(backend, [a!, b!], fn);
+}
+
+/** A fresh orthogonal `[n×n]` matrix (the recurrent-weight initializer), on `backend`. */
+export function recurOrthogonal(backend: Backend, n: number): Prepared {
+  let seed = 0;
+  return repeated(backend, [], () => orthogonal([n, n], { seed: ++seed }));
 }

@@ -1,7 +1,13 @@
 import { MATMUL_SHAPES } from '../configs.js';
 import type { Prepared } from '../measure.js';
-import { type ElementwiseOp, tfElementwise, tfMatmul, tfSession } from '../peers/tfjs.js';
-import { recurElementwise, recurMatmul } from '../recur/ops.js';
+import {
+  type ElementwiseOp,
+  tfElementwise,
+  tfMatmul,
+  tfOrthogonal,
+  tfSession,
+} from '../peers/tfjs.js';
+import { recurElementwise, recurMatmul, recurOrthogonal } from '../recur/ops.js';
 import type { BenchRow } from '../results.js';
 import {
   attempt,
@@ -10,6 +16,7 @@ import {
   rateRow,
   type Suite,
   statusRow,
+  timeRow,
   timingOptions,
 } from '../suite.js';
 import { targets } from './libs.js';
@@ -24,6 +31,12 @@ const ELEMENTWISE: readonly { op: ElementwiseOp; arrays: number }[] = [
 const shapeName = (m: number, k: number, n: number) => `matmul [${m}×${k}]·[${k}×${n}]`;
 
 /**
+ * Largest n at which TF.js's orthogonal initializer is timed: it runs a QR through its own ops
+ * (~3 s at 128 on its cpu backend, ~100 s at 256), so larger sizes would take the whole budget.
+ */
+const TF_ORTHOGONAL_MAX = 128;
+
+/**
  * (1) Kernels: matmul GFLOP/s (`2·m·k·n` per product) for the three shapes of issue 3 — the
  * input-plus-recurrent products of an LSTM step at S and M — plus larger squares, and
  * elementwise GB/s (bytes read + written) over 2²⁰ values, per backend.
@@ -32,7 +45,7 @@ export const kernelsSuite: Suite = {
   name: 'kernels',
   title: 'Kernels: matmul GFLOP/s and elementwise GB/s',
   description:
-    'Matmul throughput (2·m·k·n flops per product) on the shapes issue 3 names — [32×193]·[193×512] and [64×321]·[321×1024] are the fused input+recurrent products of an LSTM step at S and M — and on squares; elementwise throughput in GB/s (bytes read and written per op). GPU timings include one download per sample.',
+    'Matmul throughput (2·m·k·n flops per product) on the shapes issue 3 names — [32×193]·[193×512] and [64×321]·[321×1024] are the fused input+recurrent products of an LSTM step at S and M — and on squares; elementwise throughput in GB/s (bytes read and written per op); the time to draw an orthogonal [n×n] recurrent-weight initializer (TF.js only up to n = 128: its QR through tensor ops takes ~100 s at 256). GPU timings include one download per sample.',
   async run(context) {
     const { options, log } = context;
     const shapes = options.quick
@@ -77,6 +90,31 @@ export const kernelsSuite: Suite = {
                 : tfMatmul(session!, m, k, nn);
             const t = await measurePrepared(prepared, timing);
             return rateRow(base, t, (2 * m * k * nn) / 1e9, 'GFLOP/s', timing.repeats);
+          }),
+        );
+      }
+      for (const n of options.quick ? [64] : [64, 128, 512, 1024]) {
+        const base: RowBase = {
+          suite: 'kernels',
+          case: `orthogonal init [${n}×${n}]`,
+          lib: target.lib,
+          backend,
+          params: { n },
+        };
+        if (target.kind === 'tfjs' && n > TF_ORTHOGONAL_MAX) {
+          rows.push(
+            statusRow(base, 'skipped', `TF.js orthogonal is timed up to n = ${TF_ORTHOGONAL_MAX}`),
+          );
+          continue;
+        }
+        rows.push(
+          await attempt(base, log, async () => {
+            const prepared =
+              target.kind === 'recur'
+                ? recurOrthogonal(target.backend, n)
+                : tfOrthogonal(session!, n);
+            const t = await measurePrepared(prepared, timingOptions(options, 'step'));
+            return timeRow(base, t, 1e3, 'ms', options.repeats);
           }),
         );
       }

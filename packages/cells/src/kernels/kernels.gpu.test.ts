@@ -13,7 +13,7 @@ import {
   toBackend,
   withBackend,
 } from '@recur/tensor';
-import { createGpuBackend, type GpuBackend } from '@recur/tensor/gpu';
+import { gpuBackendForTests } from '@recur/tensor/gpu';
 import { describe, expect, it } from 'vitest';
 import { sequence } from '../sequence.js';
 import { inputsFor, KINDS, leaf, makeCell, sequenceFn } from '../test-utils.js';
@@ -21,23 +21,7 @@ import { gruSequenceBackward, gruSequenceForward } from './gru-sequence.js';
 import { lstmSequenceBackward, lstmSequenceForward } from './lstm-sequence.js';
 import { rnnSequenceBackward, rnnSequenceForward } from './rnn-sequence.js';
 
-/** The GPU backend, or null (with the reason printed) where no GL context can start, except in CI. */
-function gpuBackend(): GpuBackend | null {
-  try {
-    return createGpuBackend();
-  } catch (error) {
-    const ci = process.env.CI;
-    if (
-      !(error instanceof RecurError) ||
-      (ci !== undefined && ci !== '' && ci !== '0' && ci !== 'false')
-    )
-      throw error;
-    console.warn(`[recur cells gpu tests] skipped: ${error.message}`);
-    return null;
-  }
-}
-
-const gpu = gpuBackend();
+const gpu = gpuBackendForTests();
 const cpu = new CpuBackend();
 /** float32 on two backends that sum in different orders. */
 const TOL = 1e-4;

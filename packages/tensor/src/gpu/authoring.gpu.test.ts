@@ -55,10 +55,12 @@ describe.skipIf(!gpu)('@recur/tensor/gpu-kernels: a kernel written in another pa
       expect(stats().compiled).toBe(before.compiled);
       expect(stats().hits - before.hits).toBe(1);
       const want = expected!.data();
-      first!.data().forEach((v, k) => expect(v).toBeCloseTo(want[k]!, 5));
+      for (const [k, v] of first!.data().entries()) expect(v).toBeCloseTo(want[k]!, 5);
       const xs = x.data();
       const rs = row.data();
-      second!.data().forEach((v, k) => expect(v).toBeCloseTo(xs[k]! - 2 * rs[k % 7]!, 5));
+      for (const [k, v] of second!.data().entries()) {
+        expect(v).toBeCloseTo(xs[k]! - 2 * rs[k % 7]!, 5);
+      }
       dispose([gx, grow, first, second]);
     });
     dispose([x, row, expected]);

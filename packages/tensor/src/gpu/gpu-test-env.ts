@@ -9,7 +9,13 @@ export function inCI(): boolean {
 
 /**
  * A GPU backend for a test file, or null with the reason printed when this machine cannot run
- * one (no display, no `gl`). In CI the error is thrown instead, so the run fails loudly.
+ * one (no display, no `gl`). In CI (env `CI` set and not `0`/`false`) the error is thrown
+ * instead, so the run fails loudly rather than skipping the GPU tests:
+ *
+ * ```ts
+ * const gpu = gpuBackendForTests();
+ * describe.skipIf(!gpu)('my kernels on the GPU', () => { … });
+ * ```
  */
 export function gpuBackendForTests(options: GpuBackendOptions = {}): GpuBackend | null {
   try {

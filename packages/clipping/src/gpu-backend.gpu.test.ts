@@ -1,20 +1,10 @@
 import { type Backend, getBackend, memory, setBackend, tensor } from '@recur/tensor';
-import { createGpuBackend } from '@recur/tensor/gpu';
+import { gpuBackendForTests } from '@recur/tensor/gpu';
 import { afterAll, describe, expect, it } from 'vitest';
 import { clipGradNorm } from './clip-grad-norm.js';
 import { clipGradValue } from './clip-grad-value.js';
 
-/** The gpu.js backend when this machine can start one (headless-gl needs a display: xvfb-run). */
-function tryGpu(): Backend | null {
-  try {
-    return createGpuBackend();
-  } catch (error) {
-    console.warn(`[clipping gpu test] skipped: ${(error as Error).message}`);
-    return null;
-  }
-}
-
-const gpu = tryGpu();
+const gpu = gpuBackendForTests();
 const cpu = getBackend();
 afterAll(() => {
   setBackend(cpu);
