@@ -68,6 +68,7 @@ export {
 } from './schedules.js';
 export { detachState, disposeState } from './state-tree.js';
 export { type TbpttOptions, type TbpttWindow, tbpttWindows } from './tbptt.js';
+export { yieldToEventLoop } from './event-loop.js';
 export { Trainer } from './trainer.js';
 export type {
   CallbackResult,

@@ -76,6 +76,17 @@ export interface TrainerOptions<Batch, State = unknown> {
   epochs?: number;
   /** Stop after this many updates (checked between batches). */
   steps?: number;
+  /**
+   * Stop after this many seconds of this `fit` call (checked between batches, so a run ends
+   * within one batch of it); `stopReason` is then `'time'`.
+   */
+  timeLimit?: number;
+  /**
+   * Let the event loop run at least every this many milliseconds (between batches; default 50,
+   * 0 never): training does no I/O of its own, and without this a signal handler, a timer or a
+   * worker message calling {@link Trainer.stop} could not run until `fit` returns.
+   */
+  yieldEvery?: number;
   /** Seed of the model's generator and of every epoch's data generator (default 0). */
   seed?: number;
   /** Learning-rate schedule (a factor of the optimizer's initial `lr`). */
@@ -139,7 +150,7 @@ export interface FitResult {
   step: number;
   /** Epochs completed. */
   epoch: number;
-  stopReason: 'epochs' | 'steps' | 'early-stopping' | 'callback';
+  stopReason: 'epochs' | 'steps' | 'time' | 'early-stopping' | 'callback';
   /** This run's step records. */
   history: StepRecord[];
   validations: ValidationRecord[];

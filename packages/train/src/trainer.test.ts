@@ -56,6 +56,41 @@ describe('Trainer', () => {
     close();
   });
 
+  it('stops after timeLimit seconds, at the end of the batch that crossed it', async () => {
+    // A clock that advances 1 s per update: 3 TBPTT windows (updates) per batch.
+    let ms = 0;
+    const { trainer, close } = setup(1, {
+      now: () => ms,
+      timeLimit: 5,
+      callbacks: {
+        onStep: () => {
+          ms += 1000;
+        },
+      },
+    });
+    const result = await trainer.fit();
+    expect(result.stopReason).toBe('time');
+    expect(result.step).toBe(6);
+    close();
+    expect(() => setup(1, { timeLimit: -1 })).toThrow(/timeLimit must be a non-negative/);
+  });
+
+  it('lets the event loop run between batches, so stop() from a timer or signal handler takes effect', async () => {
+    const run = async (yieldEvery: number) => {
+      const { trainer, close } = setup(1, { yieldEvery });
+      setImmediate(() => trainer.stop());
+      const result = await trainer.fit();
+      close();
+      return result;
+    };
+    // Never yielding, the timer only runs after fit: all 3 epochs × 4 batches × 3 windows.
+    expect((await run(0)).step).toBe(36);
+    // Yielding (every batch here), it runs after the first batch.
+    const stopped = await run(1e-9);
+    expect(stopped.stopReason).toBe('callback');
+    expect(stopped.step).toBe(3);
+  });
+
   it('resumes from a checkpoint with exactly the losses of the uninterrupted run', async () => {
     // Uninterrupted: 3 epochs × 4 batches × 3 TBPTT(4, 6) windows = 36 updates.
     const full = setup(1);

@@ -14,6 +14,7 @@ import {
 import type { Checkpoint } from './checkpoint.js';
 import { batchesOf, knownLength } from './data.js';
 import { EarlyStopping, type EarlyStoppingState } from './early-stopping.js';
+import { EventLoopYielder } from './event-loop.js';
 import type { TrainableModel, TrainingContext } from './model.js';
 import type { Optimizer } from './optimizers/optimizer.js';
 import { ProgressReporter } from './progress.js';
@@ -125,6 +126,17 @@ export class Trainer<Batch, State = unknown> {
         );
       }
     }
+    for (const [name, n] of [
+      ['timeLimit', options.timeLimit],
+      ['yieldEvery', options.yieldEvery],
+    ] as const) {
+      if (n !== undefined && !(n >= 0 && Number.isFinite(n))) {
+        throw new RecurError(
+          'ARGUMENT',
+          `Trainer: ${name} must be a non-negative finite number, got ${n}`,
+        );
+      }
+    }
   }
 
   /** Asks {@link fit} to stop after the current batch. */
@@ -150,6 +162,11 @@ export class Trainer<Batch, State = unknown> {
     this.#runTokens = 0;
     this.#earlyFired = false;
     const steps = o.steps ?? Number.POSITIVE_INFINITY;
+    const now = o.now ?? (() => performance.now());
+    const deadline =
+      o.timeLimit === undefined ? Number.POSITIVE_INFINITY : now() + 1000 * o.timeLimit;
+    let outOfTime = false;
+    const yielder = new EventLoopYielder(o.yieldEvery ?? 50, now);
     try {
       outer: while (this.epoch < epochs && this.step < steps) {
         let index = 0;
@@ -169,7 +186,12 @@ export class Trainer<Batch, State = unknown> {
           }
           this.batchInEpoch++;
           await this.#maybeCheckpoint(false);
+          await yielder.maybeYield();
           if (this.#stopRequested) break outer;
+          if (now() >= deadline) {
+            outOfTime = true;
+            break outer;
+          }
         }
         epochRecords.push(await this.#endEpoch(validations));
         if (this.#stopRequested) break;
@@ -178,9 +200,11 @@ export class Trainer<Batch, State = unknown> {
         ? 'early-stopping'
         : this.#stopRequested
           ? 'callback'
-          : this.step >= steps
-            ? 'steps'
-            : 'epochs';
+          : outOfTime
+            ? 'time'
+            : this.step >= steps
+              ? 'steps'
+              : 'epochs';
       if (o.earlyStopping?.restoreBest && this.#best) this.#restoreBest();
       if (o.checkpoint && o.checkpoint.atEnd !== false) await this.#maybeCheckpoint(true);
       this.#log({ type: 'end', step: this.step, epoch: this.epoch, stopReason });
