@@ -1,4 +1,4 @@
-import { type Backend, dispose, tensor, tidy, withBackend } from '@recur/tensor';
+import { dispose, tensor, tidy, withBackend } from '@recur/tensor';
 import { gpuBackendForTests } from '@recur/tensor/gpu';
 import { describe, expect, it } from 'vitest';
 import { Captioner } from './captioner.js';

@@ -1,13 +1,5 @@
 import * as T from '@recur/tensor';
-import {
-  CpuBackend,
-  memory,
-  RecurError,
-  Rng,
-  type Tensor,
-  toBackend,
-  withBackend,
-} from '@recur/tensor';
+import { CpuBackend, memory, Rng, type Tensor, toBackend, withBackend } from '@recur/tensor';
 import { gpuBackendForTests } from '@recur/tensor/gpu';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backward } from './backward.js';

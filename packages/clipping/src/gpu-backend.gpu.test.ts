@@ -1,4 +1,4 @@
-import { type Backend, getBackend, memory, setBackend, tensor } from '@recur/tensor';
+import { getBackend, memory, setBackend, tensor } from '@recur/tensor';
 import { gpuBackendForTests } from '@recur/tensor/gpu';
 import { afterAll, describe, expect, it } from 'vitest';
 import { clipGradNorm } from './clip-grad-norm.js';

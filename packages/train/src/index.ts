@@ -32,6 +32,7 @@ export {
   type EarlyStoppingOptions,
   type EarlyStoppingState,
 } from './early-stopping.js';
+export { yieldToEventLoop } from './event-loop.js';
 export type { LossOutput, TrainableModel, TrainingContext } from './model.js';
 export { Adagrad, type AdagradOptions } from './optimizers/adagrad.js';
 export { Adam, type AdamOptions, type AdamVariant } from './optimizers/adam.js';
@@ -68,7 +69,6 @@ export {
 } from './schedules.js';
 export { detachState, disposeState } from './state-tree.js';
 export { type TbpttOptions, type TbpttWindow, tbpttWindows } from './tbptt.js';
-export { yieldToEventLoop } from './event-loop.js';
 export { Trainer } from './trainer.js';
 export type {
   CallbackResult,

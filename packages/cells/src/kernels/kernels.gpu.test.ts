@@ -4,7 +4,6 @@ import {
   dispose,
   type Kernel,
   memory,
-  RecurError,
   Rng,
   randomNormal,
   type Tensor,
