@@ -1,4 +1,5 @@
 import type { GradientMonitor } from '@recur/clipping';
+import { RecurError } from '@recur/tensor';
 import type { Checkpoint } from './checkpoint.js';
 import type { DataSource } from './data.js';
 import type { EarlyStoppingOptions } from './early-stopping.js';
@@ -157,4 +158,39 @@ export interface FitResult {
   epochs: EpochRecord[];
   /** The best watched loss, with early stopping. */
   best: number | null;
+}
+
+/** Checks the options a {@link Trainer} is given, naming the one that is wrong. */
+export function checkTrainerOptions<Batch, State>(options: TrainerOptions<Batch, State>): void {
+  const { clip } = options;
+  if (clip?.norm !== undefined && clip.value !== undefined) {
+    throw new RecurError('ARGUMENT', 'Trainer: clip by norm or by value, not both');
+  }
+  for (const [name, n] of [
+    ['epochs', options.epochs],
+    ['steps', options.steps],
+    ['checkpoint.every', options.checkpoint?.every],
+    ['validation.every', options.validation?.every],
+  ] as const) {
+    if (
+      n !== undefined &&
+      (!Number.isInteger(n) || n < (name === 'epochs' || name === 'steps' ? 0 : 1))
+    ) {
+      throw new RecurError(
+        'ARGUMENT',
+        `Trainer: ${name} must be a ${name.includes('.') ? 'positive' : 'non-negative'} integer, got ${n}`,
+      );
+    }
+  }
+  for (const [name, n] of [
+    ['timeLimit', options.timeLimit],
+    ['yieldEvery', options.yieldEvery],
+  ] as const) {
+    if (n !== undefined && !(n >= 0 && Number.isFinite(n))) {
+      throw new RecurError(
+        'ARGUMENT',
+        `Trainer: ${name} must be a non-negative finite number, got ${n}`,
+      );
+    }
+  }
 }

@@ -1,5 +1,4 @@
-import { backward, noGrad, type Variable } from '@recur/autograd';
-import { clipGradNorm, clipGradValue, gradientNorms } from '@recur/clipping';
+import { noGrad, type Variable } from '@recur/autograd';
 import {
   dispose,
   formatShape,
@@ -28,6 +27,8 @@ import type {
   TrainerOptions,
   ValidationRecord,
 } from './trainer-options.js';
+import { checkTrainerOptions } from './trainer-options.js';
+import { computeUpdate } from './update-step.js';
 
 /** What one attempted update produced. */
 interface Attempt<State> {
@@ -97,6 +98,7 @@ export class Trainer<Batch, State = unknown> {
   #progress: ProgressReporter | null = null;
 
   constructor(options: TrainerOptions<Batch, State>) {
+    checkTrainerOptions(options);
     this.#options = options;
     this.model = options.model;
     this.optimizer = options.optimizer;
@@ -106,37 +108,6 @@ export class Trainer<Batch, State = unknown> {
     this.scheduler = options.schedule ? new LrScheduler(options.optimizer, options.schedule) : null;
     this.#k2 = options.tbptt ? checkTbptt(options.tbptt.k1, options.tbptt.k2) : null;
     this.#early = options.earlyStopping ? new EarlyStopping(options.earlyStopping) : null;
-    const { clip } = options;
-    if (clip?.norm !== undefined && clip.value !== undefined) {
-      throw new RecurError('ARGUMENT', 'Trainer: clip by norm or by value, not both');
-    }
-    for (const [name, n] of [
-      ['epochs', options.epochs],
-      ['steps', options.steps],
-      ['checkpoint.every', options.checkpoint?.every],
-      ['validation.every', options.validation?.every],
-    ] as const) {
-      if (
-        n !== undefined &&
-        (!Number.isInteger(n) || n < (name === 'epochs' || name === 'steps' ? 0 : 1))
-      ) {
-        throw new RecurError(
-          'ARGUMENT',
-          `Trainer: ${name} must be a ${name.includes('.') ? 'positive' : 'non-negative'} integer, got ${n}`,
-        );
-      }
-    }
-    for (const [name, n] of [
-      ['timeLimit', options.timeLimit],
-      ['yieldEvery', options.yieldEvery],
-    ] as const) {
-      if (n !== undefined && !(n >= 0 && Number.isFinite(n))) {
-        throw new RecurError(
-          'ARGUMENT',
-          `Trainer: ${name} must be a non-negative finite number, got ${n}`,
-        );
-      }
-    }
   }
 
   /** Asks {@link fit} to stop after the current batch. */
@@ -348,64 +319,20 @@ export class Trainer<Batch, State = unknown> {
     const o = this.#options;
     const lr = this.optimizer.lr;
     const context: TrainingContext = { training: true, rng: this.rng, step: this.step };
-    const params = this.#params;
-    const outcome = tidy(() => {
-      const chunk = makeChunk(); // TBPTT slices are freed with the step's other temporaries
-      const out = this.model.loss(chunk, state, context);
-      const loss = out.loss.item();
-      const tokens = out.tokens ?? o.tokens?.(chunk) ?? 0;
-      if (!Number.isFinite(loss)) {
-        const bad = nonFiniteNames(params, (p) => p.value);
-        const where = bad.length
-          ? `non-finite weights in ${bad.join(', ')}`
-          : 'every weight is finite (check the input and the model)';
-        return {
-          loss,
-          tokens,
-          gradNorm: Number.NaN,
-          clipped: false,
-          problem: `loss is ${loss}; ${where}`,
-          next: undefined,
-        };
-      }
-      backward(out.loss);
-      let gradNorm: number;
-      let clipped = false;
-      let badGrads: string[];
-      if (o.clip?.norm !== undefined) {
-        const r = clipGradNorm(params, o.clip.norm, { normType: o.clip.normType ?? 2 });
-        o.monitor?.record(r, this.step + 1);
-        gradNorm = r.totalNorm;
-        clipped = r.clipped;
-        badGrads = r.parameters
-          .filter((p) => !Number.isFinite(p.norm))
-          .map((p) => `'${p.name}' (norm ${p.norm})`);
-      } else {
-        const r = gradientNorms(params);
-        gradNorm = r.totalNorm;
-        badGrads = r.parameters
-          .filter((p) => !Number.isFinite(p.norm))
-          .map((p) => `'${p.name}' (norm ${p.norm})`);
-        if (badGrads.length === 0 && o.clip?.value !== undefined)
-          clipped = clipGradValue(params, o.clip.value).clipped;
-        o.monitor?.record(
-          { totalNorm: gradNorm, clipped, parameters: r.parameters },
-          this.step + 1,
-        );
-      }
-      if (badGrads.length > 0) {
-        return {
-          loss,
-          tokens,
-          gradNorm,
-          clipped: false,
-          problem: `non-finite gradient of ${badGrads.join(', ')}`,
-          next: undefined,
-        };
-      }
-      this.optimizer.step();
-      return { loss, tokens, gradNorm, clipped, problem: undefined, next: detachState(out.state) };
-    });
+    const outcome = computeUpdate(
+      {
+        model: this.model,
+        optimizer: this.optimizer,
+        params: this.#params,
+        clip: o.clip,
+        monitor: o.monitor,
+        tokens: o.tokens,
+        step: this.step,
+      },
+      makeChunk,
+      state,
+      context,
+    );
     this.optimizer.zeroGrad();
     const skipped = outcome.problem !== undefined;
     if (!skipped) {
@@ -668,13 +595,4 @@ export class Trainer<Batch, State = unknown> {
     }
     return new ProgressReporter(options);
   }
-}
-
-/** Names (quoted) of parameters whose tensor `pick(p)` holds NaN or ±Inf. */
-function nonFiniteNames(params: Record<string, Variable>, pick: (p: Variable) => Tensor): string[] {
-  const holders: Record<string, { grad: Tensor }> = {};
-  for (const [name, p] of Object.entries(params)) holders[name] = { grad: pick(p) };
-  return gradientNorms(holders, { normType: Number.POSITIVE_INFINITY })
-    .parameters.filter((p) => !Number.isFinite(p.norm))
-    .map((p) => `'${p.name}'`);
 }

@@ -1,0 +1,111 @@
+import { backward, type Variable } from '@recur/autograd';
+import { clipGradNorm, clipGradValue, type GradientMonitor, gradientNorms } from '@recur/clipping';
+import { type Tensor, tidy } from '@recur/tensor';
+import type { TrainableModel, TrainingContext } from './model.js';
+import type { Optimizer } from './optimizers/optimizer.js';
+import { detachState } from './state-tree.js';
+
+/** What one update needs from the trainer. */
+export interface UpdateParts<Batch, State> {
+  model: TrainableModel<Batch, State>;
+  optimizer: Optimizer;
+  params: Record<string, Variable>;
+  clip: { norm?: number; normType?: number; value?: number } | undefined;
+  monitor: GradientMonitor | undefined;
+  tokens: ((batch: Batch) => number) | undefined;
+  /** Updates taken before this one. */
+  step: number;
+}
+
+/** What one attempted update produced; `problem` is set (and nothing was changed) when skipped. */
+export interface UpdateOutcome<State> {
+  loss: number;
+  tokens: number;
+  gradNorm: number;
+  clipped: boolean;
+  problem: string | undefined;
+  /** The model's final state, detached (undefined when skipped). */
+  next: State | undefined;
+}
+
+/**
+ * One update inside `tidy`: the loss of `makeChunk()` from `state`, backward, clipping (or just
+ * the gradient norms), a check that the loss and every gradient are finite, and the optimizer
+ * step. A non-finite loss or gradient skips the optimizer and says what was wrong. Gradients are
+ * left for the caller to zero.
+ */
+export function computeUpdate<Batch, State>(
+  update: UpdateParts<Batch, State>,
+  makeChunk: () => Batch,
+  state: State | undefined,
+  context: TrainingContext,
+): UpdateOutcome<State> {
+  return tidy(() => {
+    const chunk = makeChunk(); // TBPTT slices are freed with the step's other temporaries
+    const out = update.model.loss(chunk, state, context);
+    const loss = out.loss.item();
+    const tokens = out.tokens ?? update.tokens?.(chunk) ?? 0;
+    if (!Number.isFinite(loss)) {
+      const bad = nonFiniteNames(update.params, (p) => p.value);
+      const where = bad.length
+        ? `non-finite weights in ${bad.join(', ')}`
+        : 'every weight is finite (check the input and the model)';
+      return {
+        loss,
+        tokens,
+        gradNorm: Number.NaN,
+        clipped: false,
+        problem: `loss is ${loss}; ${where}`,
+        next: undefined,
+      };
+    }
+    backward(out.loss);
+    let gradNorm: number;
+    let clipped = false;
+    let badGrads: string[];
+    if (update.clip?.norm !== undefined) {
+      const r = clipGradNorm(update.params, update.clip.norm, {
+        normType: update.clip.normType ?? 2,
+      });
+      update.monitor?.record(r, update.step + 1);
+      gradNorm = r.totalNorm;
+      clipped = r.clipped;
+      badGrads = r.parameters
+        .filter((p) => !Number.isFinite(p.norm))
+        .map((p) => `'${p.name}' (norm ${p.norm})`);
+    } else {
+      const r = gradientNorms(update.params);
+      gradNorm = r.totalNorm;
+      badGrads = r.parameters
+        .filter((p) => !Number.isFinite(p.norm))
+        .map((p) => `'${p.name}' (norm ${p.norm})`);
+      if (badGrads.length === 0 && update.clip?.value !== undefined)
+        clipped = clipGradValue(update.params, update.clip.value).clipped;
+      update.monitor?.record(
+        { totalNorm: gradNorm, clipped, parameters: r.parameters },
+        update.step + 1,
+      );
+    }
+    if (badGrads.length > 0) {
+      return {
+        loss,
+        tokens,
+        gradNorm,
+        clipped: false,
+        problem: `non-finite gradient of ${badGrads.join(', ')}`,
+        next: undefined,
+      };
+    }
+    update.optimizer.step();
+    return { loss, tokens, gradNorm, clipped, problem: undefined, next: detachState(out.state) };
+  });
+}
+
+/** Names (quoted) of parameters whose tensor `pick(p)` holds NaN or ±Inf. */
+function nonFiniteNames(params: Record<string, Variable>, pick: (p: Variable) => Tensor): string[] {
+  const holders: Record<string, { grad: Tensor }> = {};
+  for (const [name, p] of Object.entries(params)) holders[name] = { grad: pick(p) };
+  return gradientNorms(holders, { normType: Number.POSITIVE_INFINITY })
+    .parameters.filter((p) => !Number.isFinite(p.norm))
+    .map((p) => `'${p.name}'`);
+}
