@@ -7,14 +7,15 @@
 ;; 4-lane vectors and never need a scalar tail.
 ;;
 ;; Exports
-;;   gemm(m, n, k, a, ars, acs, b, brs, bcs, c, work, mcBlock, kcBlock, ncBlock)
+;;   gemm(m, n, k, a, ars, acs, b, brs, bcs, c, work, mcBlock, kcBlock, ncBlock, accumulate)
 ;;       C[m×n] = A[m×k] · B[k×n], C row-major and contiguous. Element (i,p) of A is at
 ;;       a + 4·(i·ars + p·acs) and (p,j) of B at b + 4·(p·brs + j·bcs), so transposed operands
 ;;       are just other strides. Cache-blocked (GotoBLAS/BLIS loop order): a KC×NC block of B
 ;;       is packed into 8-column panels, an MC×KC block of A into 4-row panels, and a 4×8
 ;;       register-tile micro-kernel does the arithmetic. `work` needs
-;;       4·(mcBlock·kcBlock + kcBlock·ncBlock) + 128 bytes, 16-byte aligned.
-;;   gemmSmall(m, n, k, a, ars, acs, b, brs, bcs, c)
+;;       4·(mcBlock·kcBlock + kcBlock·ncBlock) + 128 bytes, 16-byte aligned. With accumulate
+;;       ≠ 0, C += A·B (C's values are kept).
+;;   gemmSmall(m, n, k, a, ars, acs, b, brs, bcs, c, accumulate)
 ;;       The same product without packing, for m < 4 (matrix-vector products). B must have
 ;;       bcs = 1 (row-major) or brs = 1 (transposed).
 ;;   binary(op, a, aInc, b, bInc, out, n)
@@ -27,6 +28,9 @@
 ;;       op: 0 exp, 1 sigmoid, 2 tanh, 3 relu, 4 neg, 5 abs, 6 sqrt, 7 square.
 ;;       exp is Cephes' expf (range reduction by ln 2, degree-6 polynomial, ~1 ulp); tanh is
 ;;       Cephes' tanhf (odd polynomial below 0.625, 1 - 2/(e^{2x}+1) above). NaN propagates.
+;;   lstmCell(z, cPrev, c, a, rows, h)
+;;       One LSTM step's gate math: z (rows × 4h, [z_u z_f z_c z_o]) becomes the activations
+;;       [σ σ tanh σ]; c = Γf·cPrev + Γu·c̃ and a = Γo·tanh(c) (rows × h). h % 4 = 0.
 (module
   (memory (export "memory") 1)
 
@@ -252,12 +256,15 @@
     (param $a i32) (param $ars i32) (param $acs i32)
     (param $b i32) (param $brs i32) (param $bcs i32)
     (param $c i32) (param $work i32) (param $mcBlock i32) (param $kcBlock i32) (param $ncBlock i32)
+    (param $accumulate i32)
     (local $packedA i32) (local $packedB i32) (local $tmp i32)
     (local $jc i32) (local $pc i32) (local $ic i32) (local $jr i32) (local $ir i32)
     (local $nc i32) (local $kc i32) (local $mc i32) (local $mr i32) (local $nr i32)
     (local $ldc i32) (local $crow i32) (local $pb i32)
     (local.set $ldc (i32.shl (local.get $n) (i32.const 2)))
-    (memory.fill (local.get $c) (i32.const 0) (i32.mul (local.get $m) (local.get $ldc)))
+    ;; C = A·B, or C += A·B when accumulating (the micro-kernels add into C)
+    (if (i32.eqz (local.get $accumulate))
+      (then (memory.fill (local.get $c) (i32.const 0) (i32.mul (local.get $m) (local.get $ldc)))))
     (local.set $packedA (local.get $work))
     (local.set $packedB
       (i32.add (local.get $work) (i32.shl (i32.mul (local.get $mcBlock) (local.get $kcBlock)) (i32.const 2))))
@@ -332,10 +339,10 @@
 ;; C[m×n] = A[m×k]·B[k×n] without packing, for a few rows of A (matrix-vector products, where
   ;; the 4×8 tile would waste lanes and packing B would cost more than the product). Row-major B
   ;; (bcs = 1) streams each row of B into C's row; transposed B (brs = 1) gives dot products of
-  ;; contiguous rows. C is written, not accumulated.
+  ;; contiguous rows. C = A·B, or C += A·B when accumulating.
   (func (export "gemmSmall") (param $m i32) (param $n i32) (param $k i32)
     (param $a i32) (param $ars i32) (param $acs i32)
-    (param $b i32) (param $brs i32) (param $bcs i32) (param $c i32)
+    (param $b i32) (param $brs i32) (param $bcs i32) (param $c i32) (param $accumulate i32)
     (local $i i32) (local $p i32) (local $j i32) (local $n4 i32) (local $k4 i32)
     (local $arow i32) (local $crow i32) (local $brow i32) (local $s v128) (local $x f32)
     (local $acc v128) (local $sum f32) (local $ars4 i32) (local $acs4 i32)
@@ -343,7 +350,8 @@
     (local.set $k4 (i32.and (local.get $k) (i32.const -4)))
     (local.set $ars4 (i32.shl (local.get $ars) (i32.const 2)))
     (local.set $acs4 (i32.shl (local.get $acs) (i32.const 2)))
-    (memory.fill (local.get $c) (i32.const 0) (i32.shl (i32.mul (local.get $m) (local.get $n)) (i32.const 2)))
+    (if (i32.eqz (local.get $accumulate))
+      (then (memory.fill (local.get $c) (i32.const 0) (i32.shl (i32.mul (local.get $m) (local.get $n)) (i32.const 2)))))
     (block $iDone
       (loop $iLoop
         (br_if $iDone (i32.ge_u (local.get $i) (local.get $m)))
@@ -415,10 +423,12 @@
                     (local.set $p (i32.add (local.get $p) (i32.const 1)))
                     (br $sLoop)))
                 (f32.store (i32.add (local.get $crow) (i32.shl (local.get $j) (i32.const 2)))
-                  (f32.add (local.get $sum)
-                    (f32.add
-                      (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
-                      (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc))))))
+                  (f32.add
+                    (f32.load (i32.add (local.get $crow) (i32.shl (local.get $j) (i32.const 2))))
+                    (f32.add (local.get $sum)
+                      (f32.add
+                        (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
+                        (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))))
                 (local.set $j (i32.add (local.get $j) (i32.const 1)))
                 (br $jLoop2)))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
@@ -607,4 +617,49 @@
             (br $done (f32x4.sqrt (local.get $v))))
           (f32x4.mul (local.get $v) (local.get $v))))
       (local.set $x (i32.add (local.get $x) (i32.const 16)))
-      (br_if $l (i32.lt_u (local.tee $out (i32.add (local.get $out) (i32.const 16))) (local.get $end))))))
+      (br_if $l (i32.lt_u (local.tee $out (i32.add (local.get $out) (i32.const 16))) (local.get $end)))))
+
+  ;; ── fused recurrent step ──────────────────────────────────────────────────────────────
+
+  ;; One LSTM step's gate math over `rows` rows (notation.md, gate order u, f, c̃, o). `z` holds
+  ;; each row's pre-activations [z_u | z_f | z_c | z_o] (4·h values) and is overwritten with
+  ;; the activations [Γu | Γf | c̃ | Γo]; then c = Γf·cPrev + Γu·c̃ and a = Γo·tanh(c), each
+  ;; rows × h. h must be a multiple of 4 (whole vectors within each gate block).
+  (func (export "lstmCell") (param $z i32) (param $cPrev i32) (param $c i32) (param $a i32)
+    (param $rows i32) (param $h i32)
+    (local $r i32) (local $j i32) (local $hb i32) (local $zu i32) (local $off i32) (local $s i32)
+    (local $u v128) (local $f v128) (local $g v128) (local $o v128) (local $cv v128)
+    (local.set $hb (i32.shl (local.get $h) (i32.const 2)))
+    (block $rDone
+      (loop $rLoop
+        (br_if $rDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $zu (i32.add (local.get $z) (i32.mul (local.get $r) (i32.shl (local.get $hb) (i32.const 2)))))
+        (local.set $s (i32.mul (local.get $r) (local.get $hb)))
+        (local.set $j (i32.const 0))
+        (block $jDone
+          (loop $jLoop
+            (br_if $jDone (i32.ge_u (local.get $j) (local.get $hb)))
+            (local.set $off (i32.add (local.get $zu) (local.get $j)))
+            (local.set $u (call $sigmoid4 (v128.load (local.get $off))))
+            (local.set $f (call $sigmoid4 (v128.load (i32.add (local.get $off) (local.get $hb)))))
+            (local.set $g (call $tanh4
+              (v128.load (i32.add (local.get $off) (i32.shl (local.get $hb) (i32.const 1))))))
+            (local.set $o (call $sigmoid4
+              (v128.load (i32.add (local.get $off) (i32.mul (local.get $hb) (i32.const 3))))))
+            (v128.store (local.get $off) (local.get $u))
+            (v128.store (i32.add (local.get $off) (local.get $hb)) (local.get $f))
+            (v128.store (i32.add (local.get $off) (i32.shl (local.get $hb) (i32.const 1))) (local.get $g))
+            (v128.store (i32.add (local.get $off) (i32.mul (local.get $hb) (i32.const 3))) (local.get $o))
+            (local.set $off (i32.add (local.get $s) (local.get $j)))
+            (local.set $cv
+              (f32x4.add
+                (f32x4.mul (local.get $f) (v128.load (i32.add (local.get $cPrev) (local.get $off))))
+                (f32x4.mul (local.get $u) (local.get $g))))
+            (v128.store (i32.add (local.get $c) (local.get $off)) (local.get $cv))
+            (v128.store (i32.add (local.get $a) (local.get $off))
+              (f32x4.mul (local.get $o) (call $tanh4 (local.get $cv))))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $jLoop)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rLoop))))
+)

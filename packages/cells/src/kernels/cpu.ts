@@ -40,7 +40,8 @@ export function maskValues(
 /**
  * `op(a) · op(b)` on raw row-major arrays through the backend's GEMM (wasm SIMD where it pays):
  * `a` is `[m, k]` (stored `[k, m]` when `transposeA`), `b` is `[k, n]` (stored `[n, k]` when
- * `transposeB`). Writes into `out` when given (overwriting it) and returns it.
+ * `transposeB`). Writes into `out` when given (overwriting it, or adding to it when
+ * `accumulate`) and returns it.
  */
 export function gemm(
   cpu: CpuBackend,
@@ -52,8 +53,42 @@ export function gemm(
   transposeA = false,
   transposeB = false,
   out?: Float32Array,
+  accumulate = false,
 ): Float32Array {
-  return cpu.gemm(a, b, m, n, k, transposeA, transposeB, out);
+  return cpu.gemm(a, b, m, n, k, transposeA, transposeB, out, accumulate);
+}
+
+/**
+ * `x W_x + b` for every step: `rows` copies of the bias, then one accumulating product —
+ * `[rows, width]` from x `[rows, inputs]` and W_x `[inputs, width]`.
+ */
+export function inputProjection(
+  cpu: CpuBackend,
+  x: Float32Array,
+  wx: Float32Array,
+  bias: Float32Array,
+  rows: number,
+  inputs: number,
+): Float32Array {
+  const width = bias.length;
+  const out = new Float32Array(rows * width);
+  for (let r = 0; r < rows; r++) out.set(bias, r * width);
+  return gemm(cpu, x, wx, rows, width, inputs, false, false, out, true);
+}
+
+/** Copies row `t` of each of the `B` sequences of `[B, T, width]` values into `out` `[B, width]`. */
+export function rowsAt(
+  values: Float32Array,
+  t: number,
+  dims: { B: number; T: number },
+  width: number,
+  out: Float32Array,
+): Float32Array {
+  for (let r = 0; r < dims.B; r++) {
+    const from = (r * dims.T + t) * width;
+    out.set(values.subarray(from, from + width), r * width);
+  }
+  return out;
 }
 
 /** Stores `values` as a kernel output of `shape`. */
@@ -65,14 +100,17 @@ export function output(
   return { dataId: cpu.write(values), shape, dtype: 'float32' };
 }
 
-/** Column sums of a row-major `[rows, cols]` matrix (the bias gradient Σ_B Σ_t dz). */
-export function columnSums(values: Float32Array, rows: number, cols: number): Float32Array {
-  const acc = new Float64Array(cols);
-  for (let r = 0; r < rows; r++) {
-    const o = r * cols;
-    for (let j = 0; j < cols; j++) acc[j]! += values[o + j]!;
-  }
-  return Float32Array.from(acc);
+/**
+ * Column sums of a row-major `[rows, cols]` matrix (the bias gradient Σ_B Σ_t dz), as the
+ * product `1ᵀ · values` through the GEMM (wasm SIMD).
+ */
+export function columnSums(
+  cpu: CpuBackend,
+  values: Float32Array,
+  rows: number,
+  cols: number,
+): Float32Array {
+  return gemm(cpu, new Float32Array(rows).fill(1), values, 1, cols, rows);
 }
 
 /**
@@ -95,7 +133,7 @@ export function inputSideGradients(
   return {
     dx: output(cpu, dx, [B, T, I]),
     dWx: output(cpu, gemm(cpu, x, dZ, I, G, B * T, true, false), [I, G]),
-    db: output(cpu, columnSums(dZ, B * T, G), [G]),
+    db: output(cpu, columnSums(cpu, dZ, B * T, G), [G]),
   };
 }
 

@@ -18,7 +18,15 @@ import {
   zerosLike,
 } from '@recur/tensor';
 import { atStep, keepWhereMasked, shiftedStates, zeroWhereMasked } from './composed.js';
-import { cpuBackend, f32, gemm, inputSideGradients, maskValues, output } from './cpu.js';
+import {
+  cpuBackend,
+  f32,
+  gemm,
+  inputProjection,
+  inputSideGradients,
+  maskValues,
+  output,
+} from './cpu.js';
 import { gruBackwardGpu, gruForwardGpu } from './gpu/gru.js';
 import { dimsOf, previousStates, type SequenceAttrs, timeAt } from './sequence.js';
 
@@ -55,12 +63,12 @@ export const gruSequenceForward = defineKernel<SequenceAttrs>({
       const cpu = cpuBackend('gruSequenceForward', backend);
       const { B, T, I, H } = dimsOf(x!, wa!);
       const G = 3 * H;
-      const xp = gemm(cpu, f32(cpu, x!), f32(cpu, wx!), B * T, G, I);
+      // x⟨t⟩ W_x + b for every step in one product.
+      const xp = inputProjection(cpu, f32(cpu, x!), f32(cpu, wx!), f32(cpu, bias!), B * T, I);
       const waV = f32(cpu, wa!);
       // [W_au, W_ar] and W_aa as contiguous matrices for the two recurrent products.
       const wUR = columns(waV, H, G, 0, 2 * H);
       const wAA = columns(waV, H, G, 2 * H, H);
-      const b = f32(cpu, bias!);
       const m = maskValues(cpu, mask);
       const out = new Float32Array(B * T * H);
       const gates = new Float32Array(B * T * G);
@@ -72,24 +80,19 @@ export const gruSequenceForward = defineKernel<SequenceAttrs>({
       let spare: Float32Array = new Float32Array(B * H);
       for (let s = 0; s < T; s++) {
         const t = timeAt(s, T, reverse);
-        gemm(cpu, prev, wUR, B, 2 * H, H, false, false, recUR);
         for (let r = 0; r < B; r++) {
           const zo = (r * T + t) * G;
-          const ro = r * 2 * H;
-          for (let k = 0; k < 2 * H; k++) recUR[ro + k]! += xp[zo + k]! + b[k]!;
+          recUR.set(xp.subarray(zo, zo + 2 * H), r * 2 * H);
+          recA.set(xp.subarray(zo + 2 * H, zo + G), r * H);
         }
+        gemm(cpu, prev, wUR, B, 2 * H, H, false, false, recUR, true); // += a⟨t−1⟩ [W_au, W_ar]
         cpu.unaryInto('sigmoid', recUR, recUR); // [u, r] per row
         for (let r = 0; r < B; r++) {
           const o = r * H;
           const ro = r * 2 * H;
           for (let j = 0; j < H; j++) resetPrev[o + j] = recUR[ro + H + j]! * prev[o + j]!;
         }
-        gemm(cpu, resetPrev, wAA, B, H, H, false, false, recA);
-        for (let r = 0; r < B; r++) {
-          const o = r * H;
-          const zo = (r * T + t) * G;
-          for (let j = 0; j < H; j++) recA[o + j]! += xp[zo + 2 * H + j]! + b[2 * H + j]!;
-        }
+        gemm(cpu, resetPrev, wAA, B, H, H, false, false, recA, true); // += (r ⊙ a⟨t−1⟩) W_aa
         cpu.unaryInto('tanh', recA, recA); // ã
         for (let r = 0; r < B; r++) {
           const o = r * H;

@@ -49,12 +49,10 @@ function compare<A>(kernel: Kernel<A>, inputs: Tensor[], attrs: A, tol = 2e-5): 
   });
 }
 
-const B = 3;
-const T = 5;
-const I = 4;
-const H = 6;
+const DIMS = { B: 3, T: 5, I: 4, H: 6 };
+const { B, T } = DIMS;
 
-function weights(seed: number, gates: number) {
+function weights(seed: number, gates: number, { B, T, I, H } = DIMS) {
   const rng = new Rng(seed);
   return {
     x: randomNormal([B, T, I], { rng }),
@@ -113,6 +111,32 @@ describe('fused sequence kernels equal their composed fallbacks', () => {
       const outs = gruSequenceForward([...inputs, ...mask], attrs);
       compare(gruSequenceBackward, [...inputs, ...outs, w.dA, ...mask], attrs);
       dispose([w, mask, outs]);
+    });
+  }
+});
+
+describe('the LSTM gate math: wasm SIMD pass and TypeScript path', () => {
+  // H = 12 (a multiple of 4, B·4H ≥ 128): one wasm pass per step; the default sizes above
+  // (H = 6) and a CPU backend without wasm take the TypeScript path.
+  const dims = { B: 3, T: 5, I: 4, H: 12 };
+  for (const backend of [new CpuBackend(), new CpuBackend({ wasm: 'never' })]) {
+    it(`equals the composed fallback (${backend.usesWasm ? 'wasm' : 'TypeScript'})`, () => {
+      withBackend(backend, () => {
+        const w = weights(7, 4, dims);
+        const moved = Object.values(w).map((t) => toBackend(t, backend));
+        const [x, wx, wa, b, a0, c0, dA, dC] = moved as Tensor[];
+        const mask = tensor(maskValues, [dims.B, dims.T]);
+        for (const reverse of [false, true]) {
+          const inputs = [x!, wx!, wa!, b!, a0!, c0!, mask];
+          compare(lstmSequenceForward, inputs, { reverse });
+          const outs = lstmSequenceForward(inputs, { reverse });
+          compare(lstmSequenceBackward, [...inputs.slice(0, 6), ...outs, dA!, dC!, mask], {
+            reverse,
+          });
+          dispose(outs);
+        }
+        dispose([w, moved, mask]);
+      });
     });
   }
 });

@@ -1,5 +1,6 @@
 import {
   add,
+  type CpuBackend,
   concat,
   defineKernel,
   matmul,
@@ -22,9 +23,11 @@ import {
   cpuBackend,
   f32,
   gemm,
+  inputProjection,
   inputSideGradients,
   maskValues,
   output,
+  rowsAt,
 } from './cpu.js';
 import { lstmBackwardGpu, lstmForwardGpu } from './gpu/lstm.js';
 import { dimsOf, previousStates, type SequenceAttrs, timeAt } from './sequence.js';
@@ -46,18 +49,15 @@ export const lstmSequenceForward = defineKernel<SequenceAttrs>({
       const cpu = cpuBackend('lstmSequenceForward', backend);
       const { B, T, I, H } = dimsOf(x!, wa!);
       const G = 4 * H;
-      // x⟨t⟩ W_x for every step in one product.
-      const xp = gemm(cpu, f32(cpu, x!), f32(cpu, wx!), B * T, G, I);
+      // x⟨t⟩ W_x + b for every step in one product.
+      const xp = inputProjection(cpu, f32(cpu, x!), f32(cpu, wx!), f32(cpu, bias!), B * T, I);
       const waV = f32(cpu, wa!);
-      const b = f32(cpu, bias!);
       const m = maskValues(cpu, mask);
       const outA = new Float32Array(B * T * H);
       const outC = new Float32Array(B * T * H);
       const gates = new Float32Array(B * T * G);
-      // Per step: z = a⟨t−1⟩ W_a (+ x⟨t⟩ W_x + b), activated in bulk (wasm SIMD σ and tanh).
       const z = new Float32Array(B * G);
-      const zc = new Float32Array(B * H);
-      const tanhC = new Float32Array(B * H);
+      const scratch = { zc: new Float32Array(B * H), tanhC: new Float32Array(B * H) };
       let prevA: Float32Array = f32(cpu, a0!);
       let prevC: Float32Array = f32(cpu, c0!);
       let nextA: Float32Array = new Float32Array(B * H);
@@ -66,37 +66,21 @@ export const lstmSequenceForward = defineKernel<SequenceAttrs>({
       let spareC: Float32Array = new Float32Array(B * H);
       for (let s = 0; s < T; s++) {
         const t = timeAt(s, T, reverse);
-        gemm(cpu, prevA, waV, B, G, H, false, false, z);
-        for (let r = 0; r < B; r++) {
-          const zo = (r * T + t) * G;
-          const ro = r * G;
-          for (let k = 0; k < G; k++) z[ro + k]! += xp[zo + k]! + b[k]!;
-          zc.set(z.subarray(ro + 2 * H, ro + 3 * H), r * H);
+        // z = x⟨t⟩ W_x + b + a⟨t−1⟩ W_a, then the gates, c⟨t⟩ and a⟨t⟩ in one pass.
+        rowsAt(xp, t, { B, T }, G, z);
+        gemm(cpu, prevA, waV, B, G, H, false, false, z, true);
+        if (!cpu.lstmCellInto(z, prevC, nextC, nextA, B, H)) {
+          lstmCellTs(cpu, z, prevC, nextC, nextA, B, H, scratch);
         }
-        cpu.unaryInto('sigmoid', z, z); // Γu, Γf, Γo (the c̃ block is overwritten below)
-        cpu.unaryInto('tanh', zc, zc); // c̃
-        for (let r = 0; r < B; r++) {
-          const o = r * H;
-          const ro = r * G;
-          if (m && m[r * T + t] === 0) {
-            nextC.set(prevC.subarray(o, o + H), o);
-            continue;
-          }
-          z.set(zc.subarray(o, o + H), ro + 2 * H);
-          for (let j = 0; j < H; j++) {
-            nextC[o + j] = z[ro + H + j]! * prevC[o + j]! + z[ro + j]! * zc[o + j]!;
-          }
-        }
-        cpu.unaryInto('tanh', nextC, tanhC);
         for (let r = 0; r < B; r++) {
           const o = r * H;
           const ho = (r * T + t) * H;
           if (m && m[r * T + t] === 0) {
+            // Padded: a and c carry through; the gates stay 0.
             nextA.set(prevA.subarray(o, o + H), o);
+            nextC.set(prevC.subarray(o, o + H), o);
           } else {
-            const ro = r * G;
-            for (let j = 0; j < H; j++) nextA[o + j] = z[ro + 3 * H + j]! * tanhC[o + j]!;
-            gates.set(z.subarray(ro, ro + G), (r * T + t) * G);
+            gates.set(z.subarray(r * G, (r + 1) * G), (r * T + t) * G);
           }
           outA.set(nextA.subarray(o, o + H), ho);
           outC.set(nextC.subarray(o, o + H), ho);
@@ -118,6 +102,40 @@ export const lstmSequenceForward = defineKernel<SequenceAttrs>({
   },
   fallback: (inputs, attrs) => tidy(() => lstmForwardComposed(inputs, attrs)),
 });
+
+/**
+ * The TypeScript path of `CpuBackend.lstmCellInto` (when H is not a multiple of 4 or wasm is
+ * off): activates `z` in place (σ, σ, tanh, σ) and writes c⟨t⟩ and a⟨t⟩.
+ */
+function lstmCellTs(
+  cpu: CpuBackend,
+  z: Float32Array,
+  prevC: Float32Array,
+  nextC: Float32Array,
+  nextA: Float32Array,
+  B: number,
+  H: number,
+  { zc, tanhC }: { zc: Float32Array; tanhC: Float32Array },
+): void {
+  const G = 4 * H;
+  for (let r = 0; r < B; r++) zc.set(z.subarray(r * G + 2 * H, r * G + 3 * H), r * H);
+  cpu.unaryInto('sigmoid', z, z); // Γu, Γf, Γo (the c̃ block is overwritten below)
+  cpu.unaryInto('tanh', zc, zc); // c̃
+  for (let r = 0; r < B; r++) {
+    const o = r * H;
+    const ro = r * G;
+    z.set(zc.subarray(o, o + H), ro + 2 * H);
+    for (let j = 0; j < H; j++) {
+      nextC[o + j] = z[ro + H + j]! * prevC[o + j]! + z[ro + j]! * zc[o + j]!;
+    }
+  }
+  cpu.unaryInto('tanh', nextC, tanhC);
+  for (let r = 0; r < B; r++) {
+    const o = r * H;
+    const ro = r * G + 3 * H;
+    for (let j = 0; j < H; j++) nextA[o + j] = z[ro + j]! * tanhC[o + j]!;
+  }
+}
 
 function lstmForwardComposed(
   [x, wx, wa, b, a0, c0, mask]: readonly Tensor[],

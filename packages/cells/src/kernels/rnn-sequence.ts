@@ -22,9 +22,11 @@ import {
   cpuBackend,
   f32,
   gemm,
+  inputProjection,
   inputSideGradients,
   maskValues,
   output,
+  rowsAt,
 } from './cpu.js';
 import { rnnBackwardGpu, rnnForwardGpu } from './gpu/rnn.js';
 import { dimsOf, previousStates, type SequenceAttrs, timeAt } from './sequence.js';
@@ -49,9 +51,9 @@ export const rnnSequenceForward = defineKernel<RnnSequenceAttrs>({
     cpu: (backend, [x, wx, wa, bias, a0, mask], { activation, reverse }) => {
       const cpu = cpuBackend('rnnSequenceForward', backend);
       const { B, T, I, H } = dimsOf(x!, wa!);
-      const xp = gemm(cpu, f32(cpu, x!), f32(cpu, wx!), B * T, H, I);
+      // x⟨t⟩ W_xh + b_h for every step in one product.
+      const xp = inputProjection(cpu, f32(cpu, x!), f32(cpu, wx!), f32(cpu, bias!), B * T, I);
       const waV = f32(cpu, wa!);
-      const b = f32(cpu, bias!);
       const m = maskValues(cpu, mask);
       const out = new Float32Array(B * T * H);
       const rec = new Float32Array(B * H);
@@ -60,12 +62,8 @@ export const rnnSequenceForward = defineKernel<RnnSequenceAttrs>({
       let spare: Float32Array = new Float32Array(B * H);
       for (let s = 0; s < T; s++) {
         const t = timeAt(s, T, reverse);
-        gemm(cpu, prev, waV, B, H, H, false, false, rec);
-        for (let r = 0; r < B; r++) {
-          const o = r * H;
-          const xo = (r * T + t) * H;
-          for (let j = 0; j < H; j++) rec[o + j]! += xp[xo + j]! + b[j]!;
-        }
+        rowsAt(xp, t, { B, T }, H, rec);
+        gemm(cpu, prev, waV, B, H, H, false, false, rec, true); // += a⟨t−1⟩ W_ah
         if (activation === 'tanh') cpu.unaryInto('tanh', rec, next);
         else for (let i = 0; i < next.length; i++) next[i] = Math.max(rec[i]!, 0);
         for (let r = 0; r < B; r++) {

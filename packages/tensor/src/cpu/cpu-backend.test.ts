@@ -95,6 +95,60 @@ describe('CpuBackend', () => {
     }
   });
 
+  it('gemm with accumulate adds the product onto out, on every path (small m, blocked, TypeScript)', () => {
+    for (const wasm of ['always', 'never'] as const) {
+      const cpu = new CpuBackend({ wasm });
+      for (const [m, n, k] of [
+        [2, 9, 5], // gemmSmall
+        [7, 11, 5], // blocked
+        [6, 300, 260], // past KC: the micro-kernels add over k-blocks
+      ] as const) {
+        const a = Float32Array.from({ length: m * k }, (_, i) => Math.sin(i * 0.3));
+        const b = Float32Array.from({ length: k * n }, (_, i) => Math.cos(i * 0.7));
+        for (const tb of [false, true]) {
+          const start = Float32Array.from({ length: m * n }, (_, i) => i * 0.25 - 3);
+          const product = cpu.gemm(a, b, m, n, k, false, tb);
+          const out = cpu.gemm(a, b, m, n, k, false, tb, Float32Array.from(start), true);
+          let worst = 0;
+          for (let i = 0; i < m * n; i++)
+            worst = Math.max(worst, Math.abs(out[i]! - (start[i]! + product[i]!)));
+          expect(worst, `${wasm} [${m}×${k}]·[${k}×${n}] transposeB=${tb}`).toBeLessThan(1e-4);
+        }
+      }
+    }
+  });
+
+  it('lstmCellInto does one LSTM step of gate math in wasm; declines where it cannot (h % 4, no wasm)', () => {
+    const cpu = new CpuBackend({ wasm: 'always' });
+    const [rows, h] = [3, 8];
+    const z = Float32Array.from({ length: rows * 4 * h }, (_, i) => 3 * Math.sin(i * 1.7));
+    const cPrev = Float32Array.from({ length: rows * h }, (_, i) => Math.cos(i));
+    const pre = Float32Array.from(z);
+    const c = new Float32Array(rows * h);
+    const a = new Float32Array(rows * h);
+    expect(cpu.lstmCellInto(z, cPrev, c, a, rows, h)).toBe(true);
+    const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
+    for (let r = 0; r < rows; r++) {
+      for (let j = 0; j < h; j++) {
+        const at = r * 4 * h + j;
+        const [u, f, g, o] = [
+          sigmoid(pre[at]!),
+          sigmoid(pre[at + h]!),
+          Math.tanh(pre[at + 2 * h]!),
+          sigmoid(pre[at + 3 * h]!),
+        ];
+        for (const [k, v] of [u, f, g, o].entries()) expect(z[at + k * h]).toBeCloseTo(v, 6);
+        const cv = f * cPrev[r * h + j]! + u * g;
+        expect(c[r * h + j]).toBeCloseTo(cv, 5);
+        expect(a[r * h + j]).toBeCloseTo(o * Math.tanh(cv), 5);
+      }
+    }
+    const untouched = Float32Array.from(pre);
+    expect(cpu.lstmCellInto(untouched, cPrev, c, a, 4, 6)).toBe(false);
+    expect(untouched).toEqual(pre);
+    expect(new CpuBackend({ wasm: 'never' }).lstmCellInto(pre, cPrev, c, a, rows, h)).toBe(false);
+  });
+
   it('gemm past every cache block (m > 128, n > 2048, k > 256) matches the TypeScript GEMM', () => {
     const cpu = new CpuBackend({ wasm: 'always' });
     const ts = new CpuBackend({ wasm: 'never' });

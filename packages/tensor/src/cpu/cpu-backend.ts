@@ -236,7 +236,8 @@ export class CpuBackend implements Backend {
   /**
    * A matrix product on raw arrays, for fused kernels: `out[m×n] = op(a)·op(b)` where `a` is
    * `[m×k]` (stored `[k×m]` when `transposeA`) and `b` is `[k×n]` (stored `[n×k]` when
-   * `transposeB`), all row-major. Uses the wasm SIMD GEMM where it pays. Returns `out`.
+   * `transposeB`), all row-major — or `out += op(a)·op(b)` when `accumulate` (e.g. onto a bias
+   * or a precomputed input projection). Uses the wasm SIMD GEMM where it pays. Returns `out`.
    */
   gemm(
     a: Float32Array,
@@ -247,10 +248,42 @@ export class CpuBackend implements Backend {
     transposeA = false,
     transposeB = false,
     out: Float32Array = new Float32Array(m * n),
+    accumulate = false,
   ): Float32Array {
     const plan: GemmPlan = { m, n, k, jobs: [{ aOffset: 0, bOffset: 0, outOffset: 0 }] };
-    this.#gemm(a, b, out, plan, transposeA, transposeB);
+    if (!accumulate) {
+      this.#gemm(a, b, out, plan, transposeA, transposeB);
+      return out;
+    }
+    if (k === 0 || out.length === 0) return out;
+    const wasm = this.#wasmFor(m * n * k, WASM_MIN.matmulFlops);
+    if (wasm?.gemm(a, b, out, plan, transposeA, transposeB, true)) return out;
+    const product = new Float32Array(m * n);
+    gemmTs(a, b, product, plan, transposeA, transposeB);
+    for (let i = 0; i < out.length; i++) out[i]! += product[i]!;
     return out;
+  }
+
+  /**
+   * One LSTM step's gate math on raw arrays, for fused kernels (gate order u, f, c̃, o): `z`
+   * (`rows × 4h` pre-activations) is overwritten with the activations `[Γu, Γf, c̃, Γo]`, then
+   * `c = Γf ⊙ cPrev + Γu ⊙ c̃` and `a = Γo ⊙ tanh(c)` are written (`rows × h`). One wasm SIMD
+   * pass where available and `h` is a multiple of 4; returns false (having done nothing) otherwise,
+   * for the caller to do it in TypeScript.
+   */
+  lstmCellInto(
+    z: Float32Array,
+    cPrev: Float32Array,
+    c: Float32Array,
+    a: Float32Array,
+    rows: number,
+    h: number,
+  ): boolean {
+    if (h % 4 !== 0) return false;
+    return (
+      this.#wasmFor(rows * 4 * h, WASM_MIN.unary.sigmoid)?.lstmCell(z, cPrev, c, a, rows, h) ??
+      false
+    );
   }
 
   #gemm(

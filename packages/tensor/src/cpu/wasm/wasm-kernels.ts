@@ -36,6 +36,7 @@ interface KernelExports {
     mcBlock: number,
     kcBlock: number,
     ncBlock: number,
+    accumulate: number,
   ): void;
   gemmSmall(
     m: number,
@@ -48,7 +49,9 @@ interface KernelExports {
     brs: number,
     bcs: number,
     c: number,
+    accumulate: number,
   ): void;
+  lstmCell(z: number, cPrev: number, c: number, a: number, rows: number, h: number): void;
   binaryRows(
     op: number,
     a: number,
@@ -118,9 +121,10 @@ export class WasmKernels {
   }
 
   /**
-   * Runs a GEMM plan (see `planGemm`): for each job, `out = op(A)·op(B)`. `a` and `b` are
-   * copied in whole, once, so jobs that share an operand do not copy it again. Returns false
-   * (having done nothing) when the operands do not fit in wasm memory.
+   * Runs a GEMM plan (see `planGemm`): for each job, `out = op(A)·op(B)` — or
+   * `out += op(A)·op(B)` when `accumulate`. `a` and `b` are copied in whole, once, so jobs that
+   * share an operand do not copy it again. Returns false (having done nothing) when the
+   * operands do not fit in wasm memory.
    */
   gemm(
     a: Float32Array,
@@ -129,6 +133,7 @@ export class WasmKernels {
     plan: GemmPlan,
     transposeA: boolean,
     transposeB: boolean,
+    accumulate = false,
   ): boolean {
     const { m, n, k } = plan;
     const aAt = GEMM_WORK_BYTES;
@@ -138,6 +143,8 @@ export class WasmKernels {
     if (!f32) return false;
     f32.set(a, aAt >> 2);
     f32.set(b, bAt >> 2);
+    if (accumulate) f32.set(out, cAt >> 2);
+    const add = accumulate ? 1 : 0;
     const ars = transposeA ? 1 : k;
     const acs = transposeA ? m : 1;
     const brs = transposeB ? 1 : n;
@@ -147,8 +154,8 @@ export class WasmKernels {
       const aPtr = aAt + 4 * job.aOffset;
       const bPtr = bAt + 4 * job.bOffset;
       const cPtr = cAt + 4 * job.outOffset;
-      if (m < SMALL_M) gemmSmall(m, n, k, aPtr, ars, acs, bPtr, brs, bcs, cPtr);
-      else gemm(m, n, k, aPtr, ars, acs, bPtr, brs, bcs, cPtr, 0, MC, KC, NC);
+      if (m < SMALL_M) gemmSmall(m, n, k, aPtr, ars, acs, bPtr, brs, bcs, cPtr, add);
+      else gemm(m, n, k, aPtr, ars, acs, bPtr, brs, bcs, cPtr, 0, MC, KC, NC, add);
     }
     out.set(f32.subarray(cAt >> 2, (cAt >> 2) + out.length));
     return true;
@@ -190,6 +197,33 @@ export class WasmKernels {
       );
     });
     out.set(f32.subarray(outAt >> 2, (outAt >> 2) + out.length));
+    return true;
+  }
+
+  /**
+   * One LSTM step's gate math (see the `lstmCell` kernel): `z` (`rows × 4h` pre-activations) is
+   * overwritten with the activated gates, and `c`, `a` (`rows × h`) receive the new cell and
+   * hidden state from `cPrev`. `h` must be a multiple of 4. Returns false when it does not fit.
+   */
+  lstmCell(
+    z: Float32Array,
+    cPrev: Float32Array,
+    c: Float32Array,
+    a: Float32Array,
+    rows: number,
+    h: number,
+  ): boolean {
+    const cPrevAt = z.byteLength;
+    const cAt = cPrevAt + cPrev.byteLength;
+    const aAt = cAt + c.byteLength;
+    const f32 = this.#reserve(aAt + a.byteLength);
+    if (!f32) return false;
+    f32.set(z, 0);
+    f32.set(cPrev, cPrevAt >> 2);
+    this.#exports.lstmCell(0, cPrevAt, cAt, aAt, rows, h);
+    z.set(f32.subarray(0, z.length));
+    c.set(f32.subarray(cAt >> 2, (cAt >> 2) + c.length));
+    a.set(f32.subarray(aAt >> 2, (aAt >> 2) + a.length));
     return true;
   }
 
