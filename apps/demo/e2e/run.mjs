@@ -264,6 +264,28 @@ try {
     `after ${stopped.join(' and ')} steps`,
   );
 
+  // --- The other two designs on the GPU: encoder–decoder (A) and captioner (B) ---
+  await page.click('#presets button[data-preset="translation"]');
+  await page.selectOption('.panel[data-panel="B"] select[name="architecture"]', 'caption');
+  const designs = await train(page, 'gpu', 4);
+  await page.screenshot({ path: join(artifacts, 'demo-seq2seq-caption.png'), fullPage: true });
+  for (const [p, pattern, what] of [
+    [designs.panels[0], /^\S.* → .*[✓✗]/, 'an encoder–decoder translates dates'],
+    [designs.panels[1], /^image of “\d+” → “\d*” [✓✗]/, 'a captioner captions digit images'],
+  ]) {
+    check(
+      `GPU run ${p.name}: ${what} — finite losses, a heatmap, held-out samples`,
+      p.state === 'done' &&
+        p.backend === 'gpu' &&
+        p.losses.length === 4 &&
+        p.losses.every(Number.isFinite) &&
+        p.flowRows >= 1 &&
+        p.cells > 0 &&
+        pattern.test(p.sample),
+      `${p.error || p.state}; ${JSON.stringify(p.sample.split('\n')[0]?.slice(0, 60))}`,
+    );
+  }
+
   check('no page or worker errors', pageErrors.length === 0, pageErrors.join('; '));
 
   // --- No WebGL: asking for the GPU falls back to the CPU and says why ---

@@ -19,9 +19,14 @@ import {
   dateTranslation,
   seq2seqBatch,
 } from '@recur/datasets';
-import { type Rng, tensor } from '@recur/tensor';
+import type { Rng } from '@recur/tensor';
 import { Adam, stepDecay, Trainer } from '@recur/train';
-import { Seq2Seq, type Seq2SeqBatch, scheduledSamplingRatio } from '../src/index.js';
+import {
+  Seq2Seq,
+  type Seq2SeqBatch,
+  scheduledSamplingRatio,
+  seq2seqTensors,
+} from '../src/index.js';
 
 const dates = process.env.TASK === 'dates';
 const pairs = dates
@@ -48,13 +53,7 @@ function toBatch(rows: typeof train): Seq2SeqBatch {
     rows.map((p) => ({ source: tokenizer.encode(p.source), target: tokenizer.encode(p.target) })),
     { padId: vocabulary.padId, bosId: vocabulary.bosId, eosId: vocabulary.eosId },
   );
-  return {
-    source: tensor(b.source.ids, b.source.shape, 'int32'),
-    sourceMask: tensor(b.source.mask, b.source.shape),
-    decoderInput: tensor(b.decoderInput.ids, b.decoderInput.shape, 'int32'),
-    decoderTarget: tensor(b.decoderTarget.ids, b.decoderTarget.shape, 'int32'),
-    targetMask: tensor(b.decoderTarget.mask, b.decoderTarget.shape),
-  };
+  return seq2seqTensors(b);
 }
 
 const model = new Seq2Seq({

@@ -65,12 +65,14 @@ export {
 } from './model-io.js';
 export {
   type Encoded,
+  type PaddedIds,
   padIds,
   Seq2Seq,
   type Seq2SeqBatch,
   type Seq2SeqConfig,
   type Seq2SeqOptions,
   scheduledSamplingRatio,
+  seq2seqTensors,
   type TranslateOptions,
 } from './seq2seq.js';
 export {

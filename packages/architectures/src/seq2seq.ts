@@ -325,6 +325,37 @@ export function scheduledSamplingRatio(
   return Math.min(1, Math.max(minimum, ratio));
 }
 
+/** Padded `[B, T]` token ids with their mask, as `padSequences` of `@recur/datasets` returns them. */
+export interface PaddedIds {
+  ids: Int32Array;
+  mask: Float32Array;
+  shape: readonly [number, number];
+}
+
+/**
+ * A {@link Seq2SeqBatch} of tensors from padded arrays — what `seq2seqBatch` of
+ * `@recur/datasets` builds:
+ *
+ * ```ts
+ * const batch = seq2seqTensors(seq2seqBatch(pairs, { padId: 0, bosId, eosId }));
+ * const { loss } = model.loss(batch);
+ * ```
+ */
+export function seq2seqTensors(padded: {
+  source: PaddedIds;
+  decoderInput: PaddedIds;
+  decoderTarget: PaddedIds;
+}): Required<Seq2SeqBatch> {
+  const { source, decoderInput, decoderTarget } = padded;
+  return {
+    source: tensor(source.ids, [...source.shape], 'int32'),
+    sourceMask: tensor(source.mask, [...source.shape]),
+    decoderInput: tensor(decoderInput.ids, [...decoderInput.shape], 'int32'),
+    decoderTarget: tensor(decoderTarget.ids, [...decoderTarget.shape], 'int32'),
+    targetMask: tensor(decoderTarget.mask, [...decoderTarget.shape]),
+  };
+}
+
 /** Pads token rows with 0 into `[B, S]` ids and a mask (1 = real token). */
 export function padIds(rows: readonly (readonly number[])[]): { ids: Tensor; mask: Tensor } {
   if (rows.length === 0) throw new RecurError('ARGUMENT', 'padIds: no sequences given');

@@ -10,6 +10,8 @@ export const DATASETS: Record<ArchitectureName, { value: DatasetName; label: str
     { value: 'temporal-order', label: 'Temporal order (4 classes)' },
     { value: 'adding', label: 'Adding problem (regression)' },
   ],
+  seq2seq: [{ value: 'dates', label: 'Dates → ISO 8601 (translation)' }],
+  caption: [{ value: 'digit-images', label: 'Digit "images" → captions' }],
 };
 
 /** A side-by-side comparison: what both panels share, and what differs. */
@@ -44,7 +46,8 @@ export const DEFAULT_CONFIG: RunConfig = {
 
 /**
  * The comparisons the page offers. Their numbers were measured with the CPU backend in Node:
- * seed 1 for RNN vs LSTM (LSTM test accuracy 1.00, RNN 0.55 after 150 steps); seeds 1–5 for
+ * seed 1 for RNN vs LSTM (LSTM test accuracy 1.00, RNN 0.55 after 150 steps) and for
+ * translation (exact match LSTM 0.25, RNN 0.004 after 300 steps); seeds 1–5 for
  * clipping (clipped 0.70–1.00, unclipped 0.20–0.45 after 200 steps); seeds 1–3 for exploding
  * gradients (clipped: verdict 'exploding' throughout; unclipped: 'vanishing' after step 1).
  */
@@ -108,6 +111,25 @@ export const PRESETS: readonly Preset[] = [
     },
     a: { clipNorm: 1 },
     b: { clipNorm: 0 },
+  },
+  {
+    id: 'translation',
+    label: 'Translation: RNN vs LSTM',
+    explanation:
+      'Encoder–decoder on dates (“27th February 2001” → “2001-02-27”): the encoder’s final state is all the decoder gets, so the whole date must survive the trip through the source. The heatmap is ‖∂L/∂a⟨t⟩‖ over the source characters. Measured on the CPU (seed 1, 300 steps): the LSTM gets 25% of held-out dates exactly right (loss 0.27 nats/char) and climbing, the tanh RNN 0.4% (loss 0.54) — it learns the format but not the date.',
+    common: {
+      architecture: 'seq2seq',
+      dataset: 'dates',
+      hiddenSize: 64,
+      batchSize: 32,
+      optimizer: 'adam',
+      learningRate: 0.01,
+      clipNorm: 1,
+      recurrentGain: 1,
+      trainingSteps: 300,
+    },
+    a: { cell: 'rnn' },
+    b: { cell: 'lstm' },
   },
   {
     id: 'moby-dick',

@@ -5,10 +5,16 @@
 import type { CellKind } from '@recur/cells';
 
 /** Which of the article's designs to train. */
-export type ArchitectureName = 'lm' | 'classify';
+export type ArchitectureName = 'lm' | 'classify' | 'seq2seq' | 'caption';
 
 /** The data sets the browser has: an embedded excerpt of Moby Dick and synthetic tasks. */
-export type DatasetName = 'moby-dick' | 'reber' | 'temporal-order' | 'adding';
+export type DatasetName =
+  | 'moby-dick'
+  | 'reber'
+  | 'temporal-order'
+  | 'adding'
+  | 'dates'
+  | 'digit-images';
 
 /** Where the tensors live: WebGL2 through gpu.js, the CPU, or the GPU when it can start. */
 export type BackendName = 'gpu' | 'cpu' | 'auto';

@@ -1,6 +1,5 @@
 import { CharTokenizer, seq2seqBatch } from '@recur/datasets';
-import { tensor } from '@recur/tensor';
-import type { Seq2SeqBatch } from '../seq2seq.js';
+import { type Seq2SeqBatch, seq2seqTensors } from '../seq2seq.js';
 
 /**
  * Test and example support (not exported): character-level source → target pairs as tensors,
@@ -41,13 +40,7 @@ export class CharPairs {
       })),
       { padId: v.padId, bosId: v.bosId, eosId: v.eosId },
     );
-    return {
-      source: tensor(b.source.ids, b.source.shape, 'int32'),
-      sourceMask: tensor(b.source.mask, b.source.shape),
-      decoderInput: tensor(b.decoderInput.ids, b.decoderInput.shape, 'int32'),
-      decoderTarget: tensor(b.decoderTarget.ids, b.decoderTarget.shape, 'int32'),
-      targetMask: tensor(b.decoderTarget.mask, b.decoderTarget.shape),
-    };
+    return seq2seqTensors(b);
   }
 }
 

@@ -1,4 +1,4 @@
-import { Seq2Seq } from '@recur/architectures';
+import { Seq2Seq, seq2seqTensors } from '@recur/architectures';
 import {
   additionProblems,
   CharTokenizer,
@@ -8,7 +8,6 @@ import {
   splitArray,
 } from '@recur/datasets';
 import { readTranslationPairs } from '@recur/datasets/node';
-import { tensor } from '@recur/tensor';
 import { count, round, table } from '../format.js';
 import { println } from '../io.js';
 import { batchCount, excerpt, shuffledBatches } from './examples.js';
@@ -170,13 +169,7 @@ export const translationTask: Task = {
       model,
       data: shuffledBatches(examples, options.batch, (batch) => {
         const b = seq2seqBatch(batch, ids);
-        return {
-          source: tensor(b.source.ids, b.source.shape, 'int32'),
-          sourceMask: tensor(b.source.mask, b.source.shape),
-          decoderInput: tensor(b.decoderInput.ids, b.decoderInput.shape, 'int32'),
-          decoderTarget: tensor(b.decoderTarget.ids, b.decoderTarget.shape, 'int32'),
-          targetMask: tensor(b.decoderTarget.mask, b.decoderTarget.shape),
-        };
+        return seq2seqTensors(b);
       }),
       batchesPerEpoch: batchCount(examples.length, options.batch),
       unit: 'target characters',

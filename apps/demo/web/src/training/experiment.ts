@@ -5,11 +5,11 @@
 
 import { LanguageModel, SequenceClassifier } from '@recur/architectures';
 import { mse, noGrad, softmaxCrossEntropy, type Variable } from '@recur/autograd';
-import type { CellState, RecurrentCell } from '@recur/cells';
 import type { GradientFlowReport } from '@recur/clipping';
 import { SeededRng } from '@recur/datasets';
-import { mul, oneHot, RecurError, type Tensor, tensor, tidy } from '@recur/tensor';
+import { oneHot, RecurError, type Tensor, tensor, tidy } from '@recur/tensor';
 import type { RunConfig } from '../protocol.js';
+import { CaptionExperiment } from './caption-experiment.js';
 import {
   addingSet,
   type Baseline,
@@ -24,7 +24,9 @@ import {
   type TokenWindows,
   temporalOrderSet,
 } from './data.js';
+import { FLOW_BATCH, firstCell, scaleRecurrentWeights } from './experiment-support.js';
 import { stepwiseGradientFlow } from './stepwise-flow.js';
+import { TranslationExperiment } from './translation-experiment.js';
 
 /** What the training loop drives. */
 export interface Experiment {
@@ -47,9 +49,6 @@ export interface ExperimentSources {
   mobyDick?: () => string;
 }
 
-/** Rows of the fixed batch the gradient diagnostics run on. */
-const FLOW_BATCH = 8;
-
 /** Builds the experiment a {@link RunConfig} describes. */
 export function createExperiment(config: RunConfig, sources: ExperimentSources = {}): Experiment {
   if (config.architecture === 'lm') {
@@ -65,26 +64,15 @@ export function createExperiment(config: RunConfig, sources: ExperimentSources =
     if (config.dataset === 'temporal-order' || config.dataset === 'adding') {
       return new ClassifierExperiment(config);
     }
+  } else if (config.architecture === 'seq2seq') {
+    if (config.dataset === 'dates') return new TranslationExperiment(config);
+  } else if (config.architecture === 'caption') {
+    if (config.dataset === 'digit-images') return new CaptionExperiment(config);
   }
   throw new RecurError(
     'ARGUMENT',
-    `createExperiment: architecture '${config.architecture}' cannot train on dataset '${config.dataset}' (lm: moby-dick, reber; classify: temporal-order, adding)`,
+    `createExperiment: architecture '${config.architecture}' cannot train on dataset '${config.dataset}' (lm: moby-dick, reber; classify: temporal-order, adding; seq2seq: dates; caption: digit-images)`,
   );
-}
-
-/** Scales the recurrent weight matrices (`W_ah`, or `W_a` of gated cells) by `gain`. */
-function scaleRecurrentWeights(parameters: Record<string, Variable>, gain: number): void {
-  if (gain === 1) return;
-  for (const [name, p] of Object.entries(parameters)) {
-    if (/\.(W_ah|W_a)$/.test(name)) p.assign(mul(p.value, gain));
-  }
-}
-
-/** The first layer's forward cell of a recurrent layer. */
-function firstCell(layer: {
-  cells: ReadonlyArray<{ forward: unknown }>;
-}): RecurrentCell<CellState> {
-  return layer.cells[0]!.forward as RecurrentCell<CellState>;
 }
 
 /** Next-character prediction with a {@link LanguageModel} (one-hot input, one layer). */

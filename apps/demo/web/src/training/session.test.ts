@@ -118,6 +118,42 @@ describe('TrainingSession (CPU backend, as the worker runs it)', () => {
     expect(adding.sample().metric!.name).toBe('test MSE');
   });
 
+  it('runs the encoder–decoder on dates and the captioner on digit images: losses fall, samples and accuracy, flat tensors', () => {
+    for (const [architecture, dataset, steps, lengths] of [
+      ['seq2seq', 'dates', 40, 'source'],
+      ['caption', 'digit-images', 40, 'caption'],
+    ] as const) {
+      const session = new TrainingSession(
+        config({
+          architecture,
+          dataset,
+          cell: 'lstm',
+          hiddenSize: 32,
+          batchSize: 32,
+          learningRate: 0.02,
+        }),
+      );
+      const [uniform] = session.experiment.baselines;
+      expect(uniform!.name).toMatch(/^uniform/);
+      const losses = Array.from({ length: steps }, () => session.step());
+      expect(losses[0]!.loss).toBeCloseTo(uniform!.value, 0);
+      // well below the uniform baseline after a few dozen updates
+      expect(losses.at(-1)!.loss, architecture).toBeLessThan(0.7 * uniform!.value);
+      expect(new Set(losses.map((s) => s.tensors)).size).toBe(1);
+      const flow = session.diagnose();
+      // the encoder's source steps, or the decoder's caption steps (≤ 3 digits + stop)
+      if (lengths === 'source') expect(flow.norms.length).toBeGreaterThan(6);
+      else expect(flow.norms.length).toBe(4);
+      expect(flow.norms.every((n) => Number.isFinite(n) && n >= 0)).toBe(true);
+      const sample = session.sample();
+      expect(sample.metric!.name).toBe('held-out exact match');
+      expect(sample.metric!.value).toBeGreaterThanOrEqual(0);
+      expect(sample.metric!.value).toBeLessThanOrEqual(1);
+      expect(sample.text.split('\n')).toHaveLength(4);
+      expect(session.step().tensors).toBe(losses[0]!.tensors);
+    }
+  });
+
   it('the presets name valid runs', () => {
     for (const preset of PRESETS) {
       for (const side of [preset.a, preset.b]) {

@@ -15,16 +15,19 @@ import { slice as sliceTensor, type Tensor } from '@recur/tensor';
  *
  * @param cell the first layer's cell
  * @param x the cell's inputs `[B, T, I]` (embedded or one-hot tokens, or features)
- * @param lossOf the loss from the final hidden state a⟨T⟩ `[B, H]`
+ * @param lossOf the loss from the final hidden state a⟨T⟩ `[B, H]` (and the whole final state,
+ *   e.g. to start a decoder from)
+ * @param initialState where the recurrence starts (default zeros), e.g. an encoded image
  */
 export function stepwiseGradientFlow<S extends CellState>(
   cell: RecurrentCell<S>,
   x: Variable | Tensor,
   mask: Tensor | undefined,
-  lossOf: (last: Variable) => Variable,
+  lossOf: (last: Variable, state: S) => Variable,
+  initialState?: S,
 ): GradientFlowReport {
   const [B, T, I] = x.shape as [number, number, number];
-  let state = cell.zeroState(B);
+  let state = initialState ?? cell.zeroState(B);
   const hidden: Variable[] = [];
   const cells: Variable[] = [];
   for (let t = 0; t < T; t++) {
@@ -44,6 +47,6 @@ export function stepwiseGradientFlow<S extends CellState>(
     if (fields.c) cells.push(fields.c);
     state = next;
   }
-  const loss = lossOf(hidden[T - 1]!);
+  const loss = lossOf(hidden[T - 1]!, state);
   return gradientFlow(loss, cells.length === T ? { a: hidden, c: cells } : { a: hidden });
 }

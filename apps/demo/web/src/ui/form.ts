@@ -93,8 +93,10 @@ export class SettingsForm {
       [
         { value: 'lm', label: 'language model' },
         { value: 'classify', label: 'classifier' },
+        { value: 'seq2seq', label: 'encoder–decoder' },
+        { value: 'caption', label: 'captioner' },
       ],
-      'which design to train: a language model (many-to-many) or a classifier (many-to-one)',
+      'which design to train: a language model (many-to-many), a classifier (many-to-one), an encoder–decoder (many-to-many of different lengths) or a captioner (one-to-many)',
     );
     this.#dataset = select('dataset', [], 'training data');
     this.#cell = select(
