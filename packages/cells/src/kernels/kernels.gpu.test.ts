@@ -1,11 +1,21 @@
-import { assertGradcheck, describeGradcheck, grad, mul, sum } from '@recur/autograd';
+import {
+  assertGradcheck,
+  backward,
+  describeGradcheck,
+  grad,
+  mul,
+  sum,
+  zeroGrad,
+} from '@recur/autograd';
 import {
   CpuBackend,
   dispose,
   type Kernel,
   memory,
+  mul as mulTensor,
   Rng,
   randomNormal,
+  sub as subTensor,
   type Tensor,
   tensor,
   tidy,
@@ -198,6 +208,34 @@ describe.skipIf(!gpu)('fused sequence kernels: the GPU implementation equals the
       });
       dispose(results);
     }
+  });
+
+  it('training steps on the GPU keep live tensors, buffers and WebGL textures flat', () => {
+    withBackend(gpu!, () => {
+      for (const kind of ['lstm', 'gru'] as const) {
+        const cell = makeCell(kind, 3, 8, 2);
+        const params = Object.values(cell.parameters());
+        const x = randomNormal([4, 6, 3], { seed: 1 });
+        const mask = tensor(
+          [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1, 1, 1],
+          [4, 6],
+        );
+        const counts: string[] = [];
+        for (let step = 0; step < 6; step++) {
+          tidy(() => {
+            backward(sum(sequence(cell, x, { mask }).outputs));
+            for (const p of params) p.assign(subTensor(p.value, mulTensor(p.grad!, 0.01)));
+            zeroGrad(params);
+          });
+          const m = gpu!.memory();
+          counts.push(`${memory().numTensors}/${m.buffers}/${m.textures}`);
+        }
+        // The first step compiles kernels (each owns an output texture); from then on flat.
+        expect(new Set(counts.slice(1)).size, `${kind}: ${counts.join(' ')}`).toBe(1);
+        dispose([x, mask]);
+        cell.dispose();
+      }
+    });
   });
 
   it('gradcheck: the GPU fused kernels, plain, reversed and masked, for every cell', () => {
