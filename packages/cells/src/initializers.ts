@@ -107,7 +107,7 @@ export function identity(n: number, gain = 1): Tensor {
 /**
  * A random orthogonal matrix (Saxe et al. 2014), times `gain`, drawn from the Haar measure: a
  * Gaussian matrix orthonormalised by block Gram–Schmidt (which equals its QR factor with a
- * positive-diagonal R; see {@link orthonormalRows}) with the bulk of the work in the CPU
+ * positive-diagonal R: block Gram–Schmidt with reorthogonalisation) with the bulk of the work in the CPU
  * backend's wasm GEMM, whatever backend is active. For `[rows, cols]` the shorter side is orthonormal: with
  * rows ≤ cols the rows are, otherwise the columns. Higher-rank shapes are flattened to
  * `[prod(leading), last]`, as in Keras.
