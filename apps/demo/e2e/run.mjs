@@ -251,11 +251,13 @@ try {
     null,
     { timeout: 60_000 },
   );
-  await page.click('#stop');
+  // Two workers training flat out on a 2-core machine leave the page's main thread little CPU:
+  // click through the page's own event loop, with room to wait.
+  await page.evaluate(() => document.querySelector('#stop').click());
   await page.waitForFunction(
     () => window.recurDemo.panels.every((p) => p.state === 'stopped'),
     null,
-    { timeout: 30_000 },
+    { timeout: 120_000 },
   );
   const stopped = await page.evaluate(() => window.recurDemo.panels.map((p) => p.losses.length));
   check(
