@@ -2,7 +2,8 @@ import { concat, expandDims, reshape, slice, type Tensor, where, zerosLike } fro
 
 /**
  * Helpers for the composed (primitive-op) fallbacks of the fused sequence kernels, which run on
- * backends that have no fused implementation (e.g. the GPU backend).
+ * backends that have no fused implementation of their own (the readable reference the cpu and
+ * gpu implementations are tested against).
  */
 
 /** Step `t` of a batch-first `[B, T, F]` tensor, as `[B, F]`. */

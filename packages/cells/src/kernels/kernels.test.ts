@@ -19,7 +19,7 @@ import { rnnSequenceBackward, rnnSequenceForward } from './rnn-sequence.js';
 import type { SequenceAttrs } from './sequence.js';
 
 /** A CPU backend under another name: the fused kernels have no implementation for it, so they
- * run their composed fallbacks (what the GPU backend runs). */
+ * run their composed fallbacks (what any backend without a native implementation runs). */
 class ComposedOnly extends CpuBackend {
   override readonly name = 'composed-only';
 }
