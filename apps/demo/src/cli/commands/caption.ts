@@ -1,9 +1,8 @@
 import type { Captioner } from '@recur/architectures';
-import { type BackendName, selectBackend } from '../backend.js';
-import { defaultCheckpointPath, disposeModel, loadTrainedModel } from '../checkpoint.js';
-import { type FlagSpecs, helpText, parseFlags } from '../flags.js';
+import { defaultCheckpointPath } from '../checkpoint.js';
+import type { FlagSpecs } from '../flags.js';
 import { round } from '../format.js';
-import { type Command, type CommandIO, println } from '../io.js';
+import { type Command, println } from '../io.js';
 import {
   type CaptionVocabulary,
   captionStrips,
@@ -12,7 +11,7 @@ import {
   heldOutStrips,
 } from '../tasks/captioning.js';
 import { mnistSplit } from '../tasks/digits.js';
-import { inferenceFlags } from './common.js';
+import { inferenceCommand, inferenceFlags } from './common.js';
 
 const specs: FlagSpecs = {
   ...inferenceFlags(defaultCheckpointPath('caption')),
@@ -40,24 +39,15 @@ const specs: FlagSpecs = {
   },
 };
 
-async function run(argv: readonly string[], io: CommandIO): Promise<void> {
-  const flags = parseFlags('caption', argv, specs);
-  if (flags.bool('help')) {
-    io.stdout.write(
-      helpText(
-        'caption',
-        'caption digit strips with a captioning checkpoint',
-        'recur caption [--digits 314 | --examples 3] [--beam <n>] [options]',
-        specs,
-        'The checkpoint comes from recur train --arch caption. Strips are drawn as text.',
-      ),
-    );
-    return;
-  }
-  await selectBackend(flags.string('backend') as BackendName, io.stderr);
-  const path = flags.string('checkpoint')!;
-  const trained = loadTrainedModel('caption', path, 'caption');
-  try {
+/** `recur caption`. */
+export const captionCommand: Command = inferenceCommand({
+  name: 'caption',
+  arch: 'caption',
+  summary: 'caption digit strips with a captioning checkpoint',
+  usage: 'recur caption [--digits 314 | --examples 3] [--beam <n>] [options]',
+  notes: 'The checkpoint comes from recur train --arch caption. Strips are drawn as text.',
+  specs,
+  body: async ({ flags, path, trained, io }) => {
     const model = trained.model as Captioner;
     const vocabulary = trained.vocabulary as CaptionVocabulary;
     const beam = flags.numberOr('beam', 1);
@@ -101,13 +91,5 @@ async function run(argv: readonly string[], io: CommandIO): Promise<void> {
       println(io.stdout, drawStrip(images.subarray(i * F, (i + 1) * F), vocabulary.maxDigits));
       println(io.stdout, `  model: ${r.caption}${truth ? ` · true: ${truth[i]}` : ''}\n`);
     });
-  } finally {
-    disposeModel(trained.model);
-  }
-}
-
-/** `recur caption`. */
-export const captionCommand: Command = {
-  summary: 'caption digit strips with a captioning checkpoint',
-  run,
-};
+  },
+});

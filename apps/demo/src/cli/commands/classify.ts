@@ -1,10 +1,9 @@
 import type { SequenceClassifier } from '@recur/architectures';
 import { mnistRowSequences } from '@recur/datasets';
-import { type BackendName, selectBackend } from '../backend.js';
-import { defaultCheckpointPath, disposeModel, loadTrainedModel } from '../checkpoint.js';
-import { type FlagSpecs, helpText, parseFlags } from '../flags.js';
+import { defaultCheckpointPath } from '../checkpoint.js';
+import type { FlagSpecs } from '../flags.js';
 import { round, table } from '../format.js';
-import { type Command, type CommandIO, println } from '../io.js';
+import { type Command, println } from '../io.js';
 import {
   type ClassifierVocabulary,
   classifyDigits,
@@ -13,7 +12,7 @@ import {
 } from '../tasks/classification.js';
 import { mnistSplit } from '../tasks/digits.js';
 import { excerpt } from '../tasks/examples.js';
-import { inferenceFlags } from './common.js';
+import { inferenceCommand, inferenceFlags } from './common.js';
 
 const specs: FlagSpecs = {
   ...inferenceFlags(defaultCheckpointPath('classify')),
@@ -31,24 +30,16 @@ const NOTES = `Examples:
   recur classify "Win a FREE cruise, click here now!!!" "Are we still on for lunch?"
   recur classify --examples 5          (held-out e-mails, or digits for a mnist-rows model)`;
 
-async function run(argv: readonly string[], io: CommandIO): Promise<void> {
-  const flags = parseFlags('classify', argv, specs, { positionals: '[text…]' });
-  if (flags.bool('help')) {
-    io.stdout.write(
-      helpText(
-        'classify',
-        'classify texts or digits with a sequence-classifier checkpoint',
-        'recur classify [text…] [options]',
-        specs,
-        NOTES,
-      ),
-    );
-    return;
-  }
-  await selectBackend(flags.string('backend') as BackendName, io.stderr);
-  const path = flags.string('checkpoint')!;
-  const trained = loadTrainedModel('classify', path, 'classify');
-  try {
+/** `recur classify`. */
+export const classifyCommand: Command = inferenceCommand({
+  name: 'classify',
+  arch: 'classify',
+  summary: 'classify texts or digits with a sequence-classifier checkpoint',
+  usage: 'recur classify [text…] [options]',
+  notes: NOTES,
+  specs,
+  positionals: '[text…]',
+  body: async ({ flags, path, trained, io }) => {
     const model = trained.model as SequenceClassifier;
     const vocabulary = trained.vocabulary as ClassifierVocabulary;
     const json = flags.bool('json');
@@ -123,13 +114,5 @@ async function run(argv: readonly string[], io: CommandIO): Promise<void> {
       io.stdout,
       `\nHeld-out accuracy: ${(100 * accuracy).toFixed(1)} % of ${results.length} examples`,
     );
-  } finally {
-    disposeModel(trained.model);
-  }
-}
-
-/** `recur classify`. */
-export const classifyCommand: Command = {
-  summary: 'classify texts or digits with a sequence-classifier checkpoint',
-  run,
-};
+  },
+});

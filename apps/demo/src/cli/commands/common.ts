@@ -1,5 +1,8 @@
-import { BACKENDS } from '../backend.js';
-import type { FlagSpecs } from '../flags.js';
+import { BACKENDS, type BackendName, selectBackend } from '../backend.js';
+import { disposeModel, loadTrainedModel, type TrainedModel } from '../checkpoint.js';
+import { type FlagSpecs, type Flags, helpText, parseFlags } from '../flags.js';
+import type { Command, CommandIO } from '../io.js';
+import type { Arch } from '../tasks/task.js';
 
 /** Flags every inference command takes. */
 export function inferenceFlags(defaultCheckpoint: string): FlagSpecs {
@@ -14,4 +17,55 @@ export function inferenceFlags(defaultCheckpoint: string): FlagSpecs {
     backend: { type: 'string', choices: BACKENDS, default: 'cpu', help: 'tensor backend' },
     json: { type: 'boolean', help: 'print one JSON object' },
   };
+}
+
+/** What the body of an inference command gets. */
+export interface InferenceContext {
+  flags: Flags;
+  /** The checkpoint's path, for messages. */
+  path: string;
+  trained: TrainedModel;
+  io: CommandIO;
+}
+
+/** How an inference command (`sample`, `translate`, `classify`, `caption`) is described. */
+export interface InferenceCommandSpec {
+  name: string;
+  /** The architecture its checkpoints must hold. */
+  arch: Arch;
+  summary: string;
+  usage: string;
+  notes: string;
+  specs: FlagSpecs;
+  /** Positional arguments it takes, for the usage error (e.g. `[text…]`); none when absent. */
+  positionals?: string;
+  body(context: InferenceContext): Promise<void> | void;
+}
+
+/**
+ * An inference command: parses its flags (or prints `--help`), selects the backend, loads the
+ * checkpoint — which must hold `arch` — runs `body`, and frees the model however it ends.
+ */
+export function inferenceCommand(spec: InferenceCommandSpec): Command {
+  const run = async (argv: readonly string[], io: CommandIO): Promise<void> => {
+    const flags = parseFlags(
+      spec.name,
+      argv,
+      spec.specs,
+      spec.positionals ? { positionals: spec.positionals } : {},
+    );
+    if (flags.bool('help')) {
+      io.stdout.write(helpText(spec.name, spec.summary, spec.usage, spec.specs, spec.notes));
+      return;
+    }
+    await selectBackend(flags.string('backend') as BackendName, io.stderr);
+    const path = flags.string('checkpoint')!;
+    const trained = loadTrainedModel(spec.name, path, spec.arch);
+    try {
+      await spec.body({ flags, path, trained, io });
+    } finally {
+      disposeModel(trained.model);
+    }
+  };
+  return { summary: spec.summary, run };
 }

@@ -1,16 +1,15 @@
 import type { LanguageModel } from '@recur/architectures';
 import type { CharTokenizer } from '@recur/datasets';
-import { type BackendName, selectBackend } from '../backend.js';
-import { defaultCheckpointPath, disposeModel, loadTrainedModel } from '../checkpoint.js';
-import { type FlagSpecs, helpText, parseFlags } from '../flags.js';
-import { type Command, type CommandIO, println } from '../io.js';
+import { defaultCheckpointPath } from '../checkpoint.js';
+import type { FlagSpecs } from '../flags.js';
+import { type Command, println } from '../io.js';
 import {
   generateText,
   type LanguageModelVocabulary,
   strategyFor,
 } from '../tasks/language-model.js';
 import { tokenizerFromJSON } from '../tasks/tokenizers.js';
-import { inferenceFlags } from './common.js';
+import { inferenceCommand, inferenceFlags } from './common.js';
 
 const specs: FlagSpecs = {
   ...inferenceFlags(defaultCheckpointPath('lm')),
@@ -64,24 +63,16 @@ const specs: FlagSpecs = {
   },
 };
 
-async function run(argv: readonly string[], io: CommandIO): Promise<void> {
-  const flags = parseFlags('sample', argv, specs);
-  if (flags.bool('help')) {
-    io.stdout.write(
-      helpText(
-        'sample',
-        'generate text from a language-model checkpoint',
-        'recur sample [--prompt <text>] [--length 300] [--temperature 0.8] [options]',
-        specs,
-        "The checkpoint comes from recur train --arch lm (the default run writes checkpoints/lm.ckpt).\nEvery character of the prompt must be in the model's vocabulary.",
-      ),
-    );
-    return;
-  }
-  await selectBackend(flags.string('backend') as BackendName, io.stderr);
-  const path = flags.string('checkpoint')!;
-  const trained = loadTrainedModel('sample', path, 'lm');
-  try {
+/** `recur sample`. */
+export const sampleCommand: Command = inferenceCommand({
+  name: 'sample',
+  arch: 'lm',
+  summary: 'generate text from a language-model checkpoint, optionally from a prompt',
+  usage: 'recur sample [--prompt <text>] [--length 300] [--temperature 0.8] [options]',
+  notes:
+    "The checkpoint comes from recur train --arch lm (the default run writes checkpoints/lm.ckpt).\nEvery character of the prompt must be in the model's vocabulary.",
+  specs,
+  body: async ({ flags, path, trained, io }) => {
     const model = trained.model as LanguageModel;
     const vocabulary = trained.vocabulary as LanguageModelVocabulary;
     const tokenizer = tokenizerFromJSON(vocabulary.tokenizer) as CharTokenizer;
@@ -125,13 +116,5 @@ async function run(argv: readonly string[], io: CommandIO): Promise<void> {
     } else {
       println(io.stdout, text);
     }
-  } finally {
-    disposeModel(trained.model);
-  }
-}
-
-/** `recur sample`. */
-export const sampleCommand: Command = {
-  summary: 'generate text from a language-model checkpoint, optionally from a prompt',
-  run,
-};
+  },
+});

@@ -1,16 +1,15 @@
 import type { Seq2Seq } from '@recur/architectures';
-import { type BackendName, selectBackend } from '../backend.js';
-import { defaultCheckpointPath, disposeModel, loadTrainedModel } from '../checkpoint.js';
-import { type FlagSpecs, helpText, parseFlags } from '../flags.js';
+import { defaultCheckpointPath } from '../checkpoint.js';
+import type { FlagSpecs } from '../flags.js';
 import { round, table } from '../format.js';
-import { type Command, type CommandIO, println } from '../io.js';
+import { type Command, println } from '../io.js';
 import {
   loadPairs,
   scoreTranslations,
   type TranslationVocabulary,
   translateTexts,
 } from '../tasks/translation.js';
-import { inferenceFlags } from './common.js';
+import { inferenceCommand, inferenceFlags } from './common.js';
 
 const specs: FlagSpecs = {
   ...inferenceFlags(defaultCheckpointPath('seq2seq')),
@@ -37,24 +36,16 @@ const NOTES = `Examples:
   recur translate "25 November 2026" "Sunday, May 3, 1987"     (after recur train --arch seq2seq)
   recur translate --beam 4                                     (held-out pairs of the training data)`;
 
-async function run(argv: readonly string[], io: CommandIO): Promise<void> {
-  const flags = parseFlags('translate', argv, specs, { positionals: '[text…]' });
-  if (flags.bool('help')) {
-    io.stdout.write(
-      helpText(
-        'translate',
-        'translate with an encoder-decoder checkpoint',
-        'recur translate [text…] [--beam <n>] [options]',
-        specs,
-        NOTES,
-      ),
-    );
-    return;
-  }
-  await selectBackend(flags.string('backend') as BackendName, io.stderr);
-  const path = flags.string('checkpoint')!;
-  const trained = loadTrainedModel('translate', path, 'seq2seq');
-  try {
+/** `recur translate`. */
+export const translateCommand: Command = inferenceCommand({
+  name: 'translate',
+  arch: 'seq2seq',
+  summary: 'translate with an encoder-decoder checkpoint (greedy or beam search)',
+  usage: 'recur translate [text…] [--beam <n>] [options]',
+  notes: NOTES,
+  specs,
+  positionals: '[text…]',
+  body: async ({ flags, path, trained, io }) => {
     const model = trained.model as Seq2Seq;
     const vocabulary = trained.vocabulary as TranslationVocabulary;
     const beam = flags.numberOr('beam', 1);
@@ -120,13 +111,5 @@ async function run(argv: readonly string[], io: CommandIO): Promise<void> {
       io.stdout,
       `\n${(100 * score.exact).toFixed(1)} % of ${results.length} held-out pairs exactly right (${beam === 1 ? 'greedy' : `beam ${beam}`}), ${(100 * score.perCharacter).toFixed(1)} % of characters`,
     );
-  } finally {
-    disposeModel(trained.model);
-  }
-}
-
-/** `recur translate`. */
-export const translateCommand: Command = {
-  summary: 'translate with an encoder-decoder checkpoint (greedy or beam search)',
-  run,
-};
+  },
+});
