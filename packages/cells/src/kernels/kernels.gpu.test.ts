@@ -183,17 +183,22 @@ describe.skipIf(!gpu)('fused sequence kernels: the GPU implementation equals the
     expect(perStep(gruSequenceForward, 3, { reverse: false }, gruSequenceBackward)).toBe(2);
   });
 
-  it('sequence() trains on the GPU: outputs and gradients equal the CPU, no leaked tensors', () => {
+  it('sequence() on the GPU, fused and composed, equals the CPU: outputs and gradients, no leaked tensors', () => {
     const [B, T, I, H] = [2, 3, 3, 4];
+    const runs = [
+      { backend: cpu, fused: true },
+      { backend: gpu!, fused: true },
+      { backend: gpu!, fused: false },
+    ];
     for (const kind of KINDS) {
-      const results = [cpu, gpu!].map((backend) =>
+      const results = runs.map(({ backend, fused }) =>
         withBackend(backend, () => {
           const cell = makeCell(kind, I, H, 5);
           const before = memory().numTensors;
           const out = tidy(() => {
             const x = leaf(randomNormal([B, T, I], { seed: 6 }));
             const r = randomNormal([B, T, H], { seed: 7 });
-            const { outputs } = sequence(cell, x);
+            const { outputs } = sequence(cell, x, { fused });
             const gs = grad(sum(mul(outputs, r)), [x, ...Object.values(cell.parameters())]);
             return [outputs.value, ...gs].map((t) => toBackend(t, cpu));
           });
@@ -204,7 +209,9 @@ describe.skipIf(!gpu)('fused sequence kernels: the GPU implementation equals the
         }),
       );
       results[0]!.forEach((t, i) => {
-        expect(maxAbsDiff(t, results[1]![i]!), `${kind} #${i}`).toBeLessThan(TOL);
+        expect(maxAbsDiff(t, results[1]![i]!), `${kind} #${i} GPU fused`).toBeLessThan(TOL);
+        expect(maxAbsDiff(t, results[2]![i]!), `${kind} #${i} GPU composed`).toBeLessThan(TOL);
+        expect(maxAbsDiff(results[1]![i]!, results[2]![i]!), `${kind} #${i}`).toBeLessThan(1e-5);
       });
       dispose(results);
     }
