@@ -9,12 +9,11 @@ import {
   measurePrepared,
   type RowBase,
   type Suite,
-  statusRow,
   timeRow,
   timingOptions,
 } from '../suite.js';
 import { type CellKind, GATES } from '../workloads/char-lm.js';
-import { targets } from './libs.js';
+import { skippedRows, targets } from './libs.js';
 
 const CELLS: readonly CellKind[] = ['rnn', 'lstm', 'gru'];
 
@@ -49,21 +48,7 @@ export const cellsSuite: Suite = {
     const timing = timingOptions(options, 'step');
     const rows: BenchRow[] = [];
     const { targets: list, missing } = targets(context, ['recur-cpu', 'recur-gpu', 'tfjs-wasm']);
-    for (const { name, reason } of missing) {
-      rows.push(
-        statusRow(
-          {
-            suite: 'cells',
-            case: 'all cells',
-            lib: 'recur',
-            backend: name.replace('recur-', ''),
-            params: {},
-          },
-          'skipped',
-          reason,
-        ),
-      );
-    }
+    rows.push(...skippedRows('cells', 'all cells', missing));
     for (const target of list) {
       const session = target.kind === 'tfjs' ? await tfSession(target.backendName) : null;
       for (const { name, size } of sizes) {

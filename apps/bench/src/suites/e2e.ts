@@ -21,7 +21,7 @@ import {
   trainFlops,
 } from '../workloads/char-lm.js';
 import { Feasibility } from './feasibility.js';
-import { type Target, targets } from './libs.js';
+import { skippedRows, type Target, targets } from './libs.js';
 
 /** The cells the end-to-end suite trains (TF.js: LSTM and SimpleRNN). */
 type E2eCell = 'lstm' | 'rnn';
@@ -190,16 +190,7 @@ export const e2eSuite: Suite = {
     const rows: BenchRow[] = [];
     const feasibility = new Feasibility();
     const { targets: list, missing } = targets(context);
-    for (const { name, reason } of missing) {
-      const base: RowBase = {
-        suite: 'e2e',
-        case: 'all configurations',
-        lib: 'recur',
-        backend: name.replace('recur-', ''),
-        params: {},
-      };
-      rows.push(statusRow(base, 'skipped', reason));
-    }
+    rows.push(...skippedRows('e2e', 'all configurations', missing));
     for (const { name: config, size } of lmConfigs(options.quick, options.configs)) {
       const batch = charBatch(size.B, size.T, 7);
       for (const cell of E2E_CELLS) {

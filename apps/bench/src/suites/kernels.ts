@@ -19,7 +19,7 @@ import {
   timeRow,
   timingOptions,
 } from '../suite.js';
-import { targets } from './libs.js';
+import { skippedRows, targets } from './libs.js';
 
 const ELEMENTWISE: readonly { op: ElementwiseOp; arrays: number }[] = [
   { op: 'add', arrays: 3 },
@@ -55,21 +55,7 @@ export const kernelsSuite: Suite = {
     const timing = timingOptions(options, 'micro');
     const rows: BenchRow[] = [];
     const { targets: list, missing } = targets(context);
-    for (const { name, reason } of missing) {
-      rows.push(
-        statusRow(
-          {
-            suite: 'kernels',
-            case: 'all kernels',
-            lib: 'recur',
-            backend: name.replace('recur-', ''),
-            params: {},
-          },
-          'skipped',
-          reason,
-        ),
-      );
-    }
+    rows.push(...skippedRows('kernels', 'all kernels', missing));
     for (const target of list) {
       const session = target.kind === 'tfjs' ? await tfSession(target.backendName) : null;
       const backend = target.backendName;

@@ -1,7 +1,8 @@
 import type { Backend } from '@recur/tensor';
 import type { LibName } from '../cli.js';
 import type { TfBackendName } from '../peers/tfjs.js';
-import type { SuiteContext } from '../suite.js';
+import type { BenchRow } from '../results.js';
+import { type SuiteContext, statusRow } from '../suite.js';
 
 /** A library/backend pair a suite runs cases on. */
 export type Target =
@@ -32,4 +33,19 @@ export function targets(
   if (wanted('tfjs-wasm')) out.push({ kind: 'tfjs', lib: 'tfjs', backendName: 'wasm' });
   if (wanted('tfjs-cpu')) out.push({ kind: 'tfjs', lib: 'tfjs', backendName: 'cpu' });
   return { targets: out, missing };
+}
+
+/** One `skipped` row per selected target that cannot run here, saying why. */
+export function skippedRows(
+  suite: string,
+  caseName: string,
+  missing: readonly { name: LibName; reason: string }[],
+): BenchRow[] {
+  return missing.map(({ name, reason }) =>
+    statusRow(
+      { suite, case: caseName, lib: 'recur', backend: name.replace('recur-', ''), params: {} },
+      'skipped',
+      reason,
+    ),
+  );
 }

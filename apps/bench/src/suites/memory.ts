@@ -5,9 +5,9 @@ import { QUICK_CONFIG } from '../configs.js';
 import type { MemoryJob, MemoryResult } from '../memory-child.js';
 import { describeTrace } from '../memory-trace.js';
 import type { BenchRow } from '../results.js';
-import { attempt, type RowBase, type Suite, statusRow } from '../suite.js';
+import { attempt, type RowBase, type Suite } from '../suite.js';
 import type { LmSize } from '../workloads/char-lm.js';
-import { targets } from './libs.js';
+import { skippedRows, targets } from './libs.js';
 
 /**
  * The memory suite's model: small enough that 1,000 steps take seconds (a leak shows per step,
@@ -57,16 +57,7 @@ export const memorySuite: Suite = {
     const size = options.quick ? QUICK_CONFIG : MEMORY_CONFIG;
     const rows: BenchRow[] = [];
     const { targets: list, missing } = targets(context, ['recur-cpu', 'recur-gpu']);
-    for (const { name, reason } of missing) {
-      const base: RowBase = {
-        suite: 'memory',
-        case: 'training steps',
-        lib: 'recur',
-        backend: name.replace('recur-', ''),
-        params: {},
-      };
-      rows.push(statusRow(base, 'skipped', reason));
-    }
+    rows.push(...skippedRows('memory', 'training steps', missing));
     for (const target of list) {
       if (target.kind !== 'recur') continue;
       const base: RowBase = {

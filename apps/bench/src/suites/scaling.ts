@@ -14,7 +14,7 @@ import {
 } from '../suite.js';
 import { charBatch, type LmSize, trainFlops } from '../workloads/char-lm.js';
 import { Feasibility } from './feasibility.js';
-import { targets } from './libs.js';
+import { skippedRows, targets } from './libs.js';
 
 /** The size axes the scaling suite sweeps, one at a time around a base configuration. */
 export type Axis = 'T' | 'H' | 'B';
@@ -46,21 +46,7 @@ export const scalingSuite: Suite = {
     const rows: BenchRow[] = [];
     const feasibility = new Feasibility();
     const { targets: list, missing } = targets(context, ['recur-cpu', 'recur-gpu', 'tfjs-wasm']);
-    for (const { name, reason } of missing) {
-      rows.push(
-        statusRow(
-          {
-            suite: 'scaling',
-            case: 'all sizes',
-            lib: 'recur',
-            backend: name.replace('recur-', ''),
-            params: {},
-          },
-          'skipped',
-          reason,
-        ),
-      );
-    }
+    rows.push(...skippedRows('scaling', 'all sizes', missing));
     for (const target of list) {
       const session = target.kind === 'tfjs' ? await tfSession(target.backendName) : null;
       const backend = target.backendName;

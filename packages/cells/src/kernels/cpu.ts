@@ -9,8 +9,8 @@ import {
 
 /**
  * Small helpers the fused CPU sequence kernels share: raw typed-array access to tensors, and
- * matrix products on raw arrays through the backend's own GEMM (the tensor package's wasm SIMD
- * path), without going through tensors.
+ * the input projection and after-the-loop gradients built on `CpuBackend.gemm` (the tensor
+ * package's wasm SIMD GEMM on raw arrays), without going through tensors.
  */
 
 /** The backend as a {@link CpuBackend}, or a clear error. */
@@ -38,27 +38,6 @@ export function maskValues(
 }
 
 /**
- * `op(a) · op(b)` on raw row-major arrays through the backend's GEMM (wasm SIMD where it pays):
- * `a` is `[m, k]` (stored `[k, m]` when `transposeA`), `b` is `[k, n]` (stored `[n, k]` when
- * `transposeB`). Writes into `out` when given (overwriting it, or adding to it when
- * `accumulate`) and returns it.
- */
-export function gemm(
-  cpu: CpuBackend,
-  a: Float32Array,
-  b: Float32Array,
-  m: number,
-  n: number,
-  k: number,
-  transposeA = false,
-  transposeB = false,
-  out?: Float32Array,
-  accumulate = false,
-): Float32Array {
-  return cpu.gemm(a, b, m, n, k, transposeA, transposeB, out, accumulate);
-}
-
-/**
  * `x W_x + b` for every step: `rows` copies of the bias, then one accumulating product —
  * `[rows, width]` from x `[rows, inputs]` and W_x `[inputs, width]`.
  */
@@ -73,7 +52,7 @@ export function inputProjection(
   const width = bias.length;
   const out = new Float32Array(rows * width);
   for (let r = 0; r < rows; r++) out.set(bias, r * width);
-  return gemm(cpu, x, wx, rows, width, inputs, false, false, out, true);
+  return cpu.gemm(x, wx, rows, width, inputs, false, false, out, true);
 }
 
 /** Copies row `t` of each of the `B` sequences of `[B, T, width]` values into `out` `[B, width]`. */
@@ -110,7 +89,7 @@ export function columnSums(
   rows: number,
   cols: number,
 ): Float32Array {
-  return gemm(cpu, new Float32Array(rows).fill(1), values, 1, cols, rows);
+  return cpu.gemm(new Float32Array(rows).fill(1), values, 1, cols, rows);
 }
 
 /**
@@ -129,10 +108,10 @@ export function inputSideGradients(
   const { B, T, I, G } = dims;
   const dx = skipInputGradient
     ? new Float32Array(B * T * I)
-    : gemm(cpu, dZ, wx, B * T, I, G, false, true);
+    : cpu.gemm(dZ, wx, B * T, I, G, false, true);
   return {
     dx: output(cpu, dx, [B, T, I]),
-    dWx: output(cpu, gemm(cpu, x, dZ, I, G, B * T, true, false), [I, G]),
+    dWx: output(cpu, cpu.gemm(x, dZ, I, G, B * T, true, false), [I, G]),
     db: output(cpu, columnSums(cpu, dZ, B * T, G), [G]),
   };
 }
@@ -153,7 +132,7 @@ export function carryRecurrentGradient(
   dims: { B: number; T: number; H: number; G: number },
 ): void {
   const { B, T, H, G } = dims;
-  gemm(cpu, dz, wa, B, H, G, false, true, rec);
+  cpu.gemm(dz, wa, B, H, G, false, true, rec);
   for (let r = 0; r < B; r++) {
     if (mask && mask[r * T + t] === 0) continue;
     daNext.set(rec.subarray(r * H, (r + 1) * H), r * H);

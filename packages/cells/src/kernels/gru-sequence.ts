@@ -18,15 +18,7 @@ import {
   zerosLike,
 } from '@recur/tensor';
 import { atStep, keepWhereMasked, shiftedStates, zeroWhereMasked } from './composed.js';
-import {
-  cpuBackend,
-  f32,
-  gemm,
-  inputProjection,
-  inputSideGradients,
-  maskValues,
-  output,
-} from './cpu.js';
+import { cpuBackend, f32, inputProjection, inputSideGradients, maskValues, output } from './cpu.js';
 import { gruBackwardGpu, gruForwardGpu } from './gpu/gru.js';
 import { dimsOf, previousStates, type SequenceAttrs, timeAt } from './sequence.js';
 
@@ -85,14 +77,14 @@ export const gruSequenceForward = defineKernel<SequenceAttrs>({
           recUR.set(xp.subarray(zo, zo + 2 * H), r * 2 * H);
           recA.set(xp.subarray(zo + 2 * H, zo + G), r * H);
         }
-        gemm(cpu, prev, wUR, B, 2 * H, H, false, false, recUR, true); // += a⟨t−1⟩ [W_au, W_ar]
+        cpu.gemm(prev, wUR, B, 2 * H, H, false, false, recUR, true); // += a⟨t−1⟩ [W_au, W_ar]
         cpu.unaryInto('sigmoid', recUR, recUR); // [u, r] per row
         for (let r = 0; r < B; r++) {
           const o = r * H;
           const ro = r * 2 * H;
           for (let j = 0; j < H; j++) resetPrev[o + j] = recUR[ro + H + j]! * prev[o + j]!;
         }
-        gemm(cpu, resetPrev, wAA, B, H, H, false, false, recA, true); // += (r ⊙ a⟨t−1⟩) W_aa
+        cpu.gemm(resetPrev, wAA, B, H, H, false, false, recA, true); // += (r ⊙ a⟨t−1⟩) W_aa
         cpu.unaryInto('tanh', recA, recA); // ã
         for (let r = 0; r < B; r++) {
           const o = r * H;
@@ -208,7 +200,7 @@ export const gruSequenceBackward = defineKernel<SequenceAttrs>({
             resetPrevAll[ho + j] = gv[go + H + j]! * p;
           }
         }
-        gemm(cpu, dzA, wAA, B, H, H, false, true, dResetPrev);
+        cpu.gemm(dzA, wAA, B, H, H, false, true, dResetPrev);
         for (let r = 0; r < B; r++) {
           if (m && m[r * T + t] === 0) continue;
           const o = r * H;
@@ -224,14 +216,14 @@ export const gruSequenceBackward = defineKernel<SequenceAttrs>({
           dZur.set(dzUR.subarray(2 * o, 2 * o + 2 * H), 2 * ho);
           dZa.set(dzA.subarray(o, o + H), ho);
         }
-        gemm(cpu, dzUR, wUR, B, H, 2 * H, false, true, rec);
+        cpu.gemm(dzUR, wUR, B, H, 2 * H, false, true, rec);
         for (let r = 0; r < B; r++) {
           if (m && m[r * T + t] === 0) continue;
           for (let j = r * H; j < (r + 1) * H; j++) daNext[j]! += rec[j]!;
         }
       }
-      const dWur = gemm(cpu, prevAll, dZur, H, 2 * H, B * T, true, false);
-      const dWaa = gemm(cpu, resetPrevAll, dZa, H, H, B * T, true, false);
+      const dWur = cpu.gemm(prevAll, dZur, H, 2 * H, B * T, true, false);
+      const dWaa = cpu.gemm(resetPrevAll, dZa, H, H, B * T, true, false);
       const dWa = new Float32Array(H * G);
       for (let i = 0; i < H; i++) {
         dWa.set(dWur.subarray(i * 2 * H, (i + 1) * 2 * H), i * G);

@@ -25,7 +25,7 @@ import {
 import { gpuBackendForTests } from '@recur/tensor/gpu';
 import { describe, expect, it } from 'vitest';
 import { sequence } from '../sequence.js';
-import { inputsFor, KINDS, leaf, makeCell, sequenceFn } from '../test-utils.js';
+import { inputsFor, KINDS, leaf, makeCell, maxAbsDiff, sequenceFn } from '../test-utils.js';
 import { gruSequenceBackward, gruSequenceForward } from './gru-sequence.js';
 import { lstmSequenceBackward, lstmSequenceForward } from './lstm-sequence.js';
 import { rnnSequenceBackward, rnnSequenceForward } from './rnn-sequence.js';
@@ -34,15 +34,6 @@ const gpu = gpuBackendForTests();
 const cpu = new CpuBackend();
 /** float32 on two backends that sum in different orders. */
 const TOL = 1e-4;
-
-function maxAbsDiff(a: Tensor, b: Tensor): number {
-  expect(a.shape).toEqual(b.shape);
-  const x = a.data();
-  const y = b.data();
-  let worst = 0;
-  for (let i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(x[i]! - y[i]!));
-  return worst;
-}
 
 /**
  * Runs `kernel` on the CPU and on the GPU — both natively (fused), not through the composed

@@ -13,6 +13,7 @@ import {
   withBackend,
 } from '@recur/tensor';
 import { describe, expect, it } from 'vitest';
+import { maxAbsDiff } from '../test-utils.js';
 import { gruSequenceBackward, gruSequenceForward } from './gru-sequence.js';
 import { lstmSequenceBackward, lstmSequenceForward } from './lstm-sequence.js';
 import { rnnSequenceBackward, rnnSequenceForward } from './rnn-sequence.js';
@@ -24,15 +25,6 @@ class ComposedOnly extends CpuBackend {
   override readonly name = 'composed-only';
 }
 const composed = new ComposedOnly();
-
-function maxAbsDiff(a: Tensor, b: Tensor): number {
-  expect(a.shape).toEqual(b.shape);
-  const x = a.data();
-  const y = b.data();
-  let worst = 0;
-  for (let i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(x[i]! - y[i]!));
-  return worst;
-}
 
 /** Runs `kernel` natively and through its fallback on the same values; compares every output. */
 function compare<A>(kernel: Kernel<A>, inputs: Tensor[], attrs: A, tol = 2e-5): void {

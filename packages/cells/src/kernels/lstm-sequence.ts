@@ -22,7 +22,6 @@ import {
   carryRecurrentGradient,
   cpuBackend,
   f32,
-  gemm,
   inputProjection,
   inputSideGradients,
   maskValues,
@@ -68,7 +67,7 @@ export const lstmSequenceForward = defineKernel<SequenceAttrs>({
         const t = timeAt(s, T, reverse);
         // z = x⟨t⟩ W_x + b + a⟨t−1⟩ W_a, then the gates, c⟨t⟩ and a⟨t⟩ in one pass.
         rowsAt(xp, t, { B, T }, G, z);
-        gemm(cpu, prevA, waV, B, G, H, false, false, z, true);
+        cpu.gemm(prevA, waV, B, G, H, false, false, z, true);
         if (!cpu.lstmCellInto(z, prevC, nextC, nextA, B, H)) {
           lstmCellTs(cpu, z, prevC, nextC, nextA, B, H, scratch);
         }
@@ -249,7 +248,7 @@ export const lstmSequenceBackward = defineKernel<SequenceAttrs>({
       return [
         dx,
         dWx,
-        output(cpu, gemm(cpu, prevStates, dZ, H, G, B * T, true, false), [H, G]),
+        output(cpu, cpu.gemm(prevStates, dZ, H, G, B * T, true, false), [H, G]),
         db,
         output(cpu, daNext, [B, H]),
         output(cpu, dcNext, [B, H]),

@@ -21,7 +21,6 @@ import {
   carryRecurrentGradient,
   cpuBackend,
   f32,
-  gemm,
   inputProjection,
   inputSideGradients,
   maskValues,
@@ -63,7 +62,7 @@ export const rnnSequenceForward = defineKernel<RnnSequenceAttrs>({
       for (let s = 0; s < T; s++) {
         const t = timeAt(s, T, reverse);
         rowsAt(xp, t, { B, T }, H, rec);
-        gemm(cpu, prev, waV, B, H, H, false, false, rec, true); // += a⟨t−1⟩ W_ah
+        cpu.gemm(prev, waV, B, H, H, false, false, rec, true); // += a⟨t−1⟩ W_ah
         if (activation === 'tanh') cpu.unaryInto('tanh', rec, next);
         else for (let i = 0; i < next.length; i++) next[i] = Math.max(rec[i]!, 0);
         for (let r = 0; r < B; r++) {
@@ -159,7 +158,7 @@ export const rnnSequenceBackward = defineKernel<RnnSequenceAttrs>({
       return [
         dx,
         dWx,
-        output(cpu, gemm(cpu, prevStates, dZ, H, H, B * T, true, false), [H, H]),
+        output(cpu, cpu.gemm(prevStates, dZ, H, H, B * T, true, false), [H, H]),
         db,
         output(cpu, daNext, [B, H]),
       ];

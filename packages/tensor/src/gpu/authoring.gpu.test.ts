@@ -65,4 +65,28 @@ describe.skipIf(!gpu)('@recur/tensor/gpu-kernels: a kernel written in another pa
     });
     dispose([x, row, expected]);
   });
+
+  it('runProgram names the kernel when the inputs or run-time scalars do not match its parameters', () => {
+    withBackend(gpu!, () => {
+      const x = randomNormal([2, 3], { seed: 3 });
+      const program = {
+        key: 'test.scaled[2,3]',
+        source: kernelSource(
+          ['x0', 'scale'],
+          ['const i = this.thread.x;', 'return scale * x0[i];'],
+        ),
+        size: 6,
+      };
+      const runner = programRunner('scaled', gpu!);
+      expect(() => runner.runProgram('scaled', program, [x, x], [2])).toThrow(
+        /scaled: kernel test\.scaled\[2,3\] reads 1 input tensors \(x0…x0\); got 2/,
+      );
+      expect(() => runner.runProgram('scaled', program, [x], [])).toThrow(
+        /takes the run-time scalars \(scale\); got 0 values/,
+      );
+      const [ok] = runner.runProgram('scaled', program, [x], [2]);
+      gpu!.dispose(ok!);
+      x.dispose();
+    });
+  });
 });

@@ -147,13 +147,15 @@ export function sigmoidInto(out: string, v: string): string[] {
   ];
 }
 
-/** The scalar (non-texture) parameter names of a program's source, in order. */
-export function scalarParams(source: string): string[] {
+/** A program source's parameters: how many textures (`x0`, `x1`, …), then the scalar names. */
+export function programParams(source: string): { textures: number; scalars: string[] } {
   const list = /^function \(([^)]*)\)/.exec(source)?.[1] ?? '';
-  return list
+  const names = list
     .split(',')
     .map((p) => p.trim())
-    .filter((p) => p !== '' && !/^x\d+$/.test(p));
+    .filter((p) => p !== '');
+  const scalars = names.filter((p) => !/^x\d+$/.test(p));
+  return { textures: names.length - scalars.length, scalars };
 }
 
 /** The value the backend passes for a special scalar parameter, or undefined for a run-time one. */

@@ -190,25 +190,40 @@ export class GpuBackend implements Backend, ProgramRunner {
       );
     }
     // A very long inner dimension: sum the products over slices of it, one launch each.
-    let total: GpuData | null = null;
-    for (let start = 0; start < k; start += LOOP_BUDGET) {
-      const range = { start, length: Math.min(LOOP_BUDGET, k - start) };
-      const part = this.#runner.launch(
+    return this.#sumOfParts('matmul', k, outShape, (start, length) =>
+      this.#runner.launch(
         'matmul',
-        matmulProgram(a.shape, b.shape, transposeA, transposeB, outShape, range),
+        matmulProgram(a.shape, b.shape, transposeA, transposeB, outShape, { start, length }),
         args,
-      );
+      ),
+    );
+  }
+
+  /**
+   * Σ over slices `[start, start + length)` of `[0, count)`, each at most {@link LOOP_BUDGET}
+   * long (the most one kernel may loop over), of `part(start, length)` — each of `outShape` —
+   * added up on the GPU, every part freed.
+   */
+  #sumOfParts(
+    op: string,
+    count: number,
+    outShape: Shape,
+    part: (start: number, length: number) => GpuData,
+  ): GpuData {
+    let total: GpuData | null = null;
+    for (let start = 0; start < count; start += LOOP_BUDGET) {
+      const next = part(start, Math.min(LOOP_BUDGET, count - start));
       if (!total) {
-        total = part;
+        total = next;
         continue;
       }
       const sum: GpuData = this.#runner.launch(
-        'matmul',
+        op,
         binaryProgram('add', outShape, outShape, outShape),
-        [total, part],
+        [total, next],
       );
       this.dispose(total);
-      this.dispose(part);
+      this.dispose(next);
       total = sum;
     }
     return total!;
@@ -377,30 +392,9 @@ export class GpuBackend implements Backend, ProgramRunner {
     // positions than one kernel may loop over go in groups whose results are added.
     const idx = this.read(indices);
     const data = updates.dataId as GpuData;
-    let total: GpuData | null = null;
-    for (let first = 0; first < count; first += LOOP_BUDGET) {
-      const part = this.#scatterGroup(
-        data,
-        idx,
-        first,
-        Math.min(count, first + LOOP_BUDGET),
-        axis,
-        outShape,
-      );
-      if (!total) {
-        total = part;
-        continue;
-      }
-      const sum: GpuData = this.#runner.launch(
-        'scatterAdd',
-        binaryProgram('add', outShape, outShape, outShape),
-        [total, part],
-      );
-      this.dispose(total);
-      this.dispose(part);
-      total = sum;
-    }
-    return total!;
+    return this.#sumOfParts('scatterAdd', count, outShape, (first, length) =>
+      this.#scatterGroup(data, idx, first, first + length, axis, outShape),
+    );
   }
 
   /** scatterAdd of the positions [first, end) of `idx` (the others' updates are read, not added). */

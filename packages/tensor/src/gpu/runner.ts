@@ -1,6 +1,6 @@
 import type { BackendMemory } from '../backend.js';
 import { RecurError } from '../errors.js';
-import { type Program, scalarParams, specialValue } from './codegen.js';
+import { type Program, programParams, specialValue } from './codegen.js';
 import type { GlEnvironment } from './context.js';
 import { backendError, firstLine } from './errors.js';
 import type { GpuKernelRun, GpuKernelSettings, GpuTexture } from './gpujs.js';
@@ -130,7 +130,13 @@ export class KernelRunner {
         );
       } else values.push(arg.texture);
     }
-    const scalars = scalarParams(program.source);
+    const { textures: inputCount, scalars } = programParams(program.source);
+    if (values.length !== inputCount) {
+      throw new RecurError(
+        'ARGUMENT',
+        `${op}: kernel ${program.key} reads ${inputCount} input tensors (x0…x${inputCount - 1}); got ${values.length}`,
+      );
+    }
     let next = 0;
     for (const name of scalars) values.push(specialValue(name) ?? runtime[next++]);
     if (next !== runtime.length || values.includes(undefined)) {

@@ -29,7 +29,7 @@ function updateResetProgram(B: number, T: number, H: number) {
     ...sigmoidInto('s', 'z'),
     'return s;',
   ];
-  return program(`cells.gruUR[${B},${T},${H}]`, 4, lines, B * 2 * H, ['step']);
+  return program('gruUR', lines, B * 2 * H, ['step']);
 }
 
 /** `ã = tanh(xW_a⟨t⟩ + (r ⊙ a⟨t−1⟩) W_aa + b_a)`, `[B, H]`. Inputs xW, a⟨t−1⟩, [u, r], W_a, b. */
@@ -43,7 +43,7 @@ function candidateProgram(B: number, T: number, H: number) {
     ...tanhInto('g', 'z'),
     'return g;',
   ];
-  return program(`cells.gruCandidate[${B},${T},${H}]`, 5, lines, B * H, ['step']);
+  return program('gruCandidate', lines, B * H, ['step']);
 }
 
 /** `a⟨t⟩ = u ⊙ a⟨t−1⟩ + (1 − u) ⊙ ã` (carried through where padded). Inputs [u, r], ã, a⟨t−1⟩. */
@@ -54,8 +54,7 @@ function stateProgram(B: number, T: number, H: number, masked: boolean) {
     `const u = x0[row * ${2 * H} + j];`,
     'return u * x2[i] + (1 - u) * x1[i];',
   ];
-  const key = `cells.gruState[${B},${T},${H}]${masked ? 'm' : ''}`;
-  return program(key, masked ? 4 : 3, lines, B * H, ['step']);
+  return program('gruState', lines, B * H, ['step']);
 }
 
 /** Every step's gates `[u, r, ã]`, `[B, T, 3H]` (zeros where padded), from `[u, r]` and ã. */
@@ -67,8 +66,7 @@ function gatesProgram(B: number, T: number, H: number, masked: boolean) {
     `if (k < ${2 * H}) { return x0[bt * ${2 * H} + k]; }`,
     `return x1[bt * ${H} + k - ${2 * H}];`,
   ];
-  const key = `cells.gruGates[${B},${T},${H}]${masked ? 'm' : ''}`;
-  return program(key, masked ? 3 : 2, lines, B * T * 3 * H);
+  return program('gruGates', lines, B * T * 3 * H);
 }
 
 /**
@@ -90,8 +88,7 @@ function resetGradientProgram(B: number, T: number, H: number, masked: boolean) 
     '}',
     'return acc;',
   ];
-  const key = `cells.gruDReset[${B},${T},${H}]${masked ? 'm' : ''}`;
-  return program(key, masked ? 5 : 4, lines, B * H, ['step']);
+  return program('gruDReset', lines, B * H, ['step']);
 }
 
 /**
@@ -118,8 +115,7 @@ function hiddenCarryProgram(B: number, T: number, H: number, masked: boolean) {
     '}',
     'return acc;',
   ];
-  const key = `cells.gruDaCarry[${B},${T},${H}]${masked ? 'm' : ''}`;
-  return program(key, masked ? 7 : 6, lines, B * H, ['step']);
+  return program('gruDaCarry', lines, B * H, ['step']);
 }
 
 /** Every step's `dz = [dz_u, dz_r, dz_a]`, `[B·T, 3H]` (0 where padded). Inputs dA, da carried,
@@ -142,8 +138,7 @@ function dzProgram(B: number, T: number, H: number, masked: boolean) {
     'if (gate == 0) { return da * (prev - g) * u * (1 - u); }',
     'return da * (1 - u) * (1 - g * g);',
   ];
-  const key = `cells.gruDz[${B},${T},${H}]${masked ? 'm' : ''}`;
-  return program(key, masked ? 6 : 5, lines, B * T * 3 * H);
+  return program('gruDz', lines, B * T * 3 * H);
 }
 
 /** `r ⊙ a⟨t−1⟩` for every step, `[B·T, H]`: the candidate's recurrent input. Inputs G, previous A. */
@@ -152,7 +147,7 @@ function resetStatesProgram(B: number, T: number, H: number) {
     ...divFloor('bt', 'i', H),
     `return x0[bt * ${3 * H} + ${H} + i - bt * ${H}] * x1[i];`,
   ];
-  return program(`cells.gruResetStates[${B},${T},${H}]`, 2, lines, B * T * H);
+  return program('gruResetStates', lines, B * T * H);
 }
 
 /** The gpu implementation of `gruSequenceForward`. */

@@ -36,8 +36,7 @@ function gatesProgram(B: number, T: number, H: number, masked: boolean) {
     ...sigmoidInto('s', 'z'),
     'return s;',
   ];
-  const key = `cells.lstmGates[${B},${T},${H}]${masked ? 'm' : ''}`;
-  return program(key, masked ? 5 : 4, lines, B * G, ['step']);
+  return program('lstmGates', lines, B * G, ['step']);
 }
 
 /** `c⟨t⟩ = Γf ⊙ c⟨t−1⟩ + Γu ⊙ c̃` from the gates and c⟨t−1⟩ (carried through where padded). */
@@ -48,11 +47,13 @@ function cellProgram(B: number, T: number, H: number, masked: boolean) {
     `const at = row * ${4 * H} + j;`,
     `return x0[at + ${H}] * x1[i] + x0[at] * x0[at + ${2 * H}];`,
   ];
-  const key = `cells.lstmCell[${B},${T},${H}]${masked ? 'm' : ''}`;
-  return program(key, masked ? 3 : 2, lines, B * H, ['step']);
+  return program('lstmCell', lines, B * H, ['step']);
 }
 
-/** `a⟨t⟩ = Γo ⊙ tanh(c⟨t⟩)` from the gates, c⟨t⟩ and a⟨t−1⟩ (carried through where padded). */
+/**
+ * `a⟨t⟩ = Γo ⊙ tanh(c⟨t⟩)` from the gates and c⟨t⟩; masked, also a⟨t−1⟩ and the mask (a padded
+ * step carries a⟨t−1⟩ through).
+ */
 function hiddenProgram(B: number, T: number, H: number, masked: boolean) {
   const lines = [
     ...rowAndColumn(H),
@@ -61,8 +62,7 @@ function hiddenProgram(B: number, T: number, H: number, masked: boolean) {
     ...tanhInto('tc', 'cv'),
     `return x0[row * ${4 * H} + ${3 * H} + j] * tc;`,
   ];
-  const key = `cells.lstmHidden[${B},${T},${H}]${masked ? 'm' : ''}`;
-  return program(key, masked ? 4 : 3, lines, B * H, ['step']);
+  return program('lstmHidden', lines, B * H, ['step']);
 }
 
 /**
@@ -80,8 +80,7 @@ function cellGradientProgram(B: number, T: number, H: number, masked: boolean) {
     `const o = x5[(row * ${T} + step) * ${4 * H} + ${3 * H} + j];`,
     'return dcIn + da * o * (1 - tc * tc);',
   ];
-  const key = `cells.lstmDc[${B},${T},${H}]${masked ? 'm' : ''}`;
-  return program(key, masked ? 7 : 6, lines, B * H, ['step']);
+  return program('lstmDc', lines, B * H, ['step']);
 }
 
 /** `dc⟨t−1⟩ = dc ⊙ Γf` (padded: dc passes through). Inputs dc, G (and the mask). */
@@ -91,8 +90,7 @@ function cellCarryProgram(B: number, T: number, H: number, masked: boolean) {
     ...ifPadded(masked ? 'x2' : null, T, 'return x0[i];'),
     `return x0[i] * x1[(row * ${T} + step) * ${4 * H} + ${H} + j];`,
   ];
-  const key = `cells.lstmDcCarry[${B},${T},${H}]${masked ? 'm' : ''}`;
-  return program(key, masked ? 3 : 2, lines, B * H, ['step']);
+  return program('lstmDcCarry', lines, B * H, ['step']);
 }
 
 /** Statements declaring the gates u, f, g (= c̃), o of unit `p` from texture `gates` at offset `gb`. */
@@ -131,8 +129,7 @@ function hiddenCarryProgram(B: number, T: number, H: number, masked: boolean) {
     '}',
     'return acc;',
   ];
-  const key = `cells.lstmDaCarry[${B},${T},${H}]${masked ? 'm' : ''}`;
-  return program(key, masked ? 8 : 7, lines, B * H, ['step']);
+  return program('lstmDaCarry', lines, B * H, ['step']);
 }
 
 /**
@@ -156,8 +153,7 @@ function dzProgram(B: number, T: number, H: number, masked: boolean) {
     'if (gate == 2) { return x2[e] * u * (1 - g * g); }',
     'return (x0[e] + x1[e]) * x3[e] * o * (1 - o);',
   ];
-  const key = `cells.lstmDz[${B},${T},${H}]${masked ? 'm' : ''}`;
-  return program(key, masked ? 7 : 6, lines, B * T * G);
+  return program('lstmDz', lines, B * T * G);
 }
 
 /** The gpu implementation of `lstmSequenceForward`. */
@@ -183,7 +179,8 @@ export const lstmForwardGpu: KernelImpl<SequenceAttrs> = (
       const t = timeAt(s, T, reverse);
       const gates = gpu.run(gatesStep, [xw, prevA, wa!, b!, ...m], [B, 4 * H], [t]);
       prevC = gpu.run(cellStep, [gates, prevC, ...m], [B, H], [t]);
-      prevA = gpu.run(hiddenStep, [gates, prevC, prevA, ...m], [B, H], [t]);
+      const hiddenInputs = mask ? [gates, prevC, prevA, mask] : [gates, prevC];
+      prevA = gpu.run(hiddenStep, hiddenInputs, [B, H], [t]);
       [as[t], cs[t], gs[t]] = [prevA, prevC, gates];
     }
     return [as, cs, gs].map((steps) => gpu.keep(gpu.stackSteps(steps)));

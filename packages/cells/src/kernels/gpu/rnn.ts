@@ -33,8 +33,7 @@ function stepProgram(B: number, T: number, H: number, act: Activation, masked: b
     ...ifPadded(masked ? 'x4' : null, T, 'a = x1[i];'),
     'return a;',
   ];
-  const key = `cells.rnnStep:${act}[${B},${T},${H}]${masked ? 'm' : ''}`;
-  return program(key, masked ? 5 : 4, lines, B * H, ['step']);
+  return program('rnnStep', lines, B * H, ['step']);
 }
 
 /** `dz = d ⊙ act'` written from the activation's output `a` (tanh' = 1 − a², relu' = [a > 0]). */
@@ -62,8 +61,7 @@ function carryProgram(B: number, T: number, H: number, act: Activation, masked: 
     '}',
     'return acc;',
   ];
-  const key = `cells.rnnCarry:${act}[${B},${T},${H}]${masked ? 'm' : ''}`;
-  return program(key, masked ? 5 : 4, lines, B * H, ['step']);
+  return program('rnnCarry', lines, B * H, ['step']);
 }
 
 /** Every step's `dz [B, T, H]` from dA, A and the carried da of each step (0 where padded). */
@@ -76,8 +74,7 @@ function dzProgram(B: number, T: number, H: number, act: Activation, masked: boo
     ...(masked ? ['if (x3[row] == 0) { dz = 0; }'] : []),
     'return dz;',
   ];
-  const key = `cells.rnnDz:${act}[${B},${T},${H}]${masked ? 'm' : ''}`;
-  return program(key, masked ? 4 : 3, lines, B * T * H);
+  return program('rnnDz', lines, B * T * H);
 }
 
 /** The gpu implementation of `rnnSequenceForward`. */

@@ -118,16 +118,26 @@ export function withGpuScope(
   }
 }
 
-/** A program computing one element per thread: `lines` see `i` (the flat output index). */
+/**
+ * A program computing one element per thread (`lines` see `i`, the flat output index) of an
+ * output of `size` elements. Its texture parameters are `x0 … xN`, N the highest one `lines`
+ * read, then `scalars`; its cache key is the name, the size and the source itself, so no literal
+ * baked into the source can be left out of the key.
+ */
 export function program(
-  key: string,
-  inputs: number,
+  name: string,
   lines: readonly string[],
   size: number,
   scalars: readonly string[] = [],
 ): Program {
-  const params = [...Array.from({ length: inputs }, (_, k) => `x${k}`), ...scalars];
-  return { key, source: kernelSource(params, ['const i = this.thread.x;', ...lines]), size };
+  const body = ['const i = this.thread.x;', ...lines];
+  const read = body.flatMap((line) => [...line.matchAll(/\bx(\d+)\[/g)].map((m) => Number(m[1])));
+  const params = [
+    ...Array.from({ length: Math.max(-1, ...read) + 1 }, (_, k) => `x${k}`),
+    ...scalars,
+  ];
+  const source = kernelSource(params, body);
+  return { key: `cells.${name}[${size}]:${source}`, source, size };
 }
 
 /** Declares `row` and `j`: the row and column of element `i` in a `[rows, width]` output. */
@@ -163,8 +173,7 @@ export function previousStates(
     `if (t == ${first}) { return x1[b * ${H} + j]; }`,
     `return x0[i ${reverse ? '+' : '-'} ${H}];`,
   ];
-  const key = `cells.previousStates[${B},${T},${H}]${reverse ? 'r' : ''}`;
-  return gpu.run(program(key, 2, lines, B * T * H), [outputs, initial], [B, T, H]);
+  return gpu.run(program('previousStates', lines, B * T * H), [outputs, initial], [B, T, H]);
 }
 
 /**
