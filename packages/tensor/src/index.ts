@@ -93,6 +93,7 @@ export {
   transpose,
 } from './ops/shape-ops.js';
 export { logSoftmax, softmax } from './ops/softmax.js';
+export { checkOptions, closest } from './options.js';
 export { Rng, type RngState } from './rng.js';
 export {
   broadcastShapes,
