@@ -23,9 +23,10 @@ ensure_system_packages() {
   [ ${#missing[@]} -eq 0 ] && return 0
   local sudo=""
   if [ "$(id -u)" -ne 0 ]; then
-    if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
-      echo "setup: missing Debian packages (${missing[*]}) and no root or sudo to install them." >&2
-      return 1
+    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo"; else
+      # Not fatal: the CPU tests still run; the GPU and browser suites report why they skipped.
+      echo "setup: missing Debian packages (${missing[*]}) and no root or password-less sudo to install them; the GPU and browser tests will be skipped." >&2
+      return 0
     fi
   fi
   log "Installing Debian packages: ${missing[*]}"
@@ -47,4 +48,24 @@ ensure_pnpm() {
 install_dependencies() {
   log "pnpm install"
   if [ -n "${CI:-}" ]; then pnpm install --frozen-lockfile; else pnpm install; fi
+}
+
+# Whether headless-gl's native addon loads, resolved from gpu.js as the GPU backend resolves it.
+gl_loads() {
+  (cd packages/tensor &&
+    node -e "require(require.resolve('gl', { paths: [require.resolve('gpu.js')] }))") >/dev/null 2>&1
+}
+
+# headless-gl compiles at install time against the X headers. A machine that installed the
+# dependencies before those headers existed (`npm start` first, say) has no addon, and later
+# installs leave it so: the lockfile is satisfied, nothing is rebuilt. Check that it really loads
+# and rebuild it when it does not.
+ensure_gl() {
+  gl_loads && return 0
+  log "Rebuilding headless-gl (its native addon does not load)"
+  local out
+  if out=$(pnpm rebuild gl 2>&1) && gl_loads; then return 0; fi
+  printf '%s\n' "$out" | tail -n 15 >&2
+  echo "setup: headless-gl's native addon does not build here (see above; it needs python3, make, g++ and libx11-dev libxi-dev libxext-dev pkg-config); the GPU tests will be skipped." >&2
+  return 0
 }

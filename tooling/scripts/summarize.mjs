@@ -19,6 +19,12 @@ for (const match of log.matchAll(/^\S*\s*\w+-?\w*: (\d+) passed, (\d+) failed\s*
   passed += Number(match[1]);
   failed += Number(match[2]);
 }
+// suites that could not run on this machine print "[recur gpu tests] skipped: <why>": one line each
+const skippedSuites = new Set();
+for (const match of log.matchAll(/\[recur ([\w -]+ tests)\] skipped: (.+)$/gm)) {
+  skippedSuites.add(`skipped ${match[1]}: ${match[2].trim()}`);
+}
+for (const line of skippedSuites) console.log(line);
 const failedSteps = [...log.matchAll(/^FAILED: (.+)$/gm)].map((m) => m[1]);
 if (failedSteps.length) console.log(`failed steps: ${failedSteps.join('; ')}`);
 console.log(`\ntests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
