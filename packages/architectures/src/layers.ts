@@ -16,7 +16,7 @@ function checkSize(owner: string, key: string, value: number): void {
 }
 
 /**
- * A fully connected layer `y = x W + b` (weights `[in, out]`, row vectors as in `notation.md`).
+ * A fully connected layer `y = x W + b` (weights `[in, out]`, row vectors as in `docs/notation.md`).
  * `x` may be `[B, in]` or `[B, T, in]` (any leading dimensions): the product runs on the
  * flattened rows, so a whole sequence's outputs (`ŷ⟨t⟩ = a⟨t⟩ W_ao + b_o`) are one matmul.
  */

@@ -4,7 +4,7 @@
  * the LSTM and the GRU — with forward propagation through time ({@link sequence},
  * {@link RecurrentLayer}) on two paths: composed from autograd ops (the readable reference) and
  * fused sequence kernels with hand-written BPTT (the fast path). Equations and weight layouts
- * follow `notation.md`: batch-first rows, weights `[in, out]`, gate blocks u, f, c̃, o.
+ * follow `docs/notation.md`: batch-first rows, weights `[in, out]`, gate blocks u, f, c̃, o.
  */
 export type {
   CellKind,

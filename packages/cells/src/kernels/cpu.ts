@@ -94,7 +94,7 @@ export function columnSums(
 
 /**
  * The gradients formed after the BPTT loop from every step's pre-activation gradient
- * `dZ [B·T, G]` (notation.md), one product each: `dx = dZ W_xᵀ` (zeros when x needs no
+ * `dZ [B·T, G]` (docs/notation.md), one product each: `dx = dZ W_xᵀ` (zeros when x needs no
  * gradient), `dW_x = xᵀ dZ`, `db = Σ_B Σ_t dZ`. `dW_a` differs per cell and stays with the cell.
  */
 export function inputSideGradients(

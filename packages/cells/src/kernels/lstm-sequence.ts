@@ -32,7 +32,7 @@ import { lstmBackwardGpu, lstmForwardGpu } from './gpu/lstm.js';
 import { dimsOf, previousStates, type SequenceAttrs, timeAt } from './sequence.js';
 
 /**
- * Forward propagation through time of the LSTM (`notation.md`, gate order u, f, c̃, o):
+ * Forward propagation through time of the LSTM (`docs/notation.md`, gate order u, f, c̃, o):
  *
  *     z = x⟨t⟩ W_x + a⟨t−1⟩ W_a + b;  Γu = σ(z_u)  Γf = σ(z_f)  c̃ = tanh(z_c)  Γo = σ(z_o)
  *     c⟨t⟩ = Γf ⊙ c⟨t−1⟩ + Γu ⊙ c̃;    a⟨t⟩ = Γo ⊙ tanh(c⟨t⟩)
@@ -163,7 +163,7 @@ function lstmForwardComposed(
 }
 
 /**
- * BPTT for {@link lstmSequenceForward}, following `notation.md`. Per step, given `da⟨t⟩` and
+ * BPTT for {@link lstmSequenceForward}, following `docs/notation.md`. Per step, given `da⟨t⟩` and
  * `dc⟨t⟩`: `dc = dc⟨t⟩ + da ⊙ Γo ⊙ (1 − tanh²c)`, `dz_o = da ⊙ tanh c ⊙ Γo(1−Γo)`,
  * `dz_u = dc ⊙ c̃ ⊙ Γu(1−Γu)`, `dz_c = dc ⊙ Γu ⊙ (1−c̃²)`, `dz_f = dc ⊙ c⟨t−1⟩ ⊙ Γf(1−Γf)`,
  * `dc⟨t−1⟩ = dc ⊙ Γf`, `da⟨t−1⟩ = dz W_aᵀ`; `dz` is kept for all steps and `dW_x`, `dW_a`

@@ -100,7 +100,7 @@ function rnnForwardComposed(
 }
 
 /**
- * Back-propagation through time for {@link rnnSequenceForward}, following `notation.md`:
+ * Back-propagation through time for {@link rnnSequenceForward}, following `docs/notation.md`:
  * `dz⟨t⟩ = da⟨t⟩ ⊙ act'(a⟨t⟩)` kept for all steps, `da⟨t−1⟩ = dz⟨t⟩ W_ahᵀ`, then
  * `dW_xh = Σ_t x⟨t⟩ᵀ dz⟨t⟩` and `dW_ah = Σ_t a⟨t−1⟩ᵀ dz⟨t⟩` as ONE product each after the loop.
  *

@@ -1,6 +1,6 @@
 /**
  * Test-only recurrent networks built from autograd ops, so the article's claims can be checked
- * without `@recur/cells`. Not exported from the package. Shapes follow notation.md: batch-first
+ * without `@recur/cells`. Not exported from the package. Shapes follow docs/notation.md: batch-first
  * rows, weights `[in, out]`.
  */
 import {
@@ -70,7 +70,7 @@ export function tinyRnn(options: TinyRnnOptions): TinyRnn {
     const cs: Variable[] = [];
     for (const x of xs) {
       if (kind === 'lstm') {
-        // z = x W_x + a W_a + b, gates in the order u, f, c̃, o (notation.md)
+        // z = x W_x + a W_a + b, gates in the order u, f, c̃, o (docs/notation.md)
         const z = add(add(matmul(x, params.W_x!), matmul(a, params.W_a!)), params.b!);
         const gate = (k: number) => slice(z, [0, k * H], [B, H]);
         const u = sigmoid(gate(0));

@@ -236,7 +236,7 @@ export const lstmGatesGpu: KernelImpl<LstmGatesAttrs> = (backend, inputs) => {
 };
 
 /**
- * The gate math of one LSTM step (notation.md; gate order u, f, c̃, o as in Keras):
+ * The gate math of one LSTM step (docs/notation.md; gate order u, f, c̃, o as in Keras):
  *
  *     Γu = σ(z_u)  Γf = σ(z_f)  c̃ = tanh(z_c)  Γo = σ(z_o)
  *     c⟨t⟩ = Γf ⊙ c⟨t−1⟩ + Γu ⊙ c̃        a⟨t⟩ = Γo ⊙ tanh(c⟨t⟩)

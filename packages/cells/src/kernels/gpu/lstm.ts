@@ -11,7 +11,7 @@ import {
 } from './scope.js';
 
 /**
- * The LSTM sequence kernels on the gpu.js backend (notation.md, gate order u, f, c̃, o).
+ * The LSTM sequence kernels on the gpu.js backend (docs/notation.md, gate order u, f, c̃, o).
  * Forward: x W_x for all steps in one product, then per step one launch for the gates (the
  * recurrent product fused in), one for c⟨t⟩ and one for a⟨t⟩. Backward: per step one launch each
  * for `dc` (the cell gradient at t), `dc⟨t−1⟩ = dc ⊙ Γf` and `da⟨t−1⟩ = dz W_aᵀ` (dz recomputed in
@@ -133,7 +133,7 @@ function hiddenCarryProgram(B: number, T: number, H: number, masked: boolean) {
 }
 
 /**
- * Every step's `dz [B·T, 4H]` (notation.md): `dz_u = dc ⊙ c̃ ⊙ Γu(1−Γu)`, `dz_f = dc ⊙ c⟨t−1⟩ ⊙
+ * Every step's `dz [B·T, 4H]` (docs/notation.md): `dz_u = dc ⊙ c̃ ⊙ Γu(1−Γu)`, `dz_f = dc ⊙ c⟨t−1⟩ ⊙
  * Γf(1−Γf)`, `dz_c = dc ⊙ Γu ⊙ (1−c̃²)`, `dz_o = da ⊙ tanh c ⊙ Γo(1−Γo)`; 0 where padded. Inputs
  * dA, da carried, dc, tanh(C), G, previous C (and the mask).
  */

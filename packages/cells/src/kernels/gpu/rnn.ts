@@ -12,7 +12,7 @@ import {
 } from './scope.js';
 
 /**
- * The vanilla RNN / IRNN sequence kernels on the gpu.js backend (notation.md). Forward: x W_xh
+ * The vanilla RNN / IRNN sequence kernels on the gpu.js backend (docs/notation.md). Forward: x W_xh
  * for all steps in one product, then ONE launch per step computing
  * `a⟨t⟩ = act(xW⟨t⟩ + a⟨t−1⟩ W_ah + b_h)` with the recurrent product fused in. Backward: one
  * launch per step carrying `da⟨t−1⟩ = (da⟨t⟩ ⊙ act') W_ahᵀ`, then every step's `dz` in one launch
