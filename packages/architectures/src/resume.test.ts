@@ -263,6 +263,13 @@ describe('models keep no generator of their own while training', () => {
       hiddenSize: 8,
     });
     seq2seq.teacherForcing = 0.5;
+    const seq2seqDropout = new Seq2Seq({
+      sourceVocabularySize: V,
+      targetVocabularySize: V,
+      startToken: 0,
+      stopToken: 1,
+      ...common,
+    });
     const batch = lmBatch();
     const pairs = {
       source: ids(tokenRows(B, 4, 10)),
@@ -278,8 +285,11 @@ describe('models keep no generator of their own while training', () => {
     expect(() => lm.forward(batch.inputs, { training: true, rng: 7 as unknown as Rng })).toThrow(
       /got number/,
     );
+    expect(() => seq2seqDropout.encode(pairs.source, undefined, true)).toThrow(
+      /^Seq2Seq\.encode: training with dropout 0\.3 between 2 layers draws random numbers/,
+    );
     expect(memory().numTensors).toBe(live);
-    for (const model of [lm, seq2seq])
+    for (const model of [lm, seq2seq, seq2seqDropout])
       for (const p of Object.values(model.parameters())) p.dispose();
     dispose([...Object.values(batch), ...Object.values(pairs)]);
   });

@@ -181,12 +181,12 @@ export class Seq2Seq {
         `Seq2Seq.encode: source must be int32 [batch, steps], got ${source.dtype} ${formatShape(source.shape)}`,
       );
     }
-    const x = this.encoderEmbedding
-      ? this.encoderEmbedding.apply(source)
-      : constant(oneHot(source, this.config.sourceVocabularySize));
     const maskRng = training
       ? trainingRng('Seq2Seq.encode', rng, dropoutDraws(this.config))
       : undefined;
+    const x = this.encoderEmbedding
+      ? this.encoderEmbedding.apply(source)
+      : constant(oneHot(source, this.config.sourceVocabularySize));
     const { outputs, states } = this.encoder.forward(x, {
       ...(sourceMask ? { mask: sourceMask } : {}),
       training,

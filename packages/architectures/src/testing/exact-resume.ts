@@ -9,9 +9,6 @@ import {
   type TrainerOptions,
 } from '@recur/train';
 
-/** A model under test: what the trainer drives. */
-export type ResumableModel<Batch, State> = TrainableModel<Batch, State>;
-
 /** What one run (straight, or stopped and resumed) produced. */
 export interface RunRecord {
   /** The loss of every update, in order. */
@@ -23,7 +20,7 @@ export interface RunRecord {
 /** Options of {@link straightAndResumed}. */
 export interface ExactResumeOptions<Batch, State> {
   /** Builds the model afresh (as a new process would, from the saved config). */
-  makeModel: () => ResumableModel<Batch, State>;
+  makeModel: () => TrainableModel<Batch, State>;
   /** Trainer options besides the model and optimizer (data, epochs, tbptt, carryState…). */
   trainer: Omit<TrainerOptions<Batch, State>, 'model' | 'optimizer'>;
   /** Updates before the interrupted run stops (it stops at the first batch boundary after). */
@@ -40,7 +37,7 @@ export async function straightAndResumed<Batch, State>(
   options: ExactResumeOptions<Batch, State>,
 ): Promise<{ straight: RunRecord; resumed: RunRecord; checkpointStep: number }> {
   const { makeModel, stopAfter } = options;
-  const start = (model: ResumableModel<Batch, State>, extra: { steps?: number } = {}) =>
+  const start = (model: TrainableModel<Batch, State>, extra: { steps?: number } = {}) =>
     new Trainer<Batch, State>({
       model,
       optimizer: new Adam(model.parameters(), { lr: 0.02 }),
@@ -71,8 +68,8 @@ export async function straightAndResumed<Batch, State>(
 }
 
 async function runToEnd<Batch, State>(
-  model: ResumableModel<Batch, State>,
-  start: (model: ResumableModel<Batch, State>) => Trainer<Batch, State>,
+  model: TrainableModel<Batch, State>,
+  start: (model: TrainableModel<Batch, State>) => Trainer<Batch, State>,
   prepare?: (trainer: Trainer<Batch, State>) => void,
 ): Promise<RunRecord> {
   const trainer = start(model);
