@@ -18,6 +18,7 @@ import { countTokens } from './language-model.js';
 import { Dense } from './layers.js';
 import { beamDecode, type DecodeStart, greedyDecode } from './sequence-decoding.js';
 import type { RecurrentState } from './states.js';
+import { dropoutDraws, trainingRng } from './training-rng.js';
 
 /**
  * How the image reaches the decoder:
@@ -189,8 +190,12 @@ export class Captioner {
     return { state };
   }
 
-  /** Logits `[B, T, V]` with teacher forcing. */
-  forward(batch: CaptionBatch, training = false): Variable {
+  /**
+   * Logits `[B, T, V]` with teacher forcing. With `training` and dropout (2+ layers), the masks
+   * are drawn from `rng`, which is then required.
+   */
+  forward(batch: CaptionBatch, training = false, rng?: Rng): Variable {
+    const maskRng = training ? trainingRng('Captioner', rng, dropoutDraws(this.config)) : undefined;
     const start = this.encode(batch.images);
     let x = this.decoder.embed(batch.decoderInput);
     if (start.firstInput) {
@@ -201,16 +206,19 @@ export class Captioner {
           ? start.firstInput
           : concat([start.firstInput, sliceVariable(x, [0, 1, 0], [B, T - 1, I])], 1);
     }
-    return this.decoder.run(x, { initialState: start.state, training }).logits;
+    return this.decoder.run(x, { initialState: start.state, training, rng: maskRng }).logits;
   }
 
-  /** Mean cross-entropy per caption word (padding excluded) — the `@recur/train` model interface. */
+  /**
+   * Mean cross-entropy per caption word (padding excluded) — the `@recur/train` model interface.
+   * Training (the default) with dropout draws its masks from `context.rng`, which is then required.
+   */
   loss(
     batch: CaptionBatch,
     _state?: unknown,
-    context?: Pick<TrainingContext, 'training'>,
+    context?: Partial<Pick<TrainingContext, 'training' | 'rng'>>,
   ): { loss: Variable; tokens: number } {
-    const logits = this.forward(batch, context?.training ?? true);
+    const logits = this.forward(batch, context?.training ?? true, context?.rng);
     const options = batch.targetMask ? { mask: batch.targetMask } : {};
     return {
       loss: softmaxCrossEntropy(logits, batch.decoderTarget, options),

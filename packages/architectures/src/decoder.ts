@@ -132,12 +132,15 @@ export class TokenDecoder {
       memory?: AttentionMemory | undefined;
       mask?: Tensor | undefined;
       training?: boolean;
+      /** The generator of the dropout masks while training (see `RecurrentLayer.forward`). */
+      rng?: Rng | undefined;
     } = {},
   ): DecoderOutput {
     const { outputs, states } = this.rnn.forward(x, {
       ...(options.initialState ? { initialState: options.initialState } : {}),
       ...(options.mask ? { mask: options.mask } : {}),
       training: options.training ?? false,
+      ...(options.rng ? { rng: options.rng } : {}),
     });
     if (!this.attention) return { logits: this.output.apply(outputs), state: states };
     if (!options.memory)

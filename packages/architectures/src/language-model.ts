@@ -6,6 +6,7 @@ import { checkConfigSizes } from './config.js';
 import { type DecoderOutput, TokenDecoder, type TokenInput } from './decoder.js';
 import { chooseToken, type DecodingStrategy } from './decoding.js';
 import { disposeStates, keepStates, type RecurrentState } from './states.js';
+import { dropoutDraws, trainingRng } from './training-rng.js';
 
 /** The configuration of a {@link LanguageModel}: plain JSON, saved with the weights. */
 export interface LanguageModelConfig {
@@ -16,9 +17,9 @@ export interface LanguageModelConfig {
   cell: CellKind;
   hiddenSize: number;
   numLayers: number;
-  /** Dropout between stacked layers while training. */
+  /** Dropout between stacked layers while training (masks drawn from the training call's rng). */
   dropout: number;
-  /** Seed of the initial weights and the dropout masks. */
+  /** Seed of the initial weights. */
   seed: number;
 }
 
@@ -88,28 +89,36 @@ export class LanguageModel {
     return this.decoder.parameters();
   }
 
-  /** Logits `[B, T, V]` for token ids `[B, T]` and the final state. */
+  /**
+   * Logits `[B, T, V]` for token ids `[B, T]` and the final state. With `training` and dropout
+   * (2+ layers), the masks are drawn from `rng`, which is then required.
+   */
   forward(
     inputs: Tensor,
     options: {
       initialState?: RecurrentState | undefined;
       mask?: Tensor | undefined;
       training?: boolean;
+      rng?: Rng | undefined;
     } = {},
   ): DecoderOutput {
-    return this.decoder.run(this.decoder.embed(inputs), options);
+    const rng = options.training
+      ? trainingRng('LanguageModel', options.rng, dropoutDraws(this.config))
+      : undefined;
+    return this.decoder.run(this.decoder.embed(inputs), { ...options, rng });
   }
 
   /**
    * Mean cross-entropy over the (unmasked) steps, in nats per token — the `@recur/train` model
    * interface. `state` continues a long sequence from the previous chunk (truncated BPTT); the
    * returned `state` is still attached to this chunk's graph: the trainer detaches it (by hand:
-   * `keepStates(state)` after `backward`, and `disposeStates` when done with it).
+   * `keepStates(state)` after `backward`, and `disposeStates` when done with it). Training
+   * (the default) with dropout draws its masks from `context.rng`, which is then required.
    */
   loss(
     batch: LanguageModelBatch,
     state?: RecurrentState,
-    context?: Pick<TrainingContext, 'training'>,
+    context?: Partial<Pick<TrainingContext, 'training' | 'rng'>>,
   ): { loss: Variable; state: RecurrentState; tokens: number } {
     checkTokenBatch('LanguageModel.loss', batch.inputs, batch.targets);
     const training = context?.training ?? true;
@@ -117,6 +126,7 @@ export class LanguageModel {
       initialState: state,
       mask: batch.mask,
       training,
+      rng: context?.rng,
     });
     const loss = softmaxCrossEntropy(logits, batch.targets, batch.mask ? { mask: batch.mask } : {});
     return { loss, state: next, tokens: countTokens(batch.targets, batch.mask) };

@@ -1,5 +1,5 @@
 import { logSoftmax, noGrad } from '@recur/autograd';
-import { memory, tidy } from '@recur/tensor';
+import { memory, Rng, tidy } from '@recur/tensor';
 import { Adam } from '@recur/train';
 import { describe, expect, it } from 'vitest';
 import { Seq2Seq, scheduledSamplingRatio } from './seq2seq.js';
@@ -33,7 +33,7 @@ describe('Seq2Seq', () => {
       const batch = toy.batch(toyPairs);
       const fused = tidy(() => Array.from(model.forward(batch).value.data()));
       model.teacherForcing = 1 - 1e-12; // below 1: the step loop; the truth is read at every step
-      const stepped = tidy(() => Array.from(model.forward(batch, true).value.data()));
+      const stepped = tidy(() => Array.from(model.forward(batch, true, new Rng(1)).value.data()));
       stepped.forEach((v, i) => {
         expect(v).toBeCloseTo(fused[i]!, 5);
       });
@@ -79,16 +79,17 @@ describe('Seq2Seq', () => {
     model.teacherForcing = 0.5;
     const opt = new Adam(model.parameters(), { lr: 0.01 });
     const batch = () => toy.batch(toyPairs);
+    const rng = new Rng(2);
     tidy(() => {
-      model.loss(batch()).loss.backward();
+      model.loss(batch(), undefined, { rng }).loss.backward();
       for (const [name, p] of Object.entries(model.parameters())) {
         expect(p.grad, name).not.toBeNull();
       }
       for (const p of Object.values(model.parameters())) p.zeroGrad();
     });
-    trainStep(model, opt, batch);
+    trainStep(model, opt, batch, rng);
     const before = memory().numTensors;
-    for (let i = 0; i < 3; i++) trainStep(model, opt, batch);
+    for (let i = 0; i < 3; i++) trainStep(model, opt, batch, rng);
     model.translate([toy.encode('fed')], { maxLength: 4 });
     model.beamSearch(toy.encode('fed'), { maxLength: 4, beamWidth: 2 });
     expect(memory().numTensors).toBe(before);

@@ -11,6 +11,7 @@ import { countTokens } from './language-model.js';
 import { Embedding } from './layers.js';
 import { beamDecode, type DecodeStart, greedyDecode } from './sequence-decoding.js';
 import type { RecurrentState } from './states.js';
+import { dropoutDraws, trainingRng } from './training-rng.js';
 
 /** The configuration of a {@link Seq2Seq} model: plain JSON, saved with the weights. */
 export interface Seq2SeqConfig {
@@ -99,11 +100,12 @@ export class Seq2Seq {
   readonly decoder: TokenDecoder;
   /**
    * Probability that a training step reads the true previous token (1 = pure teacher forcing,
-   * one fused decoder pass; below 1 = scheduled sampling, one step at a time). Lower it during
-   * training with {@link scheduledSamplingRatio}.
+   * one fused decoder pass; below 1 = scheduled sampling, one step at a time, its choices drawn
+   * from the training call's rng). Lower it during training with {@link scheduledSamplingRatio}.
+   * It is not part of a checkpoint: derive it from the step (e.g. in `onStep`, and once after
+   * `Trainer.restore` from the restored step), so a resumed run uses the same values.
    */
   teacherForcing = 1;
-  readonly #rng: Rng;
 
   constructor(options: Seq2SeqOptions) {
     this.config = {
@@ -157,7 +159,6 @@ export class Seq2Seq {
       attention: c.attention ? { score: c.attention, valueSize: c.hiddenSize } : undefined,
       rng,
     });
-    this.#rng = new Rng(Math.floor(rng.next() * 2 ** 32));
   }
 
   /** Every parameter: `encoder.embedding`, `encoder.layer0.forward.W_x`, `decoder.W_ao`, … */
@@ -169,20 +170,27 @@ export class Seq2Seq {
     return out;
   }
 
-  /** Reads source ids `[B, S]` (padding masked out by `sourceMask`). */
-  encode(source: Tensor, sourceMask?: Tensor, training = false): Encoded {
+  /**
+   * Reads source ids `[B, S]` (padding masked out by `sourceMask`). With `training` and dropout
+   * (2+ layers), the masks are drawn from `rng`, which is then required.
+   */
+  encode(source: Tensor, sourceMask?: Tensor, training = false, rng?: Rng): Encoded {
     if (source.dtype !== 'int32' || source.rank !== 2) {
       throw new RecurError(
         'SHAPE',
         `Seq2Seq.encode: source must be int32 [batch, steps], got ${source.dtype} ${formatShape(source.shape)}`,
       );
     }
+    const maskRng = training
+      ? trainingRng('Seq2Seq.encode', rng, dropoutDraws(this.config))
+      : undefined;
     const x = this.encoderEmbedding
       ? this.encoderEmbedding.apply(source)
       : constant(oneHot(source, this.config.sourceVocabularySize));
     const { outputs, states } = this.encoder.forward(x, {
       ...(sourceMask ? { mask: sourceMask } : {}),
       training,
+      ...(maskRng ? { rng: maskRng } : {}),
     });
     if (!this.decoder.attention) return { state: states };
     return { state: states, memory: this.decoder.attention.prepare(outputs, sourceMask) };
@@ -190,28 +198,43 @@ export class Seq2Seq {
 
   /**
    * Decoder logits `[B, T, V]` for a batch. While `training`, each step reads the true previous
-   * token with probability {@link Seq2Seq.teacherForcing} (drawn from `rng`, default the
-   * model's own); otherwise always (pure teacher forcing).
+   * token with probability {@link Seq2Seq.teacherForcing}, otherwise always (pure teacher
+   * forcing). Every random draw of a training pass (those choices, dropout masks) comes from
+   * `rng`, required when there is any: the model keeps no generator of its own.
    */
   forward(batch: Seq2SeqBatch, training = false, rng?: Rng): Variable {
     checkBatch(batch);
-    const encoded = this.encode(batch.source, batch.sourceMask, training);
-    if (!training || this.teacherForcing >= 1) {
+    const sampling = training && this.teacherForcing < 1;
+    const draws = [
+      dropoutDraws(this.config),
+      sampling ? `scheduled sampling (teacherForcing ${this.teacherForcing})` : null,
+    ].filter((d) => d !== null);
+    const generator = training
+      ? trainingRng('Seq2Seq', rng, draws.length > 0 ? draws.join(' and ') : null)
+      : undefined;
+    const encoded = this.encode(batch.source, batch.sourceMask, training, generator);
+    if (!sampling) {
       const x = this.decoder.embed(batch.decoderInput);
-      return this.decoder.run(x, { initialState: encoded.state, memory: encoded.memory, training })
-        .logits;
+      return this.decoder.run(x, {
+        initialState: encoded.state,
+        memory: encoded.memory,
+        training,
+        rng: generator,
+      }).logits;
     }
-    return this.#scheduledSampling(batch.decoderInput, encoded, rng ?? this.#rng);
+    return this.#scheduledSampling(batch.decoderInput, encoded, generator as Rng);
   }
 
   /**
    * Mean cross-entropy per target token (padding excluded) — the `@recur/train` model interface
-   * (no state is carried between batches; the trainer's `rng` drives scheduled sampling).
+   * (no state is carried between batches). Training (the default) draws scheduled sampling's
+   * choices and dropout masks from `context.rng` (the trainer's, saved in checkpoints), which is
+   * required when there are any.
    */
   loss(
     batch: Seq2SeqBatch,
     _state?: unknown,
-    context?: Pick<TrainingContext, 'training' | 'rng'>,
+    context?: Partial<Pick<TrainingContext, 'training' | 'rng'>>,
   ): { loss: Variable; tokens: number } {
     const logits = this.forward(batch, context?.training ?? true, context?.rng);
     const options = batch.targetMask ? { mask: batch.targetMask } : {};
@@ -293,6 +316,7 @@ export class Seq2Seq {
         initialState: state,
         memory: encoded.memory,
         training: true,
+        rng,
       });
       steps.push(out.logits);
       state = out.state;

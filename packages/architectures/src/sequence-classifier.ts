@@ -27,6 +27,7 @@ import {
 import type { TrainingContext } from '@recur/train';
 import { checkConfigSizes } from './config.js';
 import { Dense, Embedding } from './layers.js';
+import { dropoutDraws, trainingRng } from './training-rng.js';
 
 /** What a classifier reads at each step: feature vectors, or token ids (one-hot or embedded). */
 export type ClassifierInput =
@@ -160,20 +161,34 @@ export class SequenceClassifier {
     return Object.assign(out, this.output.parameters());
   }
 
-  /** The head's inputs: logits (softmax, sigmoid) or values (linear), `[B, outputSize]`. */
-  forward(inputs: Tensor, mask?: Tensor, training = false): Variable {
+  /**
+   * The head's inputs: logits (softmax, sigmoid) or values (linear), `[B, outputSize]`. With
+   * `training` and dropout (2+ layers), the masks are drawn from `rng`, which is then required.
+   */
+  forward(inputs: Tensor, mask?: Tensor, training = false, rng?: Rng): Variable {
+    const maskRng = training
+      ? trainingRng('SequenceClassifier', rng, dropoutDraws(this.config))
+      : undefined;
     const x = this.#embed(inputs);
-    const { outputs, states } = this.rnn.forward(x, { ...(mask ? { mask } : {}), training });
+    const { outputs, states } = this.rnn.forward(x, {
+      ...(mask ? { mask } : {}),
+      training,
+      ...(maskRng ? { rng: maskRng } : {}),
+    });
     return this.output.apply(this.#readout(outputs, states[states.length - 1]!, mask));
   }
 
-  /** Cross-entropy (softmax, sigmoid) or mean squared error (linear) over the batch — the `@recur/train` model interface. */
+  /**
+   * Cross-entropy (softmax, sigmoid) or mean squared error (linear) over the batch — the
+   * `@recur/train` model interface. Training (the default) with dropout draws its masks from
+   * `context.rng`, which is then required.
+   */
   loss(
     batch: ClassifierBatch,
     _state?: unknown,
-    context?: Pick<TrainingContext, 'training'>,
+    context?: Partial<Pick<TrainingContext, 'training' | 'rng'>>,
   ): { loss: Variable } {
-    const out = this.forward(batch.inputs, batch.mask, context?.training ?? true);
+    const out = this.forward(batch.inputs, batch.mask, context?.training ?? true, context?.rng);
     const { head, outputSize } = this.config;
     const labels = batch.labels;
     if (head === 'softmax') {

@@ -3,6 +3,7 @@ import {
   dispose,
   memory,
   RecurError,
+  Rng,
   randomNormal,
   type Tensor,
   tensor,
@@ -103,7 +104,7 @@ describe('RecurrentLayer', () => {
       const layer = make(fused);
       const r = tidy(() => {
         const xv = leaf(x.reshape(x.shape));
-        const { outputs } = layer.forward(xv, { mask, training: true });
+        const { outputs } = layer.forward(xv, { mask, training: true, rng: new Rng(11) });
         const loss = sum(mul(outputs, outputs));
         return [outputs.value, ...grad(loss, [xv, ...Object.values(layer.parameters())])];
       });
@@ -116,7 +117,7 @@ describe('RecurrentLayer', () => {
     dispose([x, mask, results]);
   });
 
-  it('dropout between layers: seeded, training only', () => {
+  it('dropout between layers: masks from the rng of each training call, none when not training', () => {
     const make = () =>
       new RecurrentLayer({
         cell: 'rnn',
@@ -129,11 +130,17 @@ describe('RecurrentLayer', () => {
     const a = make();
     const b = make();
     const x = randomNormal([B, T, I], { seed: 8 });
+    const rng = new Rng(3);
     tidy(() => {
       const evalA = a.forward(x).outputs.value;
-      const trainA = a.forward(x, { training: true }).outputs.value;
-      const trainB = b.forward(x, { training: true }).outputs.value;
+      const saved = rng.getState();
+      const trainA = a.forward(x, { training: true, rng }).outputs.value;
+      const next = a.forward(x, { training: true, rng }).outputs.value;
+      rng.setState(saved);
+      // Another layer with the same weights, given the generator in the same state: same masks.
+      const trainB = b.forward(x, { training: true, rng }).outputs.value;
       expect(maxAbsDiff(trainA, trainB)).toBe(0);
+      expect(maxAbsDiff(trainA, next)).toBeGreaterThan(1e-3); // the rng moved on: new masks
       expect(maxAbsDiff(evalA, trainA)).toBeGreaterThan(1e-3);
       expect(maxAbsDiff(evalA, b.forward(x).outputs.value)).toBe(0);
     });
@@ -143,6 +150,44 @@ describe('RecurrentLayer', () => {
     expect(
       () => new RecurrentLayer({ cell: 'rnn', inputSize: I, hiddenSize: H, dropout: 1, seed: 1 }),
     ).toThrow(RecurError);
+  });
+
+  it('training with dropout needs an rng (the layer keeps no generator of its own)', () => {
+    const layer = new RecurrentLayer({
+      cell: 'gru',
+      inputSize: I,
+      hiddenSize: H,
+      numLayers: 2,
+      dropout: 0.2,
+      seed: 1,
+    });
+    const single = new RecurrentLayer({
+      cell: 'gru',
+      inputSize: I,
+      hiddenSize: H,
+      dropout: 0.2,
+      seed: 1,
+    });
+    const x = randomNormal([B, T, I], { seed: 2 });
+    const before = memory().numTensors;
+    expect(() => layer.forward(x, { training: true })).toThrow(
+      "RecurrentLayer.forward: training with dropout 0.2 between 2 layers draws masks from options.rng, which must be an Rng (e.g. the TrainingContext's rng, saved in checkpoints); got none",
+    );
+    expect(() => layer.forward(x, { training: true, rng: 42 as unknown as Rng })).toThrow(
+      /options\.rng, which must be an Rng .*; got number/,
+    );
+    expect(memory().numTensors).toBe(before);
+    // No draw, no rng needed: evaluation, or one layer (dropout acts between layers only).
+    expect(layer.drawsWhenTraining).toBe(true);
+    expect(single.drawsWhenTraining).toBe(false);
+    tidy(() => {
+      layer.forward(x);
+      single.forward(x, { training: true });
+    });
+    expect(memory().numTensors).toBe(before);
+    dispose(x);
+    layer.dispose();
+    single.dispose();
   });
 
   it('stateful: chunks continue the sequence, the carried state is detached', () => {

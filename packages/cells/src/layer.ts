@@ -46,7 +46,10 @@ export interface RecurrentLayerOptions<K extends CellKind> {
     gain?: number;
     inputStd?: number;
   };
-  /** Seed for the initial weights and the dropout masks (or give `rng`). */
+  /**
+   * Seed for the initial weights (or give `rng`). Dropout masks come from the `rng` of each
+   * training call of {@link RecurrentLayer.forward}, not from this one.
+   */
   seed?: number;
   rng?: Rng;
 }
@@ -59,6 +62,13 @@ export interface LayerCallOptions<S extends CellState> {
   mask?: Tensor;
   /** Apply dropout between layers (default false). */
   training?: boolean;
+  /**
+   * The generator of the dropout masks: required when `training` and the layer has dropout
+   * between layers (`dropout > 0`, `numLayers > 1`). The layer keeps no generator of its own, so
+   * every draw comes from state the caller owns: pass the `TrainingContext.rng` of `@recur/train`
+   * (saved in checkpoints), and a resumed run draws the same masks as one that never stopped.
+   */
+  rng?: Rng;
 }
 
 /** What {@link RecurrentLayer.forward} returns. */
@@ -105,12 +115,18 @@ function makeCell(
 /**
  * Forward propagation through time over stacked (and optionally bidirectional) recurrent
  * layers: input `[B, T, I]` → every hidden state of the last layer `[B, T, H]` and every
- * layer's final state. Dropout (seeded) between layers, masks for variable lengths, and stateful
+ * layer's final state. Dropout between layers, masks for variable lengths, and stateful
  * carry-over for truncated BPTT.
  *
+ * The layer draws random numbers only for dropout, only while training, and only from the `rng`
+ * given to {@link RecurrentLayer.forward}: it holds no generator of its own, so a checkpoint that
+ * saves the caller's generator (the trainer's) resumes exactly.
+ *
  * ```ts
- * const lstm = new RecurrentLayer({ cell: 'lstm', inputSize: 8, hiddenSize: 64, numLayers: 2, seed: 1 });
+ * const lstm = new RecurrentLayer({ cell: 'lstm', inputSize: 8, hiddenSize: 64, numLayers: 2,
+ *   dropout: 0.2, seed: 1 });
  * const { outputs, states } = lstm.forward(x);      // outputs [B, T, 64]; states[1].forward.c
+ * lstm.forward(x, { training: true, rng });         // dropout masks drawn from rng
  * ```
  */
 export class RecurrentLayer<K extends CellKind = CellKind> {
@@ -127,7 +143,6 @@ export class RecurrentLayer<K extends CellKind = CellKind> {
     forward: RecurrentCell<StateOf<K>>;
     backward?: RecurrentCell<StateOf<K>>;
   }>;
-  readonly #dropoutRng: Rng;
   #carried: LayerState<StateOf<K>>[] | null = null;
   /** The states the previous call started from: a backward pass after it may still read them. */
   #retired: LayerState<StateOf<K>>[] | null = null;
@@ -173,7 +188,14 @@ export class RecurrentLayer<K extends CellKind = CellKind> {
       cells.push(bidirectional ? { forward: make(), backward: make() } : { forward: make() });
     }
     this.cells = cells;
-    this.#dropoutRng = new Rng(Math.floor(rng.next() * 2 ** 32));
+    // The draw that once seeded a private dropout generator: kept, so a given seed still gives
+    // the initial weights it gave before (models draw more weights from the same rng after this).
+    rng.next();
+  }
+
+  /** Whether `forward` with `training: true` draws dropout masks (and so needs an `rng`). */
+  get drawsWhenTraining(): boolean {
+    return this.dropout > 0 && this.numLayers > 1;
   }
 
   /** Width of each output step: H, or 2H when bidirectional. */
@@ -193,11 +215,18 @@ export class RecurrentLayer<K extends CellKind = CellKind> {
     const mask = checkMask(op, options.mask, B, T);
     const initial = options.initialState ?? this.#carried ?? undefined;
     if (initial) this.#checkInitial(op, initial, B, options.initialState === undefined);
+    const training = options.training ?? false;
+    if (training && this.drawsWhenTraining && !(options.rng instanceof Rng)) {
+      throw new RecurError(
+        'ARGUMENT',
+        `${op}: training with dropout ${this.dropout} between ${this.numLayers} layers draws masks from options.rng, which must be an Rng (e.g. the TrainingContext's rng, saved in checkpoints); got ${options.rng === undefined ? 'none' : typeof options.rng}`,
+      );
+    }
     let input: Variable | Tensor = x;
     const states: LayerState<StateOf<K>>[] = [];
     this.cells.forEach((layer, l) => {
-      if (l > 0 && this.dropout > 0)
-        input = dropout(input, this.dropout, this.#dropoutRng, options.training ?? false);
+      if (l > 0 && this.dropout > 0 && training)
+        input = dropout(input, this.dropout, options.rng as Rng);
       const common = { fused: this.fused, ...(mask ? { mask } : {}) };
       const start = initial?.[l];
       const fwd = sequence(layer.forward, input, {

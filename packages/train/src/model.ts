@@ -6,8 +6,10 @@ export interface TrainingContext {
   /** True while training (dropout on), false during validation. */
   training: boolean;
   /**
-   * The trainer's seeded generator for the model's randomness (dropout masks…). Its state is
-   * saved in checkpoints, so a resumed run draws the same numbers: use it, not `Math.random`.
+   * The trainer's seeded generator for the model's randomness (dropout masks, scheduled
+   * sampling, sampled losses…). Its state is saved in checkpoints, so a resumed run draws the
+   * same numbers: draw every random number from it, never from `Math.random` or a generator the
+   * model keeps (no checkpoint saves that one). During validation it is a fresh generator.
    */
   rng: Rng;
   /** Optimizer updates taken so far. */

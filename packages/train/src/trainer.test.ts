@@ -163,6 +163,23 @@ describe('Trainer', () => {
     second.close();
   });
 
+  it('refuses a checkpoint taken with another seed (the data order would differ), changing nothing', async () => {
+    const first = setup(1, { epochs: 1, steps: 3 });
+    await first.trainer.fit();
+    const bytes = serializeCheckpoint(first.trainer.checkpoint());
+    first.close();
+    const other = setup(2, { seed: 12 });
+    const before = weights(other.model);
+    const checkpoint = deserializeCheckpoint(bytes, 'memory');
+    expect(() => other.trainer.restore(checkpoint)).toThrow(
+      "Trainer.restore: the checkpoint was taken with seed 11 but this trainer has seed 12; every epoch's data order derives from the seed, so the resumed run would not match. Construct the Trainer with seed 11",
+    );
+    expect(other.trainer.step).toBe(0);
+    expect(weights(other.model)).toEqual(before);
+    dispose(checkpoint);
+    other.close();
+  });
+
   it('is deterministic: the same seed gives identical losses; another seed does not', async () => {
     const losses = async (seed: number) => {
       const s = setup(1, { epochs: 1, seed });

@@ -55,7 +55,9 @@ interface TrainerProgress {
  * early stopping, callbacks, progress, JSON-lines logs and checkpoints from which a run resumes
  * exactly — a seeded run resumed from a checkpoint reproduces the uninterrupted run's losses
  * bit for bit (same backend), because the data order, the model's RNG, the optimizer state and
- * the carried state are all restored.
+ * the carried state are all restored. That holds as long as the model draws every random number
+ * it needs while training (dropout, scheduled sampling…) from `context.rng`, as the models of
+ * `@recur/architectures` do, and the data function draws only from the generator it is given.
  *
  * Each update runs inside `tidy`, so live tensor counts stay flat. Checkpoints are taken at batch
  * boundaries.
@@ -71,7 +73,10 @@ export class Trainer<Batch, State = unknown> {
   readonly model: TrainableModel<Batch, State>;
   readonly optimizer: Optimizer;
   readonly scheduler: LrScheduler | null;
-  /** The model's generator (dropout…), passed in every {@link TrainingContext}. */
+  /**
+   * The model's generator (dropout, scheduled sampling…), passed in every training
+   * {@link TrainingContext}; its state is saved in checkpoints (`rng.model`).
+   */
   readonly rng: Rng;
   readonly seed: number;
   /** Updates taken. */
@@ -498,6 +503,13 @@ export class Trainer<Batch, State = unknown> {
    */
   restore(checkpoint: Checkpoint): void {
     const op = 'Trainer.restore';
+    const seed = checkpoint.metadata?.seed;
+    if (typeof seed === 'number' && seed !== this.seed) {
+      throw new RecurError(
+        'ARGUMENT',
+        `${op}: the checkpoint was taken with seed ${seed} but this trainer has seed ${this.seed}; every epoch's data order derives from the seed, so the resumed run would not match. Construct the Trainer with seed ${seed}`,
+      );
+    }
     for (const [name, v] of Object.entries(this.#params)) {
       const t = checkpoint.parameters[name];
       if (!t) {
