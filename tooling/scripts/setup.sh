@@ -18,7 +18,8 @@ log() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 ensure_system_packages() {
   local missing=()
   for p in "${SYSTEM_PACKAGES[@]}"; do
-    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+    # "install ok installed": a removed package keeps its config files and `dpkg -s` still succeeds
+    [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   local sudo=""

@@ -25,6 +25,8 @@ for (const match of log.matchAll(/\[recur ([\w -]+ tests)\] skipped: (.+)$/gm)) 
   skippedSuites.add(`skipped ${match[1]}: ${match[2].trim()}`);
 }
 for (const line of skippedSuites) console.log(line);
+// a runner that could not start at all (no browser) counts as one skipped test: never silently absent
+skipped += [...log.matchAll(/^\S*\s*\[recur [\w -]+ browser tests\] skipped: /gm)].length;
 const failedSteps = [...log.matchAll(/^FAILED: (.+)$/gm)].map((m) => m[1]);
 if (failedSteps.length) console.log(`failed steps: ${failedSteps.join('; ')}`);
 console.log(`\ntests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
