@@ -129,7 +129,8 @@ describe('checkpoint file format', () => {
       ),
     );
     expect(Object.keys(tensors)).toEqual(['constructor', 'toString']);
-    expect(Array.from(tensors.constructor!.data)).toEqual([0, 0]);
+    const inherited: string = 'constructor';
+    expect(Array.from(tensors[inherited]!.data)).toEqual([0, 0]);
   });
 
   it('rejects inconsistent input when encoding', () => {

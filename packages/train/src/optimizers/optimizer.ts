@@ -1,5 +1,7 @@
-import { formatShape, keep, RecurError, shapesEqual, type Tensor, tidy } from '@recur/tensor';
+import { keep, RecurError, type Tensor, tidy } from '@recur/tensor';
 import { type NamedParameter, nameParameters, type ParameterSet } from '../parameters.js';
+import { checkNumber } from '../value-checks.js';
+import { checkOptimizerState } from './optimizer-state.js';
 
 /** Hyper-parameters: plain numbers and flags, saved in checkpoints as JSON. */
 export type HyperParams = Record<string, number | boolean>;
@@ -42,22 +44,6 @@ export interface UpdateOutput {
   slots: Record<string, Tensor>;
 }
 
-function checkNumber(
-  op: string,
-  name: string,
-  value: unknown,
-  min: number,
-  max = Number.POSITIVE_INFINITY,
-): number {
-  if (typeof value !== 'number' || Number.isNaN(value) || value < min || value > max) {
-    throw new RecurError(
-      'RANGE',
-      `${op}: ${name} must be a number in [${min}, ${max}], got ${String(value)}`,
-    );
-  }
-  return value;
-}
-
 /**
  * The base of every optimizer: named parameters, a learning rate, per-parameter state tensors,
  * `step()` / `zeroGrad()` and a serializable state. A subclass writes one pure `update()` —
@@ -87,7 +73,18 @@ export abstract class Optimizer {
   /** Hyper-parameters other than `lr` (saved in the state dict). */
   protected abstract hyperParams(): HyperParams;
 
-  /** Restores hyper-parameters other than `lr` from a state dict. */
+  /**
+   * Validates hyper-parameters other than `lr` as {@link hyperParams} gives them — every one
+   * present, no others, each as the constructor checks its option — and returns them. The
+   * constructor and {@link loadStateDict} both go through it (subclasses delegate to a static
+   * `checkHyperParams`, which checkpoint loading uses too).
+   */
+  protected abstract checkHyperParams(
+    op: string,
+    hyper: Readonly<Record<string, unknown>>,
+  ): HyperParams;
+
+  /** Sets hyper-parameters other than `lr` that {@link checkHyperParams} returned. */
   protected abstract setHyperParams(hyper: HyperParams): void;
 
   /** One parameter's update: pure tensor math; temporaries are freed by the caller's `tidy`. */
@@ -153,37 +150,23 @@ export abstract class Optimizer {
 
   /**
    * Restores a state saved by {@link stateDict} (from this run or a checkpoint). The tensors are
-   * taken as views, so the caller may dispose its own copies afterwards. Throws
-   * `RecurError('ARGUMENT')` for another optimizer type, an unknown parameter or a slot shape that
-   * does not match its parameter.
+   * taken as views, so the caller may dispose its own copies afterwards. Everything is checked
+   * before anything changes: another optimizer type, an unknown parameter, a slot that is not a
+   * float32 tensor of its parameter's shape, a step count that is not a non-negative safe
+   * integer (or a parameter's above the optimizer's), or a hyper-parameter the constructor
+   * would refuse throws `RecurError` and leaves the optimizer as it was.
    */
   loadStateDict(state: OptimizerState): void {
     const op = `${this.type}.loadStateDict`;
+    checkOptimizerState(op, state, new Map(this.parameters.map((p) => [p.name, p.variable.shape])));
     if (state.type !== this.type) {
       throw new RecurError('ARGUMENT', `${op}: the state is for ${state.type}, not ${this.type}`);
     }
-    const byName = new Map(this.parameters.map((p) => [p.name, p.variable]));
-    for (const [name, slots] of Object.entries(state.slots)) {
-      const variable = byName.get(name);
-      if (!variable) {
-        const known = [...byName.keys()].join(', ');
-        throw new RecurError(
-          'ARGUMENT',
-          `${op}: state for unknown parameter '${name}' (parameters: ${known})`,
-        );
-      }
-      for (const [slot, t] of Object.entries(slots)) {
-        if (!shapesEqual(t.shape, variable.shape)) {
-          throw new RecurError(
-            'SHAPE',
-            `${op}: slot '${slot}' of '${name}' is ${formatShape(t.shape)} but the parameter is ${formatShape(variable.shape)}`,
-          );
-        }
-      }
-    }
     const { lr, ...rest } = state.hyperParams;
-    this.lr = checkNumber(op, 'lr', lr, 0);
-    this.setHyperParams(rest);
+    const checkedLr = checkNumber(op, 'hyperParams.lr', lr, 0);
+    const hyper = this.checkHyperParams(`${op}: hyperParams`, rest);
+    this.lr = checkedLr;
+    this.setHyperParams(hyper);
     this.#disposeSlots();
     this.#step = state.step;
     this.#paramSteps.clear();
