@@ -1,4 +1,4 @@
-import { RecurError, type RngState, type Tensor, tensor } from '@recur/tensor';
+import { formatShape, RecurError, type RngState, type Tensor, tensor } from '@recur/tensor';
 import { checkCheckpoint } from './checkpoint-check.js';
 import {
   decodeCheckpointFile,
@@ -43,24 +43,40 @@ function blobOf(t: Tensor): TensorBlob {
   return { shape: t.shape, dtype: t.dtype, data: t.data() };
 }
 
+function checkFinite(name: string, blob: TensorBlob): void {
+  const i = blob.data.findIndex((x) => !Number.isFinite(x));
+  if (i >= 0) {
+    throw new RecurError(
+      'NONFINITE',
+      `serializeCheckpoint: parameter '${name}' holds ${blob.data[i]} (element ${i} of ${formatShape(blob.shape)}); a checkpoint of non-finite weights is never written`,
+    );
+  }
+}
+
 /**
  * Encodes a checkpoint as the bytes of one file (see `checkpoint-format.ts` for the layout).
- * Reads every tensor back once; runs in browsers and Node.
+ * Reads every tensor back once; runs in browsers and Node. Weights holding NaN or ±Infinity are
+ * refused with `RecurError('NONFINITE')` naming the parameter: such a checkpoint could only
+ * resume a diverged run.
  */
 export function serializeCheckpoint(checkpoint: Checkpoint): Uint8Array {
   const blobs: Record<string, TensorBlob> = {};
   const refs = (
     prefix: string,
     tensors: Record<string, Tensor> | undefined,
+    finite = false,
   ): Record<string, string> => {
     const out: Record<string, string> = {};
     for (const [name, t] of Object.entries(tensors ?? {})) {
       const key = `${prefix}${Object.keys(blobs).length}`;
-      blobs[key] = blobOf(t);
+      const blob = blobOf(t);
+      if (finite) checkFinite(name, blob);
+      blobs[key] = blob;
       out[name] = key;
     }
     return out;
   };
+  const parameters = refs('p', checkpoint.parameters, true);
   const optimizer = checkpoint.optimizer
     ? {
         type: checkpoint.optimizer.type,
@@ -82,7 +98,7 @@ export function serializeCheckpoint(checkpoint: Checkpoint): Uint8Array {
     config: checkpoint.config ?? null,
     vocabulary: checkpoint.vocabulary ?? null,
     rng: checkpoint.rng ?? null,
-    parameters: refs('p', checkpoint.parameters),
+    parameters,
     optimizer,
     scheduler: checkpoint.scheduler ?? null,
     extraTensors: refs('t', checkpoint.tensors),

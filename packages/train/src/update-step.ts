@@ -31,8 +31,9 @@ export interface UpdateOutcome<State> {
 /**
  * One update inside `tidy`: the loss of `makeChunk()` from `state`, backward, clipping (or just
  * the gradient norms), a check that the loss and every gradient are finite, and the optimizer
- * step. A non-finite loss or gradient skips the optimizer and says what was wrong. Gradients are
- * left for the caller to zero.
+ * step, applied only when every new weight is finite. A non-finite loss, gradient or new weight
+ * leaves the weights and the optimizer state as they were and says what was wrong. Gradients
+ * are left for the caller to zero.
  */
 export function computeUpdate<Batch, State>(
   update: UpdateParts<Batch, State>,
@@ -96,7 +97,17 @@ export function computeUpdate<Batch, State>(
         next: undefined,
       };
     }
-    update.optimizer.step();
+    const badWeights = update.optimizer.stepIfFinite();
+    if (badWeights.length > 0) {
+      return {
+        loss,
+        tokens,
+        gradNorm,
+        clipped,
+        problem: `the update would make the weights of ${badWeights.map((n) => `'${n}'`).join(', ')} non-finite (not applied; lower the learning rate or clip)`,
+        next: undefined,
+      };
+    }
     return { loss, tokens, gradNorm, clipped, problem: undefined, next: detachState(out.state) };
   });
 }

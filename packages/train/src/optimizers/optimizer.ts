@@ -1,3 +1,5 @@
+import type { Variable } from '@recur/autograd';
+import { gradientNorms } from '@recur/clipping';
 import { keep, RecurError, type Tensor, tidy } from '@recur/tensor';
 import { type NamedParameter, nameParameters, type ParameterSet } from '../parameters.js';
 import { checkNumber } from '../value-checks.js';
@@ -42,6 +44,15 @@ export interface UpdateInput {
 export interface UpdateOutput {
   value: Tensor;
   slots: Record<string, Tensor>;
+}
+
+/** One parameter's computed but not yet applied update. */
+interface PendingUpdate {
+  name: string;
+  variable: Variable;
+  previous: Readonly<Record<string, Tensor>>;
+  step: number;
+  out: UpdateOutput;
 }
 
 /**
@@ -108,22 +119,70 @@ export abstract class Optimizer {
 
   /** Applies one update to every parameter that has a gradient. */
   step(): void {
+    this.#apply(this.#compute());
+  }
+
+  /**
+   * Like {@link step}, but looks at the new values first: when any would hold NaN or ±Infinity,
+   * nothing is applied — the weights, the state tensors and the step counts stay as they were —
+   * and the names of those parameters are returned. Otherwise the update is applied and the
+   * result is empty. Costs one read-back (a max-abs reduction) per parameter.
+   */
+  stepIfFinite(): string[] {
+    const pending = this.#compute();
+    const holders: Record<string, { grad: Tensor }> = {};
+    for (const p of pending) holders[p.name] = { grad: p.out.value };
+    const bad = gradientNorms(holders, { normType: Number.POSITIVE_INFINITY })
+      .parameters.filter((p) => !Number.isFinite(p.norm))
+      .map((p) => p.name);
+    if (bad.length > 0) {
+      this.#discard(pending);
+      return bad;
+    }
+    this.#apply(pending);
+    return [];
+  }
+
+  /** Every parameter's next value and state, kept, nothing applied; all freed on a throw. */
+  #compute(): PendingUpdate[] {
+    const pending: PendingUpdate[] = [];
+    try {
+      for (const { name, variable } of this.parameters) {
+        const grad = variable.grad;
+        if (grad === null) continue;
+        const previous = this.#slots.get(name) ?? {};
+        const step = (this.#paramSteps.get(name) ?? 0) + 1;
+        const lr = this.lr;
+        const out = tidy(() =>
+          this.update({ value: variable.value, grad, slots: previous, step, lr }),
+        );
+        keep(out.value);
+        for (const t of Object.values(out.slots)) keep(t);
+        pending.push({ name, variable, previous, step, out });
+      }
+    } catch (error) {
+      this.#discard(pending);
+      throw error;
+    }
+    return pending;
+  }
+
+  #apply(pending: PendingUpdate[]): void {
     this.#step++;
-    for (const { name, variable } of this.parameters) {
-      const grad = variable.grad;
-      if (grad === null) continue;
-      const previous = this.#slots.get(name) ?? {};
-      const step = (this.#paramSteps.get(name) ?? 0) + 1;
-      const lr = this.lr;
-      const out = tidy(() =>
-        this.update({ value: variable.value, grad, slots: previous, step, lr }),
-      );
-      keep(out.value);
-      for (const t of Object.values(out.slots)) keep(t);
+    for (const { name, variable, previous, step, out } of pending) {
       variable.assign(out.value);
       for (const [slot, t] of Object.entries(previous)) if (out.slots[slot] !== t) t.dispose();
       this.#slots.set(name, out.slots);
       this.#paramSteps.set(name, step);
+    }
+  }
+
+  /** Frees computed values and state tensors that are not the current ones. */
+  #discard(pending: PendingUpdate[]): void {
+    for (const { variable, previous, out } of pending) {
+      if (out.value !== variable.value) out.value.dispose();
+      const current = new Set(Object.values(previous));
+      for (const t of Object.values(out.slots)) if (!current.has(t)) t.dispose();
     }
   }
 
