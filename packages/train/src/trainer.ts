@@ -266,7 +266,12 @@ export class Trainer<Batch, State = unknown> {
         w && tbptt ? () => tbptt.slice(batch, w.start, w.end, w.lossStart) : () => batch;
       const attempt = this.#update(chunk, state);
       records.push(attempt.record);
-      await this.#afterUpdate(attempt.record, validations);
+      try {
+        await this.#afterUpdate(attempt.record, validations);
+      } catch (error) {
+        disposeState(attempt.state); // not yet the carried state: nothing else would free it
+        throw error;
+      }
       if (attempt.record.skipped) {
         disposeState(attempt.state);
         this.#resetCarried();

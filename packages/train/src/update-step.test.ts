@@ -1,5 +1,6 @@
-import { mul, parameter, sum } from '@recur/autograd';
-import { dispose, memory, RecurError, tensor } from '@recur/tensor';
+import { add, mul, parameter, sum } from '@recur/autograd';
+import type { GradientMonitor } from '@recur/clipping';
+import { dispose, memory, RecurError, type Tensor, tensor } from '@recur/tensor';
 import { describe, expect, it } from 'vitest';
 import { type Checkpoint, serializeCheckpoint } from './checkpoint.js';
 import type { TrainableModel } from './model.js';
@@ -86,4 +87,74 @@ describe('non-finite weights after the optimizer step', () => {
     expect(() => serializeCheckpoint(checkpoint)).toThrow(RecurError);
     dispose(checkpoint);
   });
+});
+
+/** An SGD whose update throws on its second parameter (after computing the first). */
+class FailingSGD extends SGD {
+  protected override update(input: Parameters<SGD['update']>[0]) {
+    const out = super.update(input);
+    if (input.value.shape[0] === 3) throw new Error('optimizer failed');
+    return out;
+  }
+}
+
+describe('an update that throws frees everything it created', () => {
+  const setup = (
+    failAt: 'loss' | 'optimizer' | 'monitor' | 'callback' | 'window',
+  ): { trainer: Trainer<string, { h: Tensor }>; close: () => void } => {
+    const a = parameter(tensor([1, 2]), 'a');
+    const b = parameter(tensor([1, 2, 3]), 'b');
+    const model: TrainableModel<string, { h: Tensor }> = {
+      parameters: () => ({ a, b }),
+      loss: (batch) => {
+        const loss = add(sum(mul(a, a)), sum(mul(b, b)));
+        if ((failAt === 'loss' || failAt === 'window') && batch === 'bad')
+          throw new Error('loss failed');
+        return { loss, state: { h: mul(a, 2).value } };
+      },
+    };
+    const optimizer =
+      failAt === 'optimizer'
+        ? new FailingSGD(model.parameters(), { lr: 0.1, momentum: 0.9 })
+        : new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+    const trainer = new Trainer({
+      model,
+      optimizer,
+      data: ['ok', 'bad'],
+      carryState: true,
+      progress: false,
+      clip: { norm: 1 },
+      // 'window': the second of two TBPTT windows of the first batch fails
+      tbptt:
+        failAt === 'window'
+          ? { k1: 1, k2: 1, length: () => 2, slice: (_, start) => (start === 1 ? 'bad' : 'ok') }
+          : undefined,
+      monitor:
+        failAt === 'monitor'
+          ? ({
+              record: (_: unknown, step: number) => {
+                if (step === 2) throw new Error('monitor failed');
+              },
+            } as unknown as GradientMonitor)
+          : undefined,
+      callbacks: {
+        onStep: (r) => {
+          if (failAt === 'callback' && r.step === 2) throw new Error('callback failed');
+        },
+      },
+    });
+    return { trainer, close: () => dispose([a.value, b.value]) };
+  };
+
+  it.each(['loss', 'optimizer', 'monitor', 'callback', 'window'] as const)(
+    'a throwing %s leaves live tensors flat',
+    async (failAt) => {
+      const before = memory().numTensors;
+      const { trainer, close } = setup(failAt);
+      await expect(trainer.fit()).rejects.toThrow(/failed/);
+      trainer.dispose(); // frees what the trainer holds: optimizer state, carried state
+      close();
+      expect(memory().numTensors).toBe(before);
+    },
+  );
 });
