@@ -143,6 +143,7 @@ describe('temporary files of interrupted saves', () => {
     const listing = () => readdirSync(dir).filter((f) => f.endsWith('.tmp'));
     try {
       const orphan = temp('orphans.ckpt', dead);
+      expect(listing()).toContain(orphan);
       const concurrent = temp('orphans.ckpt', alive.pid!);
       const own = temp('orphans.ckpt', process.pid);
       const otherPath = temp('orphans.ckpt.bak', dead);
