@@ -1,3 +1,11 @@
+import { RecurError } from './errors.js';
+
+/**
+ * The largest |normal| the generator can cache: Box–Muller's radius √(−2 ln u) at the smallest
+ * non-zero uniform, u = 2⁻³².
+ */
+const MAX_SPARE = Math.sqrt(-2 * Math.log(2 ** -32));
+
 /**
  * A small, fast, seedable random number generator (mulberry32 for the stream, Box–Muller for
  * normals). Its whole state is one 32-bit integer plus a cached normal, so it serializes into a
@@ -66,8 +74,34 @@ export class Rng {
     return { seed: this.#state, spare: this.#spare };
   }
 
+  /**
+   * Restores a state from {@link getState}. Anything `getState` could not have returned — not
+   * an object, a `seed` that is not an integer in [0, 2³² − 1], a `spare` that is neither null
+   * nor a number the generator can draw (|spare| ≤ √(64 ln 2) ≈ 6.66) — throws `RecurError`
+   * and leaves the generator as it was.
+   */
   setState(state: RngState): void {
-    this.#state = state.seed >>> 0;
-    this.#spare = state.spare;
+    const op = 'Rng.setState';
+    if (state === null || typeof state !== 'object' || Array.isArray(state)) {
+      throw new RecurError(
+        'ARGUMENT',
+        `${op}: state must be an object { seed, spare }, got ${state === null ? 'null' : Array.isArray(state) ? 'an array' : typeof state}`,
+      );
+    }
+    const { seed, spare } = state;
+    if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+      throw new RecurError(
+        'RANGE',
+        `${op}: seed must be an integer in [0, 4294967295], got ${String(seed)}`,
+      );
+    }
+    if (spare !== null && !(typeof spare === 'number' && Math.abs(spare) <= MAX_SPARE)) {
+      throw new RecurError(
+        'RANGE',
+        `${op}: spare must be null or a number in [−${MAX_SPARE.toFixed(4)}, ${MAX_SPARE.toFixed(4)}] (a cached normal draw), got ${String(spare)}`,
+      );
+    }
+    this.#state = seed;
+    this.#spare = spare;
   }
 }

@@ -16,6 +16,21 @@ const sample = () =>
     },
   );
 
+/** A file with any header (its CRC right), to build directories the writer never would. */
+function craft(header: Record<string, unknown>, data: Uint8Array): Uint8Array {
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const dataStart = Math.ceil((16 + json.length) / 8) * 8;
+  const out = new Uint8Array(dataStart + data.length + 4);
+  const view = new DataView(out.buffer);
+  out.set(new TextEncoder().encode('RECURCKP'));
+  view.setUint32(8, CHECKPOINT_VERSION, true);
+  view.setUint32(12, json.length, true);
+  out.set(json, 16);
+  out.set(data, dataStart);
+  view.setUint32(out.length - 4, crc32(out.subarray(0, out.length - 4)), true);
+  return out;
+}
+
 describe('checkpoint file format', () => {
   it('crc32 is the IEEE CRC-32', () => {
     expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
@@ -75,6 +90,47 @@ describe('checkpoint file format', () => {
     const badHeader = good.slice();
     badHeader[16] = 0x7b + 1; // '{' → '|'
     expect(decode(badHeader)).toThrow(formatError(/header is not valid UTF-8 JSON/));
+  });
+
+  it('rejects overlapping, unaligned, out-of-range, repeated and __proto__ directory entries', () => {
+    const decode =
+      (tensors: unknown[], dataLength = 16) =>
+      () =>
+        decodeCheckpointFile(craft({ tensors, dataLength }, new Uint8Array(dataLength)), 'd.ckpt');
+    const formatError = (pattern: RegExp) =>
+      expect.objectContaining({
+        code: 'FORMAT',
+        message: expect.stringMatching(new RegExp(`d\\.ckpt: .*${pattern.source}`)),
+      });
+    const entry = (name: string, offset: number, n = 2, shape: unknown = [n]) => ({
+      name,
+      shape,
+      dtype: 'float32',
+      offset,
+      byteLength: 4 * n,
+    });
+    expect(decode([entry('a', 0), entry('b', 0)])).toThrow(formatError(/"b".*overlaps "a"/));
+    expect(decode([entry('a', 8, 4), entry('b', 0, 4)], 24)).toThrow(formatError(/overlaps/));
+    expect(decode([entry('a', 4)])).toThrow(
+      formatError(/offset 4 is not a non-negative multiple of 8/),
+    );
+    expect(decode([entry('a', 8, 4)])).toThrow(formatError(/outside the 16 data bytes/));
+    expect(decode([entry('a', -8)])).toThrow(formatError(/offset -8/));
+    expect(decode([entry('a', 0), entry('a', 8)])).toThrow(formatError(/repeated/));
+    expect(decode([entry('__proto__', 0)])).toThrow(formatError(/"__proto__"/));
+    expect(decode([entry('a', 0, 0, [2 ** 40, 0])])).toThrow(formatError(/bad shape/));
+    expect(decode([{ ...entry('a', 0), byteLength: 12 }])).toThrow(formatError(/byteLength 12/));
+    expect(decode([null])).toThrow(formatError(/tensors\[0\] is not an object/));
+    // Names that are also Object.prototype members are ordinary names.
+    const { tensors } = decodeCheckpointFile(
+      craft(
+        { tensors: [entry('constructor', 0), entry('toString', 8)], dataLength: 16 },
+        new Uint8Array(16),
+      ),
+    );
+    expect(Object.keys(tensors)).toEqual(['constructor', 'toString']);
+    const inherited: string = 'constructor';
+    expect(Array.from(tensors[inherited]!.data)).toEqual([0, 0]);
   });
 
   it('rejects inconsistent input when encoding', () => {

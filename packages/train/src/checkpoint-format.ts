@@ -189,33 +189,83 @@ export function decodeCheckpointFile(
       `checksum mismatch (stored CRC-32 ${stored.toString(16).padStart(8, '0')}, computed ${computed.toString(16).padStart(8, '0')}): the file is corrupt`,
     );
   }
-  const tensors: Record<string, TensorBlob> = {};
-  for (const entry of header.tensors) {
-    const { name, shape, dtype, offset, byteLength } = entry ?? ({} as TensorEntry);
-    const label = `tensor ${JSON.stringify(name)}`;
-    if (typeof name !== 'string' || name in tensors) fail(`${label}: missing or repeated name`);
-    if (dtype !== 'float32' && dtype !== 'int32')
-      fail(`${label}: unknown dtype ${JSON.stringify(dtype)}`);
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-      fail(`${label}: bad shape ${JSON.stringify(shape)}`);
-    }
-    const size = shape.reduce((a, b) => a * b, 1);
-    if (
-      byteLength !== size * 4 ||
-      !Number.isInteger(offset) ||
-      offset < 0 ||
-      offset + byteLength > dataLength
-    ) {
-      fail(
-        `${label}: offset ${offset} and byteLength ${byteLength} do not fit shape [${shape}] in ${dataLength} data bytes`,
-      );
-    }
-    const start = dataStart + offset;
-    tensors[name] = {
-      shape,
-      dtype,
-      data: arrayOf(bytes.subarray(start, start + byteLength), dtype),
+  const directory = readDirectory(header.tensors as unknown[], dataLength, fail);
+  const tensors: Record<string, TensorBlob> = Object.create(null);
+  for (const entry of directory) {
+    const start = dataStart + entry.offset;
+    tensors[entry.name] = {
+      shape: entry.shape,
+      dtype: entry.dtype,
+      data: arrayOf(bytes.subarray(start, start + entry.byteLength), entry.dtype),
     };
   }
   return { header, tensors };
+}
+
+/** Largest dimension a stored tensor may have (and the largest element count). */
+const MAX_ELEMENTS = 2 ** 31 - 1;
+
+/**
+ * Checks the tensor directory against the data section before anything is allocated: names are
+ * unique strings (never `__proto__`), dtypes known, shapes of non-negative integers, and the
+ * blobs lie inside the data section at 8-aligned offsets without overlapping — as the writer
+ * lays them out. Returns the entries sorted by offset.
+ */
+function readDirectory(
+  entries: unknown[],
+  dataLength: number,
+  fail: (what: string) => never,
+): TensorEntry[] {
+  // Each entry takes at least 4 bytes of JSON, so the header's length bounds the count already;
+  // an empty tensor takes no data bytes, so the data section does not.
+  const seen = new Set<string>();
+  const checked: TensorEntry[] = [];
+  entries.forEach((entry, i) => {
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry))
+      fail(`tensors[${i}] is not an object`);
+    const { name, shape, dtype, offset, byteLength } = entry as Record<string, unknown>;
+    const label = `tensors[${i}] (${JSON.stringify(name)})`;
+    if (typeof name !== 'string' || name === '__proto__' || name.length === 0)
+      fail(`${label}: the name must be a non-empty string other than "__proto__"`);
+    if (seen.has(name as string)) fail(`${label}: the name is repeated`);
+    seen.add(name as string);
+    if (dtype !== 'float32' && dtype !== 'int32')
+      fail(`${label}: unknown dtype ${JSON.stringify(dtype)}`);
+    if (
+      !Array.isArray(shape) ||
+      shape.length > 8 ||
+      !shape.every((d) => Number.isInteger(d) && d >= 0 && d <= MAX_ELEMENTS)
+    ) {
+      fail(`${label}: bad shape ${JSON.stringify(shape)}`);
+    }
+    const size = (shape as number[]).reduce((a, b) => a * b, 1);
+    if (size > MAX_ELEMENTS) fail(`${label}: shape [${shape}] has ${size} elements`);
+    if (byteLength !== size * 4)
+      fail(`${label}: byteLength ${String(byteLength)}, but shape [${shape}] needs ${size * 4}`);
+    if (!Number.isSafeInteger(offset) || (offset as number) < 0 || (offset as number) % 8 !== 0)
+      fail(`${label}: offset ${String(offset)} is not a non-negative multiple of 8`);
+    if ((offset as number) + size * 4 > dataLength) {
+      fail(
+        `${label}: bytes [${offset}, ${(offset as number) + size * 4}) lie outside the ${dataLength} data bytes`,
+      );
+    }
+    checked.push({
+      name: name as string,
+      shape: shape as number[],
+      dtype: dtype as DType,
+      offset: offset as number,
+      byteLength: size * 4,
+    });
+  });
+  const byOffset = [...checked].sort((a, b) => a.offset - b.offset);
+  for (let i = 1; i < byOffset.length; i++) {
+    const before = byOffset[i - 1]!;
+    const entry = byOffset[i]!;
+    if (entry.byteLength > 0 && before.offset + before.byteLength > entry.offset) {
+      fail(
+        `tensor ${JSON.stringify(entry.name)} at offset ${entry.offset} overlaps ${JSON.stringify(before.name)} (bytes [${before.offset}, ${before.offset + before.byteLength}))`,
+      );
+    }
+  }
+  return checked;
 }

@@ -1,4 +1,5 @@
-import { RecurError, type RngState, type Tensor, tensor } from '@recur/tensor';
+import { formatShape, RecurError, type RngState, type Tensor, tensor } from '@recur/tensor';
+import { checkCheckpoint } from './checkpoint-check.js';
 import {
   decodeCheckpointFile,
   encodeCheckpointFile,
@@ -6,6 +7,7 @@ import {
 } from './checkpoint-format.js';
 import type { HyperParams, OptimizerState } from './optimizers/optimizer.js';
 import type { SchedulerState } from './schedules.js';
+import { checkKeys, checkRecord } from './value-checks.js';
 
 /**
  * Everything a training run needs to continue exactly where it stopped. JSON-able fields go to
@@ -41,24 +43,40 @@ function blobOf(t: Tensor): TensorBlob {
   return { shape: t.shape, dtype: t.dtype, data: t.data() };
 }
 
+function checkFinite(name: string, blob: TensorBlob): void {
+  const i = blob.data.findIndex((x) => !Number.isFinite(x));
+  if (i >= 0) {
+    throw new RecurError(
+      'NONFINITE',
+      `serializeCheckpoint: parameter '${name}' holds ${blob.data[i]} (element ${i} of ${formatShape(blob.shape)}); a checkpoint of non-finite weights is never written`,
+    );
+  }
+}
+
 /**
  * Encodes a checkpoint as the bytes of one file (see `checkpoint-format.ts` for the layout).
- * Reads every tensor back once; runs in browsers and Node.
+ * Reads every tensor back once; runs in browsers and Node. Weights holding NaN or ±Infinity are
+ * refused with `RecurError('NONFINITE')` naming the parameter: such a checkpoint could only
+ * resume a diverged run.
  */
 export function serializeCheckpoint(checkpoint: Checkpoint): Uint8Array {
   const blobs: Record<string, TensorBlob> = {};
   const refs = (
     prefix: string,
     tensors: Record<string, Tensor> | undefined,
+    finite = false,
   ): Record<string, string> => {
     const out: Record<string, string> = {};
     for (const [name, t] of Object.entries(tensors ?? {})) {
       const key = `${prefix}${Object.keys(blobs).length}`;
-      blobs[key] = blobOf(t);
+      const blob = blobOf(t);
+      if (finite) checkFinite(name, blob);
+      blobs[key] = blob;
       out[name] = key;
     }
     return out;
   };
+  const parameters = refs('p', checkpoint.parameters, true);
   const optimizer = checkpoint.optimizer
     ? {
         type: checkpoint.optimizer.type,
@@ -80,7 +98,7 @@ export function serializeCheckpoint(checkpoint: Checkpoint): Uint8Array {
     config: checkpoint.config ?? null,
     vocabulary: checkpoint.vocabulary ?? null,
     rng: checkpoint.rng ?? null,
-    parameters: refs('p', checkpoint.parameters),
+    parameters,
     optimizer,
     scheduler: checkpoint.scheduler ?? null,
     extraTensors: refs('t', checkpoint.tensors),
@@ -90,64 +108,79 @@ export function serializeCheckpoint(checkpoint: Checkpoint): Uint8Array {
 }
 
 /**
- * Decodes and verifies checkpoint bytes (`RecurError('FORMAT')` naming `source` on any
- * problem) and creates its tensors on the active backend. The caller owns them: pass them to
- * `loadStateDict`/`assign`, then `dispose(checkpoint)`.
+ * Decodes and verifies checkpoint bytes and creates its tensors on the active backend. Nothing in
+ * the header is trusted: every field is checked as the code it feeds would check it (see
+ * `checkCheckpoint`: steps, RNG states, the optimizer's type and hyper-parameters, slot shapes,
+ * the scheduler state, metadata), and any problem throws `RecurError('FORMAT')` naming `source`
+ * and the field, with nothing left allocated. The caller owns the tensors: pass them to
+ * `loadStateDict`/`assign` or `trainer.restore`, then `dispose(checkpoint)`.
  */
 export function deserializeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): Checkpoint {
   const { header, tensors } = decodeCheckpointFile(bytes, source);
-  const fail = (what: string): never => {
-    throw new RecurError('FORMAT', `loadCheckpoint: ${source}: ${what}`);
-  };
-  if (header.format !== FORMAT)
-    fail(`header format is ${JSON.stringify(header.format)}, expected "${FORMAT}"`);
+  const op = `loadCheckpoint: ${source}`;
   const created: Tensor[] = [];
   const load = (refs: unknown, what: string): Record<string, Tensor> => {
     const out: Record<string, Tensor> = {};
     if (refs === null || refs === undefined) return out;
-    if (typeof refs !== 'object') fail(`${what} is not an object`);
-    for (const [name, key] of Object.entries(refs as Record<string, unknown>)) {
-      const blob = typeof key === 'string' ? tensors[key] : undefined;
-      if (!blob)
-        fail(`${what} '${name}' refers to a tensor ${JSON.stringify(key)} the file does not hold`);
-      const t = tensor(blob!.data, blob!.shape, blob!.dtype);
+    for (const [name, key] of checkRecord(op, what, refs)) {
+      if (typeof key !== 'string' || !Object.hasOwn(tensors, key)) {
+        throw new RecurError(
+          'FORMAT',
+          `${op}: ${what} '${name}' refers to a tensor ${JSON.stringify(key)} the file does not hold`,
+        );
+      }
+      const blob = tensors[key]!;
+      const t = tensor(blob.data, blob.shape, blob.dtype);
       created.push(t);
       out[name] = t;
     }
     return out;
   };
+  const present = (value: unknown): boolean => value !== null && value !== undefined;
   try {
-    if (typeof header.step !== 'number') fail('the header has no step');
+    if (header.format !== FORMAT) {
+      throw new RecurError(
+        'FORMAT',
+        `${op}: header format is ${JSON.stringify(header.format)}, expected "${FORMAT}"`,
+      );
+    }
     const checkpoint: Checkpoint = {
       step: header.step as number,
-      parameters: load(header.parameters, 'parameter'),
+      parameters: load(header.parameters, 'parameters'),
     };
-    if (typeof header.epoch === 'number') checkpoint.epoch = header.epoch;
-    if (header.config !== null) checkpoint.config = header.config;
-    if (header.vocabulary !== null) checkpoint.vocabulary = header.vocabulary;
-    if (header.rng !== null) checkpoint.rng = header.rng as Record<string, RngState>;
-    if (header.scheduler !== null) checkpoint.scheduler = header.scheduler as SchedulerState;
-    if (header.metadata !== null) checkpoint.metadata = header.metadata as Record<string, unknown>;
-    const extra = load(header.extraTensors, 'tensor');
+    if (present(header.epoch)) checkpoint.epoch = header.epoch as number;
+    if (present(header.config)) checkpoint.config = header.config;
+    if (present(header.vocabulary)) checkpoint.vocabulary = header.vocabulary;
+    if (present(header.rng)) checkpoint.rng = header.rng as Record<string, RngState>;
+    if (present(header.scheduler)) checkpoint.scheduler = header.scheduler as SchedulerState;
+    if (present(header.metadata)) checkpoint.metadata = header.metadata as Record<string, unknown>;
+    const extra = load(header.extraTensors, 'tensors');
     if (Object.keys(extra).length > 0) checkpoint.tensors = extra;
-    const o = header.optimizer as
-      | (Omit<OptimizerState, 'slots'> & { slots: Record<string, Record<string, string>> })
-      | null;
-    if (o) {
+    if (present(header.optimizer)) {
+      const o = checkKeys(op, 'optimizer', header.optimizer, [
+        'type',
+        'hyperParams',
+        'step',
+        'paramSteps',
+        'slots',
+      ]);
       const slots: Record<string, Record<string, Tensor>> = {};
-      for (const [name, s] of Object.entries(o.slots ?? {}))
-        slots[name] = load(s, `optimizer slot of '${name}'`);
+      for (const [name, s] of checkRecord(op, 'optimizer.slots', o.slots))
+        slots[name] = load(s, `optimizer.slots['${name}']`);
       checkpoint.optimizer = {
-        type: String(o.type),
+        type: o.type as string,
         hyperParams: o.hyperParams as HyperParams,
-        step: Number(o.step),
-        paramSteps: o.paramSteps ?? {},
+        step: o.step as number,
+        paramSteps: o.paramSteps as Record<string, number>,
         slots,
       };
     }
+    checkCheckpoint(op, checkpoint, { knownOptimizer: true });
     return checkpoint;
   } catch (error) {
     for (const t of created) t.dispose();
+    if (error instanceof RecurError && error.code !== 'FORMAT')
+      throw new RecurError('FORMAT', error.message);
     throw error;
   }
 }

@@ -1,4 +1,5 @@
 import { RecurError } from '@recur/tensor';
+import { checkCount, checkKeys, checkNumber, FLOAT32_MAX } from './value-checks.js';
 
 /**
  * A learning-rate schedule: the factor by which the base learning rate is multiplied for update
@@ -111,6 +112,16 @@ export interface SchedulerState {
 }
 
 /**
+ * Checks a {@link SchedulerState}: only `step` (a non-negative safe integer) and `baseLr` (a
+ * learning rate the optimizers accept). Whether the schedule gives a valid rate there is
+ * {@link LrScheduler.checkState}'s to say.
+ */
+export function checkSchedulerState(op: string, state: unknown): SchedulerState {
+  const { step, baseLr } = checkKeys(op, 'the scheduler state', state, ['step', 'baseLr']);
+  return { step: checkCount(op, 'step', step), baseLr: checkNumber(op, 'baseLr', baseLr, 0) };
+}
+
+/**
  * Drives an optimizer's `lr` from a {@link Schedule}: on construction `lr = baseLr·f(0)`; each
  * `step()` (call it after `optimizer.step()`, as in PyTorch) advances to `lr = baseLr·f(t)`.
  *
@@ -130,7 +141,7 @@ export class LrScheduler {
   constructor(optimizer: { lr: number }, schedule: Schedule, options: { baseLr?: number } = {}) {
     this.optimizer = optimizer;
     this.schedule = schedule;
-    this.baseLr = options.baseLr ?? optimizer.lr;
+    this.baseLr = checkNumber('LrScheduler', 'baseLr', options.baseLr ?? optimizer.lr, 0);
     this.#apply();
   }
 
@@ -154,21 +165,38 @@ export class LrScheduler {
     return { step: this.#step, baseLr: this.baseLr };
   }
 
-  /** Restores a saved position and sets the optimizer's learning rate for it. */
+  /**
+   * Restores a saved position and sets the optimizer's learning rate for it. The state is
+   * checked first ({@link checkState}); a bad one throws and changes nothing.
+   */
   loadStateDict(state: SchedulerState): void {
+    const lr = this.checkState(state);
     this.#step = state.step;
     this.baseLr = state.baseLr;
-    this.#apply();
+    this.optimizer.lr = lr;
+  }
+
+  /**
+   * Checks a state for {@link loadStateDict} without loading it: `step` a non-negative safe
+   * integer, `baseLr` a learning rate the optimizers accept, and the schedule's learning rate at
+   * that step valid. Returns that learning rate; throws `RecurError` otherwise.
+   */
+  checkState(state: SchedulerState): number {
+    const { step, baseLr } = checkSchedulerState('LrScheduler.loadStateDict', state);
+    return this.#checkLr(baseLr * this.schedule(step), step);
   }
 
   #apply(): void {
-    const lr = this.lrAt();
-    if (!Number.isFinite(lr) || lr < 0) {
+    this.optimizer.lr = this.#checkLr(this.lrAt(), this.#step);
+  }
+
+  #checkLr(lr: number, step: number): number {
+    if (!(lr >= 0 && lr <= FLOAT32_MAX)) {
       throw new RecurError(
         'RANGE',
-        `LrScheduler: the schedule gave learning rate ${lr} at step ${this.#step}`,
+        `LrScheduler: the schedule gave learning rate ${lr} at step ${step}`,
       );
     }
-    this.optimizer.lr = lr;
+    return lr;
   }
 }

@@ -25,7 +25,10 @@ export interface StepRecord {
   lr: number;
   /** Tokens in the batch (or window). */
   tokens: number;
-  /** True when the loss or a gradient was NaN/±Inf and the update was skipped. */
+  /**
+   * True when the loss, a gradient or a weight the update would have produced was NaN/±Inf, and
+   * the update was skipped (not applied: weights and optimizer state are as before it).
+   */
   skipped: boolean;
   /** What was non-finite, for skipped steps. */
   problem?: string;
@@ -104,7 +107,9 @@ export interface TrainerOptions<Batch, State = unknown> {
   /** Gradient clipping: by global norm (`norm`, with `normType`) or element-wise (`value`). */
   clip?: { norm?: number; normType?: number; value?: number };
   /**
-   * What to do when the loss or a gradient is NaN/±Inf: `'stop'` (default) throws
+   * What to do when the loss, a gradient, or a weight after the optimizer's update is NaN/±Inf
+   * (checked every update; an update that would make a weight non-finite is never applied, so
+   * the weights and the optimizer state stay as they were): `'stop'` (default) throws
    * `RecurError('NONFINITE')` naming the step and the parameters; `'skip'` drops the update (and
    * the rest of the batch, and the carried state) and goes on, up to `maxSkips` in a row.
    */

@@ -11,8 +11,9 @@ import {
   tidy,
 } from '@recur/tensor';
 import type { Checkpoint } from './checkpoint.js';
+import { checkCheckpoint } from './checkpoint-check.js';
 import { batchesOf, knownLength } from './data.js';
-import { EarlyStopping, type EarlyStoppingState } from './early-stopping.js';
+import { EarlyStopping } from './early-stopping.js';
 import { EventLoopYielder } from './event-loop.js';
 import type { TrainableModel, TrainingContext } from './model.js';
 import type { Optimizer } from './optimizers/optimizer.js';
@@ -28,25 +29,13 @@ import type {
   ValidationRecord,
 } from './trainer-options.js';
 import { checkTrainerOptions } from './trainer-options.js';
+import { checkTrainerProgress, type TrainerProgress } from './trainer-progress.js';
 import { computeUpdate } from './update-step.js';
 
 /** What one attempted update produced. */
 interface Attempt<State> {
   record: StepRecord;
   state: State | undefined;
-}
-
-/** Progress saved in a checkpoint's `metadata.trainer`. */
-interface TrainerProgress {
-  batchInEpoch: number;
-  epochLossSum: number;
-  epochUpdates: number;
-  epochTokens: number;
-  skippedInARow: number;
-  lastCheckpointStep: number;
-  early: EarlyStoppingState | null;
-  state: unknown;
-  hasBest: boolean;
 }
 
 /**
@@ -282,7 +271,12 @@ export class Trainer<Batch, State = unknown> {
         w && tbptt ? () => tbptt.slice(batch, w.start, w.end, w.lossStart) : () => batch;
       const attempt = this.#update(chunk, state);
       records.push(attempt.record);
-      await this.#afterUpdate(attempt.record, validations);
+      try {
+        await this.#afterUpdate(attempt.record, validations);
+      } catch (error) {
+        disposeState(attempt.state); // not yet the carried state: nothing else would free it
+        throw error;
+      }
       if (attempt.record.skipped) {
         disposeState(attempt.state);
         this.#resetCarried();
@@ -499,10 +493,14 @@ export class Trainer<Batch, State = unknown> {
   /**
    * Continues from a checkpoint of the same model and optimizer: weights, optimizer and schedule
    * state, RNG, step, epoch, position in the epoch, carried state and early-stopping state. The
-   * tensors are taken as views, so `dispose(checkpoint)` afterwards is safe.
+   * tensors are taken as views, so `dispose(checkpoint)` afterwards is safe. Every field is
+   * checked first (as `deserializeCheckpoint` does, plus the parameters' names and shapes, the
+   * optimizer's own `loadStateDict` checks and the trainer's progress): a bad checkpoint throws
+   * `RecurError` naming the field and leaves the trainer as it was.
    */
   restore(checkpoint: Checkpoint): void {
     const op = 'Trainer.restore';
+    checkCheckpoint(op, checkpoint);
     const seed = checkpoint.metadata?.seed;
     if (typeof seed === 'number' && seed !== this.seed) {
       throw new RecurError(
@@ -511,7 +509,9 @@ export class Trainer<Batch, State = unknown> {
       );
     }
     for (const [name, v] of Object.entries(this.#params)) {
-      const t = checkpoint.parameters[name];
+      const t = Object.hasOwn(checkpoint.parameters, name)
+        ? checkpoint.parameters[name]
+        : undefined;
       if (!t) {
         const known = Object.keys(checkpoint.parameters).join(', ');
         throw new RecurError(
@@ -526,17 +526,23 @@ export class Trainer<Batch, State = unknown> {
         );
       }
     }
+    const p: TrainerProgress | null = checkTrainerProgress(
+      op,
+      checkpoint,
+      new Map(Object.entries(this.#params).map(([name, v]) => [name, v.shape])),
+    );
+    if (checkpoint.scheduler && this.scheduler) this.scheduler.checkState(checkpoint.scheduler);
+    // The last check: loadStateDict checks everything before it changes anything.
+    if (checkpoint.optimizer) this.optimizer.loadStateDict(checkpoint.optimizer);
     for (const [name, v] of Object.entries(this.#params)) {
       const t = checkpoint.parameters[name]!;
       v.assign(keep(t.reshape(t.shape)));
     }
-    if (checkpoint.optimizer) this.optimizer.loadStateDict(checkpoint.optimizer);
     if (checkpoint.scheduler && this.scheduler) this.scheduler.loadStateDict(checkpoint.scheduler);
     const model = checkpoint.rng?.model as RngState | undefined;
     if (model) this.rng.setState(model);
     this.step = checkpoint.step;
     this.epoch = checkpoint.epoch ?? 0;
-    const p = (checkpoint.metadata?.trainer ?? null) as TrainerProgress | null;
     this.#resetCarried();
     this.#disposeBest();
     if (p) {

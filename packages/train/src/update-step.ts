@@ -31,10 +31,28 @@ export interface UpdateOutcome<State> {
 /**
  * One update inside `tidy`: the loss of `makeChunk()` from `state`, backward, clipping (or just
  * the gradient norms), a check that the loss and every gradient are finite, and the optimizer
- * step. A non-finite loss or gradient skips the optimizer and says what was wrong. Gradients are
- * left for the caller to zero.
+ * step, applied only when every new weight is finite. A non-finite loss, gradient or new weight
+ * leaves the weights and the optimizer state as they were and says what was wrong. Gradients
+ * are left for the caller to zero — unless something throws (the loss, backward, the monitor,
+ * the optimizer): then everything the update created, gradients included, is freed first.
  */
 export function computeUpdate<Batch, State>(
+  update: UpdateParts<Batch, State>,
+  makeChunk: () => Batch,
+  state: State | undefined,
+  context: TrainingContext,
+): UpdateOutcome<State> {
+  try {
+    return attemptUpdate(update, makeChunk, state, context);
+  } catch (error) {
+    // tidy freed the step's temporaries; the gradients backward left on the parameters are
+    // the only thing it kept (the optimizer frees what it computed itself).
+    for (const p of Object.values(update.params)) p.zeroGrad();
+    throw error;
+  }
+}
+
+function attemptUpdate<Batch, State>(
   update: UpdateParts<Batch, State>,
   makeChunk: () => Batch,
   state: State | undefined,
@@ -96,7 +114,17 @@ export function computeUpdate<Batch, State>(
         next: undefined,
       };
     }
-    update.optimizer.step();
+    const badWeights = update.optimizer.stepIfFinite();
+    if (badWeights.length > 0) {
+      return {
+        loss,
+        tokens,
+        gradNorm,
+        clipped,
+        problem: `the update would make the weights of ${badWeights.map((n) => `'${n}'`).join(', ')} non-finite (not applied; lower the learning rate or clip)`,
+        next: undefined,
+      };
+    }
     return { loss, tokens, gradNorm, clipped, problem: undefined, next: detachState(out.state) };
   });
 }

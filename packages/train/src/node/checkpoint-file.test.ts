@@ -119,12 +119,55 @@ describe('saveCheckpoint / loadCheckpoint', () => {
       ]);
       expect(loaded.metadata).toEqual({ check: loaded.step });
       dispose(loaded);
+      // the load removed the temporary file the killed save left (its process is gone)
+      expect(readdirSync(dir).filter((f) => f.startsWith('.killed.ckpt.'))).toEqual([]);
     }
     // The test only means something if some kills landed in the middle of a save.
     expect(interrupted).toBeGreaterThan(0);
     console.info(`SIGKILL test: ${interrupted} of ${rounds} kills landed during a save`);
   }, 60_000);
 });
+
+describe('temporary files of interrupted saves', () => {
+  it('are removed by the next save or load of the path, only when their process is gone', async () => {
+    const dead = await deadPid();
+    const alive = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], {
+      stdio: 'ignore',
+    });
+    const path = join(dir, 'orphans.ckpt');
+    const temp = (name: string, pid: number) => {
+      const file = `.${name}.${pid}.${pid.toString(36)}x.tmp`;
+      writeFileSync(join(dir, file), 'partial');
+      return file;
+    };
+    const listing = () => readdirSync(dir).filter((f) => f.endsWith('.tmp'));
+    try {
+      const orphan = temp('orphans.ckpt', dead);
+      expect(listing()).toContain(orphan);
+      const concurrent = temp('orphans.ckpt', alive.pid!);
+      const own = temp('orphans.ckpt', process.pid);
+      const otherPath = temp('orphans.ckpt.bak', dead);
+      saveCheckpoint(path, { step: 1, parameters: { W: tensor([1]) } });
+      expect(listing().sort()).toEqual([concurrent, own, otherPath].sort());
+      const again = temp('orphans.ckpt', dead);
+      expect(listing()).toContain(again);
+      dispose(loadCheckpoint(path));
+      expect(listing().sort()).toEqual([concurrent, own, otherPath].sort());
+      for (const f of [concurrent, own, otherPath]) rmSync(join(dir, f));
+    } finally {
+      alive.kill('SIGKILL');
+    }
+  });
+});
+
+/** The pid of a child process that has exited (so no process has it, for now). */
+function deadPid(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+    proc.on('error', reject);
+    proc.on('exit', () => resolve(proc.pid!));
+  });
+}
 
 /** Waits for `saves` completed saves, then `delayMs`, then SIGKILLs the child; returns its stdout lines. */
 function runUntilKilled(proc: ChildProcess, saves: number, delayMs: number): Promise<string[]> {

@@ -1,5 +1,6 @@
 import { add, div, full, mul, sqrt, square, sub } from '@recur/tensor';
 import type { ParameterSet } from '../parameters.js';
+import { checkKeys } from '../value-checks.js';
 import { type HyperParams, Optimizer, type UpdateInput, type UpdateOutput } from './optimizer.js';
 
 /** Options of {@link Adagrad}. */
@@ -30,22 +31,46 @@ export interface AdagradOptions {
  * ```
  */
 export class Adagrad extends Optimizer {
-  lrDecay: number;
-  weightDecay: number;
-  initialAccumulatorValue: number;
-  eps: number;
+  lrDecay = 0;
+  weightDecay = 0;
+  initialAccumulatorValue = 0;
+  eps = 1e-10;
 
   constructor(params: ParameterSet, options: AdagradOptions = {}) {
     super('Adagrad', params, options.lr ?? 0.01);
-    this.lrDecay = Optimizer.check('Adagrad', 'lrDecay', options.lrDecay ?? 0, 0);
-    this.weightDecay = Optimizer.check('Adagrad', 'weightDecay', options.weightDecay ?? 0, 0);
-    this.initialAccumulatorValue = Optimizer.check(
-      'Adagrad',
-      'initialAccumulatorValue',
-      options.initialAccumulatorValue ?? 0,
-      0,
+    this.setHyperParams(
+      Adagrad.checkHyperParams('Adagrad', {
+        lrDecay: options.lrDecay ?? 0,
+        weightDecay: options.weightDecay ?? 0,
+        initialAccumulatorValue: options.initialAccumulatorValue ?? 0,
+        eps: options.eps ?? 1e-10,
+      }),
     );
-    this.eps = Optimizer.check('Adagrad', 'eps', options.eps ?? 1e-10, 0);
+  }
+
+  /** Validates Adagrad's hyper-parameters other than `lr`, as saved in its state dict. */
+  static checkHyperParams(op: string, h: Readonly<Record<string, unknown>>): HyperParams {
+    checkKeys(op, 'hyper-parameters', h, [
+      'lrDecay',
+      'weightDecay',
+      'initialAccumulatorValue',
+      'eps',
+    ]);
+    return {
+      lrDecay: Optimizer.check(op, 'lrDecay', h.lrDecay, 0),
+      weightDecay: Optimizer.check(op, 'weightDecay', h.weightDecay, 0),
+      initialAccumulatorValue: Optimizer.check(
+        op,
+        'initialAccumulatorValue',
+        h.initialAccumulatorValue,
+        0,
+      ),
+      eps: Optimizer.check(op, 'eps', h.eps, 0),
+    };
+  }
+
+  protected checkHyperParams(op: string, h: Readonly<Record<string, unknown>>): HyperParams {
+    return Adagrad.checkHyperParams(op, h);
   }
 
   protected hyperParams(): HyperParams {
@@ -58,10 +83,10 @@ export class Adagrad extends Optimizer {
   }
 
   protected setHyperParams(h: HyperParams): void {
-    this.lrDecay = Number(h.lrDecay);
-    this.weightDecay = Number(h.weightDecay);
-    this.initialAccumulatorValue = Number(h.initialAccumulatorValue);
-    this.eps = Number(h.eps);
+    this.lrDecay = h.lrDecay as number;
+    this.weightDecay = h.weightDecay as number;
+    this.initialAccumulatorValue = h.initialAccumulatorValue as number;
+    this.eps = h.eps as number;
   }
 
   protected update({ value, grad, slots, step, lr }: UpdateInput): UpdateOutput {

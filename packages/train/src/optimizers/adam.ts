@@ -1,5 +1,6 @@
 import { add, div, maximum, mul, RecurError, sqrt, square, sub, type Tensor } from '@recur/tensor';
 import type { ParameterSet } from '../parameters.js';
+import { checkFlag, checkKeys } from '../value-checks.js';
 import { type HyperParams, Optimizer, type UpdateInput, type UpdateOutput } from './optimizer.js';
 
 /** Options of {@link Adam} and {@link AdamW}. */
@@ -37,11 +38,11 @@ export interface AdamVariant {
  * ```
  */
 export class Adam extends Optimizer {
-  beta1: number;
-  beta2: number;
-  eps: number;
-  weightDecay: number;
-  amsgrad: boolean;
+  beta1 = 0.9;
+  beta2 = 0.999;
+  eps = 1e-8;
+  weightDecay = 0;
+  amsgrad = false;
   /** Whether weight decay is decoupled from the gradient (AdamW). */
   protected readonly decoupled: boolean;
 
@@ -51,22 +52,39 @@ export class Adam extends Optimizer {
     super(type, params, options.lr ?? 1e-3);
     this.decoupled = variant?.decoupled ?? false;
     const [beta1, beta2] = options.betas ?? [0.9, 0.999];
-    this.beta1 = Optimizer.check(type, 'betas[0]', beta1, 0, 1);
-    this.beta2 = Optimizer.check(type, 'betas[1]', beta2, 0, 1);
-    this.eps = Optimizer.check(type, 'eps', options.eps ?? 1e-8, 0);
-    this.weightDecay = Optimizer.check(
-      type,
-      'weightDecay',
-      options.weightDecay ?? variant?.defaultDecay ?? 0,
-      0,
+    this.setHyperParams(
+      Adam.checkHyperParams(type, {
+        beta1,
+        beta2,
+        eps: options.eps ?? 1e-8,
+        weightDecay: options.weightDecay ?? variant?.defaultDecay ?? 0,
+        amsgrad: options.amsgrad ?? false,
+      }),
     );
-    this.amsgrad = options.amsgrad ?? false;
-    if (this.beta1 === 1 || this.beta2 === 1) {
+  }
+
+  /** Validates Adam's (and AdamW's) hyper-parameters other than `lr`, as in its state dict. */
+  static checkHyperParams(op: string, h: Readonly<Record<string, unknown>>): HyperParams {
+    checkKeys(op, 'hyper-parameters', h, ['beta1', 'beta2', 'eps', 'weightDecay', 'amsgrad']);
+    const beta1 = Optimizer.check(op, 'betas[0]', h.beta1, 0, 1);
+    const beta2 = Optimizer.check(op, 'betas[1]', h.beta2, 0, 1);
+    if (beta1 === 1 || beta2 === 1) {
       throw new RecurError(
         'RANGE',
-        `${type}: betas must be below 1 (bias correction divides by 1 − βᵗ), got [${beta1}, ${beta2}]`,
+        `${op}: betas must be below 1 (bias correction divides by 1 − βᵗ), got [${beta1}, ${beta2}]`,
       );
     }
+    return {
+      beta1,
+      beta2,
+      eps: Optimizer.check(op, 'eps', h.eps, 0),
+      weightDecay: Optimizer.check(op, 'weightDecay', h.weightDecay, 0),
+      amsgrad: checkFlag(op, 'amsgrad', h.amsgrad),
+    };
+  }
+
+  protected checkHyperParams(op: string, h: Readonly<Record<string, unknown>>): HyperParams {
+    return Adam.checkHyperParams(op, h);
   }
 
   protected hyperParams(): HyperParams {
@@ -80,11 +98,11 @@ export class Adam extends Optimizer {
   }
 
   protected setHyperParams(h: HyperParams): void {
-    this.beta1 = Number(h.beta1);
-    this.beta2 = Number(h.beta2);
-    this.eps = Number(h.eps);
-    this.weightDecay = Number(h.weightDecay);
-    this.amsgrad = Boolean(h.amsgrad);
+    this.beta1 = h.beta1 as number;
+    this.beta2 = h.beta2 as number;
+    this.eps = h.eps as number;
+    this.weightDecay = h.weightDecay as number;
+    this.amsgrad = h.amsgrad as boolean;
   }
 
   protected update({ value, grad, slots, step, lr }: UpdateInput): UpdateOutput {

@@ -1,5 +1,9 @@
-import { formatShape, keep, RecurError, shapesEqual, type Tensor, tidy } from '@recur/tensor';
+import type { Variable } from '@recur/autograd';
+import { gradientNorms } from '@recur/clipping';
+import { keep, RecurError, type Tensor, tidy } from '@recur/tensor';
 import { type NamedParameter, nameParameters, type ParameterSet } from '../parameters.js';
+import { checkNumber } from '../value-checks.js';
+import { checkOptimizerState } from './optimizer-state.js';
 
 /** Hyper-parameters: plain numbers and flags, saved in checkpoints as JSON. */
 export type HyperParams = Record<string, number | boolean>;
@@ -42,20 +46,13 @@ export interface UpdateOutput {
   slots: Record<string, Tensor>;
 }
 
-function checkNumber(
-  op: string,
-  name: string,
-  value: unknown,
-  min: number,
-  max = Number.POSITIVE_INFINITY,
-): number {
-  if (typeof value !== 'number' || Number.isNaN(value) || value < min || value > max) {
-    throw new RecurError(
-      'RANGE',
-      `${op}: ${name} must be a number in [${min}, ${max}], got ${String(value)}`,
-    );
-  }
-  return value;
+/** One parameter's computed but not yet applied update. */
+interface PendingUpdate {
+  name: string;
+  variable: Variable;
+  previous: Readonly<Record<string, Tensor>>;
+  step: number;
+  out: UpdateOutput;
 }
 
 /**
@@ -87,7 +84,18 @@ export abstract class Optimizer {
   /** Hyper-parameters other than `lr` (saved in the state dict). */
   protected abstract hyperParams(): HyperParams;
 
-  /** Restores hyper-parameters other than `lr` from a state dict. */
+  /**
+   * Validates hyper-parameters other than `lr` as {@link hyperParams} gives them — every one
+   * present, no others, each as the constructor checks its option — and returns them. The
+   * constructor and {@link loadStateDict} both go through it (subclasses delegate to a static
+   * `checkHyperParams`, which checkpoint loading uses too).
+   */
+  protected abstract checkHyperParams(
+    op: string,
+    hyper: Readonly<Record<string, unknown>>,
+  ): HyperParams;
+
+  /** Sets hyper-parameters other than `lr` that {@link checkHyperParams} returned. */
   protected abstract setHyperParams(hyper: HyperParams): void;
 
   /** One parameter's update: pure tensor math; temporaries are freed by the caller's `tidy`. */
@@ -111,22 +119,70 @@ export abstract class Optimizer {
 
   /** Applies one update to every parameter that has a gradient. */
   step(): void {
+    this.#apply(this.#compute());
+  }
+
+  /**
+   * Like {@link step}, but looks at the new values first: when any would hold NaN or ±Infinity,
+   * nothing is applied — the weights, the state tensors and the step counts stay as they were —
+   * and the names of those parameters are returned. Otherwise the update is applied and the
+   * result is empty. Costs one read-back (a max-abs reduction) per parameter.
+   */
+  stepIfFinite(): string[] {
+    const pending = this.#compute();
+    const holders: Record<string, { grad: Tensor }> = {};
+    for (const p of pending) holders[p.name] = { grad: p.out.value };
+    const bad = gradientNorms(holders, { normType: Number.POSITIVE_INFINITY })
+      .parameters.filter((p) => !Number.isFinite(p.norm))
+      .map((p) => p.name);
+    if (bad.length > 0) {
+      this.#discard(pending);
+      return bad;
+    }
+    this.#apply(pending);
+    return [];
+  }
+
+  /** Every parameter's next value and state, kept, nothing applied; all freed on a throw. */
+  #compute(): PendingUpdate[] {
+    const pending: PendingUpdate[] = [];
+    try {
+      for (const { name, variable } of this.parameters) {
+        const grad = variable.grad;
+        if (grad === null) continue;
+        const previous = this.#slots.get(name) ?? {};
+        const step = (this.#paramSteps.get(name) ?? 0) + 1;
+        const lr = this.lr;
+        const out = tidy(() =>
+          this.update({ value: variable.value, grad, slots: previous, step, lr }),
+        );
+        keep(out.value);
+        for (const t of Object.values(out.slots)) keep(t);
+        pending.push({ name, variable, previous, step, out });
+      }
+    } catch (error) {
+      this.#discard(pending);
+      throw error;
+    }
+    return pending;
+  }
+
+  #apply(pending: PendingUpdate[]): void {
     this.#step++;
-    for (const { name, variable } of this.parameters) {
-      const grad = variable.grad;
-      if (grad === null) continue;
-      const previous = this.#slots.get(name) ?? {};
-      const step = (this.#paramSteps.get(name) ?? 0) + 1;
-      const lr = this.lr;
-      const out = tidy(() =>
-        this.update({ value: variable.value, grad, slots: previous, step, lr }),
-      );
-      keep(out.value);
-      for (const t of Object.values(out.slots)) keep(t);
+    for (const { name, variable, previous, step, out } of pending) {
       variable.assign(out.value);
       for (const [slot, t] of Object.entries(previous)) if (out.slots[slot] !== t) t.dispose();
       this.#slots.set(name, out.slots);
       this.#paramSteps.set(name, step);
+    }
+  }
+
+  /** Frees computed values and state tensors that are not the current ones. */
+  #discard(pending: PendingUpdate[]): void {
+    for (const { variable, previous, out } of pending) {
+      if (out.value !== variable.value) out.value.dispose();
+      const current = new Set(Object.values(previous));
+      for (const t of Object.values(out.slots)) if (!current.has(t)) t.dispose();
     }
   }
 
@@ -153,37 +209,23 @@ export abstract class Optimizer {
 
   /**
    * Restores a state saved by {@link stateDict} (from this run or a checkpoint). The tensors are
-   * taken as views, so the caller may dispose its own copies afterwards. Throws
-   * `RecurError('ARGUMENT')` for another optimizer type, an unknown parameter or a slot shape that
-   * does not match its parameter.
+   * taken as views, so the caller may dispose its own copies afterwards. Everything is checked
+   * before anything changes: another optimizer type, an unknown parameter, a slot that is not a
+   * float32 tensor of its parameter's shape, a step count that is not a non-negative safe
+   * integer (or a parameter's above the optimizer's), or a hyper-parameter the constructor
+   * would refuse throws `RecurError` and leaves the optimizer as it was.
    */
   loadStateDict(state: OptimizerState): void {
     const op = `${this.type}.loadStateDict`;
+    checkOptimizerState(op, state, new Map(this.parameters.map((p) => [p.name, p.variable.shape])));
     if (state.type !== this.type) {
       throw new RecurError('ARGUMENT', `${op}: the state is for ${state.type}, not ${this.type}`);
     }
-    const byName = new Map(this.parameters.map((p) => [p.name, p.variable]));
-    for (const [name, slots] of Object.entries(state.slots)) {
-      const variable = byName.get(name);
-      if (!variable) {
-        const known = [...byName.keys()].join(', ');
-        throw new RecurError(
-          'ARGUMENT',
-          `${op}: state for unknown parameter '${name}' (parameters: ${known})`,
-        );
-      }
-      for (const [slot, t] of Object.entries(slots)) {
-        if (!shapesEqual(t.shape, variable.shape)) {
-          throw new RecurError(
-            'SHAPE',
-            `${op}: slot '${slot}' of '${name}' is ${formatShape(t.shape)} but the parameter is ${formatShape(variable.shape)}`,
-          );
-        }
-      }
-    }
     const { lr, ...rest } = state.hyperParams;
-    this.lr = checkNumber(op, 'lr', lr, 0);
-    this.setHyperParams(rest);
+    const checkedLr = checkNumber(op, 'hyperParams.lr', lr, 0);
+    const hyper = this.checkHyperParams(`${op}: hyperParams`, rest);
+    this.lr = checkedLr;
+    this.setHyperParams(hyper);
     this.#disposeSlots();
     this.#step = state.step;
     this.#paramSteps.clear();

@@ -1,5 +1,6 @@
 import { add, div, mul, sqrt, square, sub, type Tensor } from '@recur/tensor';
 import type { ParameterSet } from '../parameters.js';
+import { checkFlag, checkKeys } from '../value-checks.js';
 import { type HyperParams, Optimizer, type UpdateInput, type UpdateOutput } from './optimizer.js';
 
 /** Options of {@link RMSProp}. */
@@ -35,19 +36,39 @@ export interface RMSPropOptions {
  * ```
  */
 export class RMSProp extends Optimizer {
-  alpha: number;
-  eps: number;
-  weightDecay: number;
-  momentum: number;
-  centered: boolean;
+  alpha = 0.99;
+  eps = 1e-8;
+  weightDecay = 0;
+  momentum = 0;
+  centered = false;
 
   constructor(params: ParameterSet, options: RMSPropOptions = {}) {
     super('RMSProp', params, options.lr ?? 0.01);
-    this.alpha = Optimizer.check('RMSProp', 'alpha', options.alpha ?? 0.99, 0, 1);
-    this.eps = Optimizer.check('RMSProp', 'eps', options.eps ?? 1e-8, 0);
-    this.weightDecay = Optimizer.check('RMSProp', 'weightDecay', options.weightDecay ?? 0, 0);
-    this.momentum = Optimizer.check('RMSProp', 'momentum', options.momentum ?? 0, 0);
-    this.centered = options.centered ?? false;
+    this.setHyperParams(
+      RMSProp.checkHyperParams('RMSProp', {
+        alpha: options.alpha ?? 0.99,
+        eps: options.eps ?? 1e-8,
+        weightDecay: options.weightDecay ?? 0,
+        momentum: options.momentum ?? 0,
+        centered: options.centered ?? false,
+      }),
+    );
+  }
+
+  /** Validates RMSProp's hyper-parameters other than `lr`, as saved in its state dict. */
+  static checkHyperParams(op: string, h: Readonly<Record<string, unknown>>): HyperParams {
+    checkKeys(op, 'hyper-parameters', h, ['alpha', 'eps', 'weightDecay', 'momentum', 'centered']);
+    return {
+      alpha: Optimizer.check(op, 'alpha', h.alpha, 0, 1),
+      eps: Optimizer.check(op, 'eps', h.eps, 0),
+      weightDecay: Optimizer.check(op, 'weightDecay', h.weightDecay, 0),
+      momentum: Optimizer.check(op, 'momentum', h.momentum, 0),
+      centered: checkFlag(op, 'centered', h.centered),
+    };
+  }
+
+  protected checkHyperParams(op: string, h: Readonly<Record<string, unknown>>): HyperParams {
+    return RMSProp.checkHyperParams(op, h);
   }
 
   protected hyperParams(): HyperParams {
@@ -61,11 +82,11 @@ export class RMSProp extends Optimizer {
   }
 
   protected setHyperParams(h: HyperParams): void {
-    this.alpha = Number(h.alpha);
-    this.eps = Number(h.eps);
-    this.weightDecay = Number(h.weightDecay);
-    this.momentum = Number(h.momentum);
-    this.centered = Boolean(h.centered);
+    this.alpha = h.alpha as number;
+    this.eps = h.eps as number;
+    this.weightDecay = h.weightDecay as number;
+    this.momentum = h.momentum as number;
+    this.centered = h.centered as boolean;
   }
 
   protected update({ value, grad, slots, lr }: UpdateInput): UpdateOutput {

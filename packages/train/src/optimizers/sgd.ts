@@ -1,5 +1,6 @@
 import { add, mul, RecurError, sub } from '@recur/tensor';
 import type { ParameterSet } from '../parameters.js';
+import { checkFlag, checkKeys } from '../value-checks.js';
 import { type HyperParams, Optimizer, type UpdateInput, type UpdateOutput } from './optimizer.js';
 
 /** Options of {@link SGD}. */
@@ -32,27 +33,41 @@ export interface SGDOptions {
  * ```
  */
 export class SGD extends Optimizer {
-  momentum: number;
-  dampening: number;
-  nesterov: boolean;
-  weightDecay: number;
+  momentum = 0;
+  dampening = 0;
+  nesterov = false;
+  weightDecay = 0;
 
   constructor(params: ParameterSet, options: SGDOptions) {
     super('SGD', params, options.lr);
-    this.momentum = Optimizer.check('SGD', 'momentum', options.momentum ?? 0, 0);
-    this.dampening = Optimizer.check('SGD', 'dampening', options.dampening ?? 0, 0, 1);
-    this.nesterov = options.nesterov ?? false;
-    this.weightDecay = Optimizer.check('SGD', 'weightDecay', options.weightDecay ?? 0, 0);
-    this.#checkNesterov();
+    this.setHyperParams(
+      SGD.checkHyperParams('SGD', {
+        momentum: options.momentum ?? 0,
+        dampening: options.dampening ?? 0,
+        nesterov: options.nesterov ?? false,
+        weightDecay: options.weightDecay ?? 0,
+      }),
+    );
   }
 
-  #checkNesterov(): void {
-    if (this.nesterov && (this.momentum <= 0 || this.dampening !== 0)) {
+  /** Validates SGD's hyper-parameters other than `lr`, as saved in its state dict. */
+  static checkHyperParams(op: string, h: Readonly<Record<string, unknown>>): HyperParams {
+    checkKeys(op, 'hyper-parameters', h, ['momentum', 'dampening', 'nesterov', 'weightDecay']);
+    const momentum = Optimizer.check(op, 'momentum', h.momentum, 0);
+    const dampening = Optimizer.check(op, 'dampening', h.dampening, 0, 1);
+    const nesterov = checkFlag(op, 'nesterov', h.nesterov);
+    const weightDecay = Optimizer.check(op, 'weightDecay', h.weightDecay, 0);
+    if (nesterov && (momentum <= 0 || dampening !== 0)) {
       throw new RecurError(
         'ARGUMENT',
-        `SGD: nesterov needs momentum > 0 and dampening 0, got momentum ${this.momentum} and dampening ${this.dampening}`,
+        `${op}: nesterov needs momentum > 0 and dampening 0, got momentum ${momentum} and dampening ${dampening}`,
       );
     }
+    return { momentum, dampening, nesterov, weightDecay };
+  }
+
+  protected checkHyperParams(op: string, h: Readonly<Record<string, unknown>>): HyperParams {
+    return SGD.checkHyperParams(op, h);
   }
 
   protected hyperParams(): HyperParams {
@@ -65,11 +80,10 @@ export class SGD extends Optimizer {
   }
 
   protected setHyperParams(h: HyperParams): void {
-    this.momentum = Number(h.momentum);
-    this.dampening = Number(h.dampening);
-    this.nesterov = Boolean(h.nesterov);
-    this.weightDecay = Number(h.weightDecay);
-    this.#checkNesterov();
+    this.momentum = h.momentum as number;
+    this.dampening = h.dampening as number;
+    this.nesterov = h.nesterov as boolean;
+    this.weightDecay = h.weightDecay as number;
   }
 
   protected update({ value, grad, slots, lr }: UpdateInput): UpdateOutput {
