@@ -12,10 +12,29 @@ import type { CellKind } from '@recur/cells';
 import { formatShape, RecurError, Rng, slice, type Tensor, tidy } from '@recur/tensor';
 import type { TrainingContext } from '@recur/train';
 import type { Hypothesis } from './beam-search.js';
-import { checkConfigSizes, checkToken } from './config.js';
-import { TokenDecoder, type TokenInput } from './decoder.js';
+import {
+  CELL_KINDS,
+  CONFIG_LIMITS,
+  checkChoice,
+  checkModelOptions,
+  checkRate,
+  checkSeed,
+  checkSize,
+  checkToken,
+  checkTokenInput,
+  orDefault,
+} from './config.js';
+import { TokenDecoder, type TokenInput, tokenDecoderSpecs } from './decoder.js';
 import { countTokens } from './language-model.js';
 import { Dense } from './layers.js';
+import {
+  buildParameters,
+  checkParameterBudget,
+  denseSpecs,
+  type ModelPlan,
+  type ParameterSpec,
+  prefixed,
+} from './parameter-specs.js';
 import { beamDecode, type DecodeStart, greedyDecode } from './sequence-decoding.js';
 import type { RecurrentState } from './states.js';
 import { dropoutDraws, trainingRng } from './training-rng.js';
@@ -88,82 +107,126 @@ export class Captioner {
   readonly decoder: TokenDecoder;
 
   constructor(options: CaptionerOptions) {
-    this.config = {
-      architecture: 'Captioner',
-      featureSize: options.featureSize,
-      encoderSizes: options.encoderSizes ?? [64],
-      vocabularySize: options.vocabularySize,
-      input: options.input ?? { kind: 'embedding', size: 32 },
-      cell: options.cell ?? 'lstm',
-      hiddenSize: options.hiddenSize,
-      numLayers: options.numLayers ?? 1,
-      dropout: options.dropout ?? 0,
-      injection: options.injection ?? 'state',
-      startToken: options.startToken,
-      stopToken: options.stopToken,
-      seed: options.seed ?? 0,
-    };
-    const c = this.config;
-    checkConfigSizes('Captioner', c, ['featureSize', 'vocabularySize', 'hiddenSize', 'numLayers']);
-    checkToken('Captioner', 'startToken', c.startToken, c.vocabularySize);
-    checkToken('Captioner', 'stopToken', c.stopToken, c.vocabularySize);
-    if (c.injection !== 'state' && c.injection !== 'input') {
-      throw new RecurError(
-        'ARGUMENT',
-        `Captioner: injection is ${String(c.injection)}; expected state or input`,
-      );
-    }
-    const rng = new Rng(c.seed);
-    let width = c.featureSize;
-    this.encoder = c.encoderSizes.map((size, i) => {
-      const layer = new Dense({
-        inputSize: width,
-        outputSize: size,
-        rng,
-        names: [`encoder${i}.W`, `encoder${i}.b`],
-      });
-      width = size;
-      return layer;
-    });
-    this.decoder = new TokenDecoder({
-      vocabularySize: c.vocabularySize,
-      input: c.input,
-      cell: c.cell,
-      hiddenSize: c.hiddenSize,
-      numLayers: c.numLayers,
-      dropout: c.dropout,
-      rng,
-    });
-    const fields = c.cell === 'lstm' ? ['a', 'c'] : ['a'];
-    this.bridge =
-      c.injection === 'input'
-        ? [
+    const { config: c, parameters } = Captioner.describe(options);
+    this.config = c;
+    const parts = buildParameters(
+      'Captioner',
+      parameters,
+      (own) => {
+        const rng = new Rng(c.seed);
+        let width = c.featureSize;
+        const encoder = c.encoderSizes.map((size, i) => {
+          const layer = own(
             new Dense({
               inputSize: width,
-              outputSize: this.decoder.inputSize,
+              outputSize: size,
               rng,
-              names: ['bridge.W', 'bridge.b'],
+              names: [`encoder${i}.W`, `encoder${i}.b`],
             }),
-          ]
-        : Array.from({ length: c.numLayers }, (_, l) =>
-            fields.map(
-              (f) =>
-                new Dense({
-                  inputSize: width,
-                  outputSize: c.hiddenSize,
-                  rng,
-                  names: [`bridge.layer${l}.${f}.W`, `bridge.layer${l}.${f}.b`],
-                }),
-            ),
-          ).flat();
+          );
+          width = size;
+          return layer;
+        });
+        const decoder = own(
+          new TokenDecoder({
+            vocabularySize: c.vocabularySize,
+            input: c.input,
+            cell: c.cell,
+            hiddenSize: c.hiddenSize,
+            numLayers: c.numLayers,
+            dropout: c.dropout,
+            rng,
+          }),
+        );
+        const bridge = bridgeLayers(c, decoder.inputSize).map(({ prefix, outputSize }) =>
+          own(
+            new Dense({
+              inputSize: width,
+              outputSize,
+              rng,
+              names: [`${prefix}.W`, `${prefix}.b`],
+            }),
+          ),
+        );
+        return { encoder, bridge, decoder };
+      },
+      captionerParameters,
+    );
+    this.encoder = parts.encoder;
+    this.bridge = parts.bridge;
+    this.decoder = parts.decoder;
+  }
+
+  /**
+   * Checks `options` (unknown names, types, sizes within {@link CONFIG_LIMITS}, tokens inside
+   * the vocabulary) and returns the config with defaults and the parameters it implies,
+   * allocating nothing.
+   */
+  static describe(options: CaptionerOptions): ModelPlan<CaptionerConfig> {
+    const owner = 'Captioner';
+    checkModelOptions(owner, options, [
+      'featureSize',
+      'encoderSizes',
+      'vocabularySize',
+      'input',
+      'cell',
+      'hiddenSize',
+      'numLayers',
+      'dropout',
+      'injection',
+      'startToken',
+      'stopToken',
+      'seed',
+    ]);
+    const o = options;
+    const vocabularySize = checkSize(owner, 'vocabularySize', o.vocabularySize);
+    const config: CaptionerConfig = {
+      architecture: 'Captioner',
+      featureSize: checkSize(owner, 'featureSize', o.featureSize),
+      encoderSizes: checkEncoderSizes(owner, orDefault(o.encoderSizes, [64])),
+      vocabularySize,
+      input: checkTokenInput(owner, 'input', orDefault(o.input, { kind: 'embedding', size: 32 })),
+      cell: checkChoice(owner, 'cell', orDefault(o.cell, 'lstm'), CELL_KINDS),
+      hiddenSize: checkSize(owner, 'hiddenSize', o.hiddenSize),
+      numLayers: checkSize(owner, 'numLayers', orDefault(o.numLayers, 1), CONFIG_LIMITS.numLayers),
+      dropout: checkRate(owner, 'dropout', orDefault(o.dropout, 0)),
+      injection: checkChoice(owner, 'injection', orDefault(o.injection, 'state'), [
+        'state',
+        'input',
+      ]),
+      startToken: checkToken(owner, 'startToken', o.startToken, vocabularySize),
+      stopToken: checkToken(owner, 'stopToken', o.stopToken, vocabularySize),
+      seed: checkSeed(owner, 'seed', orDefault(o.seed, 0)),
+    };
+    const c = config;
+    const parameters: ParameterSpec[] = [];
+    let width = c.featureSize;
+    c.encoderSizes.forEach((size, i) => {
+      parameters.push(...denseSpecs(width, size, [`encoder${i}.W`, `encoder${i}.b`]));
+      width = size;
+    });
+    const decoderInputSize = c.input.kind === 'embedding' ? c.input.size : c.vocabularySize;
+    for (const { prefix, outputSize } of bridgeLayers(c, decoderInputSize))
+      parameters.push(...denseSpecs(width, outputSize, [`${prefix}.W`, `${prefix}.b`]));
+    parameters.push(
+      ...prefixed(
+        'decoder.',
+        tokenDecoderSpecs({
+          vocabularySize: c.vocabularySize,
+          input: c.input,
+          cell: c.cell,
+          hiddenSize: c.hiddenSize,
+          numLayers: c.numLayers,
+        }),
+      ),
+    );
+    checkParameterBudget(owner, parameters);
+    return { config, parameters };
   }
 
   /** Every parameter: `encoder0.W`, `bridge.layer0.a.W`, `decoder.rnn.layer0.forward.W_x`, … */
   parameters(): Record<string, Variable> {
-    const out: Record<string, Variable> = {};
-    for (const layer of [...this.encoder, ...this.bridge]) Object.assign(out, layer.parameters());
-    for (const [name, p] of Object.entries(this.decoder.parameters())) out[`decoder.${name}`] = p;
-    return out;
+    return captionerParameters(this);
   }
 
   /** Images `[B, featureSize]` → the decoder's start (initial state or first input). */
@@ -265,4 +328,40 @@ export class Captioner {
       ),
     );
   }
+}
+
+/**
+ * The bridge's dense layers, in order: one to the first input (`input` injection), or one per
+ * layer and state field (`a`, and `c` for the LSTM) to the initial state.
+ */
+function bridgeLayers(
+  c: CaptionerConfig,
+  decoderInputSize: number,
+): { prefix: string; outputSize: number }[] {
+  if (c.injection === 'input') return [{ prefix: 'bridge', outputSize: decoderInputSize }];
+  const fields = c.cell === 'lstm' ? ['a', 'c'] : ['a'];
+  return Array.from({ length: c.numLayers }, (_, l) =>
+    fields.map((f) => ({ prefix: `bridge.layer${l}.${f}`, outputSize: c.hiddenSize })),
+  ).flat();
+}
+
+function captionerParameters(parts: {
+  encoder: Dense[];
+  bridge: Dense[];
+  decoder: TokenDecoder;
+}): Record<string, Variable> {
+  const out: Record<string, Variable> = {};
+  for (const layer of [...parts.encoder, ...parts.bridge]) Object.assign(out, layer.parameters());
+  for (const [name, p] of Object.entries(parts.decoder.parameters())) out[`decoder.${name}`] = p;
+  return out;
+}
+
+function checkEncoderSizes(owner: string, value: unknown): number[] {
+  if (!Array.isArray(value) || value.length > CONFIG_LIMITS.encoderLayers) {
+    throw new RecurError(
+      'ARGUMENT',
+      `${owner}: encoderSizes must be an array of at most ${CONFIG_LIMITS.encoderLayers} sizes, got ${Array.isArray(value) ? `${value.length} entries` : typeof value}`,
+    );
+  }
+  return value.map((size, i) => checkSize(owner, `encoderSizes[${i}]`, size));
 }

@@ -1,28 +1,135 @@
-import { RecurError } from '@recur/tensor';
+import type { CellKind } from '@recur/cells';
+import { checkOptions, RecurError } from '@recur/tensor';
+import type { TokenInput } from './decoder.js';
 
-/** Throws unless each of `keys` in `config` is a positive integer. */
-export function checkConfigSizes<C extends object>(
+/**
+ * The bounds every model configuration is checked against before anything is allocated. A
+ * configuration read from a file is untrusted: these keep a hostile one from asking for
+ * absurd work (a loader then also checks every size against the file's own weight directory).
+ *
+ * - `size`: any width, vocabulary or output size (2²⁴ = 16,777,216);
+ * - `numLayers`: stacked recurrent layers (256);
+ * - `encoderLayers`: layers of the captioner's image encoder (64);
+ * - `parameterElements`: all parameters of one model together, in elements (2³⁰ ≈ 4 GiB of
+ *   float32) — the constructor refuses more before drawing a single weight.
+ */
+export const CONFIG_LIMITS = Object.freeze({
+  size: 2 ** 24,
+  numLayers: 256,
+  encoderLayers: 64,
+  parameterElements: 2 ** 30,
+});
+
+const describeValue = (v: unknown): string =>
+  typeof v === 'string' ? JSON.stringify(v) : Array.isArray(v) ? 'an array' : String(v);
+
+/** A positive integer no larger than `max`; throws ARGUMENT naming `owner` and `key`. */
+export function checkSize(
   owner: string,
-  config: C,
-  keys: readonly (keyof C & string)[],
-): void {
-  for (const key of keys) {
-    const v = config[key];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
-      throw new RecurError(
-        'ARGUMENT',
-        `${owner}: ${key} must be a positive integer, got ${String(v)}`,
-      );
-    }
+  key: string,
+  value: unknown,
+  max: number = CONFIG_LIMITS.size,
+): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
+    throw new RecurError(
+      'ARGUMENT',
+      `${owner}: ${key} must be an integer in [1, ${max}], got ${describeValue(value)}`,
+    );
   }
+  return value;
+}
+
+/** One of `choices`; throws ARGUMENT otherwise. */
+export function checkChoice<T extends string>(
+  owner: string,
+  key: string,
+  value: unknown,
+  choices: readonly T[],
+): T {
+  if (typeof value !== 'string' || !(choices as readonly string[]).includes(value)) {
+    throw new RecurError(
+      'ARGUMENT',
+      `${owner}: ${key} is ${describeValue(value)}; expected ${choices.join(', ')}`,
+    );
+  }
+  return value as T;
+}
+
+/** The four recurrent cells a model may stack. */
+export const CELL_KINDS: readonly CellKind[] = ['rnn', 'irnn', 'lstm', 'gru'];
+
+/** A dropout rate in [0, 1); throws RANGE otherwise. */
+export function checkRate(owner: string, key: string, value: unknown): number {
+  if (typeof value !== 'number' || !(value >= 0 && value < 1)) {
+    throw new RecurError(
+      'RANGE',
+      `${owner}: ${key} must be in [0, 1), got ${describeValue(value)}`,
+    );
+  }
+  return value;
+}
+
+/** A seed: a safe integer; throws ARGUMENT otherwise. */
+export function checkSeed(owner: string, key: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+    throw new RecurError(
+      'ARGUMENT',
+      `${owner}: ${key} must be an integer seed, got ${describeValue(value)}`,
+    );
+  }
+  return value;
+}
+
+/** A boolean; throws ARGUMENT otherwise. */
+export function checkBoolean(owner: string, key: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') {
+    throw new RecurError(
+      'ARGUMENT',
+      `${owner}: ${key} must be true or false, got ${describeValue(value)}`,
+    );
+  }
+  return value;
 }
 
 /** Throws unless `token` is an integer id in `[0, size)`. */
-export function checkToken(owner: string, key: string, token: number, size: number): void {
-  if (!Number.isInteger(token) || token < 0 || token >= size) {
+export function checkToken(owner: string, key: string, token: unknown, size: number): number {
+  if (typeof token !== 'number' || !Number.isInteger(token) || token < 0 || token >= size) {
     throw new RecurError(
       'RANGE',
-      `${owner}: ${key} is ${token}; expected a token id in [0, ${size})`,
+      `${owner}: ${key} is ${describeValue(token)}; expected a token id in [0, ${size})`,
     );
   }
+  return token;
+}
+
+/** A checked copy of a {@link TokenInput} (`{ kind: 'onehot' }` or `{ kind: 'embedding', size }`). */
+export function checkTokenInput(owner: string, key: string, value: unknown): TokenInput {
+  const where = `${owner}.${key}`;
+  checkOptions(where, value, ['kind', 'size']);
+  const { kind, size } = value as { kind?: unknown; size?: unknown };
+  if (checkChoice(where, 'kind', kind, ['onehot', 'embedding']) === 'onehot') {
+    checkOptions(where, value, ['kind']);
+    return { kind: 'onehot' };
+  }
+  return { kind: 'embedding', size: checkSize(where, 'size', size) };
+}
+
+/**
+ * Refuses unknown option names (with `checkOptions`) and an `architecture` other than `name`
+ * (a saved config may be passed straight back to its constructor).
+ */
+export function checkModelOptions(name: string, options: unknown, known: readonly string[]): void {
+  checkOptions(name, options, ['architecture', ...known]);
+  const architecture = (options as { architecture?: unknown }).architecture;
+  if (architecture !== undefined && architecture !== name) {
+    throw new RecurError(
+      'ARGUMENT',
+      `${name}: architecture is ${describeValue(architecture)}; this constructor builds ${name}`,
+    );
+  }
+}
+
+/** `value`, or `fallback` when it is undefined (null is kept, so it is refused as a wrong type). */
+export function orDefault<T>(value: T | undefined, fallback: T): T {
+  return value === undefined ? fallback : value;
 }

@@ -2,7 +2,18 @@ import { concat, constant, reshape, tanh, type Variable } from '@recur/autograd'
 import { type CellKind, RecurrentLayer } from '@recur/cells';
 import { formatShape, oneHot, RecurError, type Rng, type Tensor, tensor } from '@recur/tensor';
 import { Attention, type AttentionMemory, type AttentionScore } from './attention.js';
+import { checkChoice } from './config.js';
+import { recurrentInit } from './initialization.js';
 import { Dense, Embedding } from './layers.js';
+import {
+  attentionSpecs,
+  buildParameters,
+  denseSpecs,
+  embeddingSpecs,
+  type ParameterSpec,
+  prefixed,
+  recurrentLayerSpecs,
+} from './parameter-specs.js';
 import type { RecurrentState } from './states.js';
 
 /** How token ids enter a recurrent layer: one-hot rows (width V) or a learned embedding. */
@@ -20,6 +31,35 @@ export interface TokenDecoderOptions {
   /** Luong-style attention over an encoder's outputs of width `valueSize` (seq2seq only). */
   attention?: { score: AttentionScore; valueSize: number } | undefined;
   rng: Rng;
+}
+
+/**
+ * The parameters a {@link TokenDecoder} with these (already checked) options makes, named as
+ * its `parameters()` names them; nothing is allocated.
+ */
+export function tokenDecoderSpecs(
+  options: Omit<TokenDecoderOptions, 'rng' | 'dropout'>,
+): ParameterSpec[] {
+  const { vocabularySize: V, input, cell, hiddenSize: H, numLayers = 1, attention } = options;
+  const inputSize = input.kind === 'embedding' ? input.size : V;
+  return [
+    ...(input.kind === 'embedding' ? embeddingSpecs('embedding', V, input.size) : []),
+    ...prefixed('rnn.', recurrentLayerSpecs({ cell, inputSize, hiddenSize: H, numLayers })),
+    ...(attention
+      ? [
+          ...prefixed(
+            'attention.',
+            attentionSpecs({
+              score: attention.score,
+              querySize: H,
+              valueSize: attention.valueSize,
+            }),
+          ),
+          ...denseSpecs(H + attention.valueSize, H, ['W_c', 'b_c']),
+        ]
+      : []),
+    ...denseSpecs(H, V, ['W_ao', 'b_o']),
+  ];
 }
 
 /** What {@link TokenDecoder.run} returns. */
@@ -53,51 +93,78 @@ export class TokenDecoder {
   readonly output: Dense;
 
   constructor(options: TokenDecoderOptions) {
-    const { vocabularySize, input, rng } = options;
-    this.vocabularySize = vocabularySize;
-    this.input = input;
-    if (input.kind === 'embedding') {
-      this.embedding = new Embedding({ vocabularySize, embeddingSize: input.size, rng });
-    } else if (input.kind === 'onehot') {
-      this.embedding = null;
-    } else {
+    const { vocabularySize: V, input, rng, attention } = options;
+    if (input?.kind !== 'embedding' && input?.kind !== 'onehot') {
       throw new RecurError(
         'ARGUMENT',
-        `TokenDecoder: input.kind is ${String((input as { kind: unknown }).kind)}; expected onehot or embedding`,
+        `TokenDecoder: input.kind is ${String((input as { kind?: unknown } | undefined)?.kind)}; expected onehot or embedding`,
       );
     }
-    this.rnn = new RecurrentLayer({
-      cell: options.cell,
-      inputSize: this.inputSize,
-      hiddenSize: options.hiddenSize,
-      numLayers: options.numLayers ?? 1,
-      dropout: options.dropout ?? 0,
-      rng,
-    });
     const H = options.hiddenSize;
-    if (options.attention) {
-      this.attention = new Attention({
-        score: options.attention.score,
-        querySize: H,
-        valueSize: options.attention.valueSize,
-        rng,
-      });
-      this.combine = new Dense({
-        inputSize: H + options.attention.valueSize,
-        outputSize: H,
-        rng,
-        names: ['W_c', 'b_c'],
-      });
-    } else {
-      this.attention = null;
-      this.combine = null;
+    if (attention) {
+      checkChoice('TokenDecoder', 'attention.score', attention.score, [
+        'dot',
+        'general',
+        'additive',
+      ]);
+      if (attention.score === 'dot' && attention.valueSize !== H) {
+        throw new RecurError(
+          'SHAPE',
+          `TokenDecoder: dot attention needs valueSize ${attention.valueSize} to equal hiddenSize ${H}`,
+        );
+      }
     }
-    this.output = new Dense({
-      inputSize: H,
-      outputSize: vocabularySize,
-      rng,
-      names: ['W_ao', 'b_o'],
-    });
+    this.vocabularySize = V;
+    this.input = input;
+    const parts = buildParameters(
+      'TokenDecoder',
+      tokenDecoderSpecs(options),
+      (own) => {
+        const embedding =
+          input.kind === 'embedding'
+            ? own(new Embedding({ vocabularySize: V, embeddingSize: input.size, rng }))
+            : null;
+        const rnn = own(
+          new RecurrentLayer({
+            cell: options.cell,
+            inputSize: input.kind === 'embedding' ? input.size : V,
+            hiddenSize: H,
+            numLayers: options.numLayers ?? 1,
+            dropout: options.dropout ?? 0,
+            cellOptions: recurrentInit(),
+            rng,
+          }),
+        );
+        const attend = attention
+          ? own(
+              new Attention({
+                score: attention.score,
+                querySize: H,
+                valueSize: attention.valueSize,
+                rng,
+              }),
+            )
+          : null;
+        const combine = attention
+          ? own(
+              new Dense({
+                inputSize: H + attention.valueSize,
+                outputSize: H,
+                rng,
+                names: ['W_c', 'b_c'],
+              }),
+            )
+          : null;
+        const output = own(new Dense({ inputSize: H, outputSize: V, rng, names: ['W_ao', 'b_o'] }));
+        return { embedding, rnn, attention: attend, combine, output };
+      },
+      decoderParameters,
+    );
+    this.embedding = parts.embedding;
+    this.rnn = parts.rnn;
+    this.attention = parts.attention;
+    this.combine = parts.combine;
+    this.output = parts.output;
   }
 
   /** Width of each step's input: V (one-hot) or the embedding size. */
@@ -165,14 +232,24 @@ export class TokenDecoder {
 
   /** Every parameter, prefixed: `embedding`, `rnn.layer0.forward.W_x`, `attention.W_a`, `W_c`, `W_ao`, … */
   parameters(): Record<string, Variable> {
-    const out: Record<string, Variable> = {};
-    if (this.embedding) out.embedding = this.embedding.table;
-    for (const [name, p] of Object.entries(this.rnn.parameters())) out[`rnn.${name}`] = p;
-    if (this.attention)
-      for (const [name, p] of Object.entries(this.attention.parameters()))
-        out[`attention.${name}`] = p;
-    if (this.combine) Object.assign(out, this.combine.parameters());
-    Object.assign(out, this.output.parameters());
-    return out;
+    return decoderParameters(this);
   }
+}
+
+function decoderParameters(parts: {
+  embedding: Embedding | null;
+  rnn: RecurrentLayer;
+  attention: Attention | null;
+  combine: Dense | null;
+  output: Dense;
+}): Record<string, Variable> {
+  const out: Record<string, Variable> = {};
+  if (parts.embedding) out.embedding = parts.embedding.table;
+  for (const [name, p] of Object.entries(parts.rnn.parameters())) out[`rnn.${name}`] = p;
+  if (parts.attention)
+    for (const [name, p] of Object.entries(parts.attention.parameters()))
+      out[`attention.${name}`] = p;
+  if (parts.combine) Object.assign(out, parts.combine.parameters());
+  Object.assign(out, parts.output.parameters());
+  return out;
 }

@@ -31,6 +31,14 @@ export {
   type ImageInjection,
 } from './captioner.js';
 export {
+  type Architecture,
+  checkWeightsForConfig,
+  describeConfig,
+  type ModelConfig,
+  type WeightDescription,
+} from './check-weights.js';
+export { CONFIG_LIMITS } from './config.js';
+export {
   type DecoderOutput,
   TokenDecoder,
   type TokenDecoderOptions,
@@ -55,14 +63,17 @@ export {
 } from './language-model.js';
 export { Dense, Embedding, glorotWeight } from './layers.js';
 export {
-  type Architecture,
+  disposeModel,
+  type LoadModelOptions,
   loadModel,
   loadWeights,
   type Model,
   modelFromConfig,
+  modelFromWeights,
   saveModel,
   saveModelFiles,
 } from './model-io.js';
+export type { ModelPlan, ParameterSpec } from './parameter-specs.js';
 export {
   type Encoded,
   type PaddedIds,

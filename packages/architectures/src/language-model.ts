@@ -2,9 +2,20 @@ import { noGrad, softmaxCrossEntropy, type Variable } from '@recur/autograd';
 import type { CellKind } from '@recur/cells';
 import { formatShape, RecurError, Rng, type Tensor, tensor, tidy } from '@recur/tensor';
 import type { TrainingContext } from '@recur/train';
-import { checkConfigSizes } from './config.js';
-import { type DecoderOutput, TokenDecoder, type TokenInput } from './decoder.js';
+import {
+  CELL_KINDS,
+  CONFIG_LIMITS,
+  checkChoice,
+  checkModelOptions,
+  checkRate,
+  checkSeed,
+  checkSize,
+  checkTokenInput,
+  orDefault,
+} from './config.js';
+import { type DecoderOutput, TokenDecoder, type TokenInput, tokenDecoderSpecs } from './decoder.js';
 import { chooseToken, type DecodingStrategy } from './decoding.js';
+import { buildParameters, checkParameterBudget, type ModelPlan } from './parameter-specs.js';
 import { disposeStates, keepStates, type RecurrentState } from './states.js';
 import { dropoutDraws, trainingRng } from './training-rng.js';
 
@@ -69,19 +80,58 @@ export class LanguageModel {
   readonly decoder: TokenDecoder;
 
   constructor(options: LanguageModelOptions) {
-    this.config = {
+    const { config, parameters } = LanguageModel.describe(options);
+    this.config = config;
+    const { vocabularySize, input, cell, hiddenSize, numLayers, dropout, seed } = config;
+    this.decoder = buildParameters(
+      'LanguageModel',
+      parameters,
+      (own) =>
+        own(
+          new TokenDecoder({
+            vocabularySize,
+            input,
+            cell,
+            hiddenSize,
+            numLayers,
+            dropout,
+            rng: new Rng(seed),
+          }),
+        ),
+      (decoder) => decoder.parameters(),
+    );
+  }
+
+  /**
+   * Checks `options` (unknown names, types, sizes within {@link CONFIG_LIMITS}) and returns the
+   * config with defaults and the parameters it implies, allocating nothing. Throws `ARGUMENT`
+   * (or `RANGE`) naming the option.
+   */
+  static describe(options: LanguageModelOptions): ModelPlan<LanguageModelConfig> {
+    const owner = 'LanguageModel';
+    checkModelOptions(owner, options, [
+      'vocabularySize',
+      'input',
+      'cell',
+      'hiddenSize',
+      'numLayers',
+      'dropout',
+      'seed',
+    ]);
+    const o = options;
+    const config: LanguageModelConfig = {
       architecture: 'LanguageModel',
-      vocabularySize: options.vocabularySize,
-      input: options.input ?? { kind: 'embedding', size: 32 },
-      cell: options.cell ?? 'lstm',
-      hiddenSize: options.hiddenSize,
-      numLayers: options.numLayers ?? 1,
-      dropout: options.dropout ?? 0,
-      seed: options.seed ?? 0,
+      vocabularySize: checkSize(owner, 'vocabularySize', o.vocabularySize),
+      input: checkTokenInput(owner, 'input', orDefault(o.input, { kind: 'embedding', size: 32 })),
+      cell: checkChoice(owner, 'cell', orDefault(o.cell, 'lstm'), CELL_KINDS),
+      hiddenSize: checkSize(owner, 'hiddenSize', o.hiddenSize),
+      numLayers: checkSize(owner, 'numLayers', orDefault(o.numLayers, 1), CONFIG_LIMITS.numLayers),
+      dropout: checkRate(owner, 'dropout', orDefault(o.dropout, 0)),
+      seed: checkSeed(owner, 'seed', orDefault(o.seed, 0)),
     };
-    checkConfigSizes('LanguageModel', this.config, ['vocabularySize', 'hiddenSize', 'numLayers']);
-    const rng = new Rng(this.config.seed);
-    this.decoder = new TokenDecoder({ ...this.config, rng });
+    const parameters = tokenDecoderSpecs(config);
+    checkParameterBudget(owner, parameters);
+    return { config, parameters };
   }
 
   /** Every parameter by name, e.g. `rnn.layer0.forward.W_x`, `W_ao`. */

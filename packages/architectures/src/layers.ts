@@ -85,6 +85,11 @@ export class Embedding {
     );
   }
 
+  /** `{ [name]: table }` under the name given at construction. */
+  parameters(): Record<string, Variable> {
+    return { [this.table.name ?? 'embedding']: this.table };
+  }
+
   /** Rows of the table for int32 `ids` of any shape: `[...ids.shape, embeddingSize]`. */
   apply(ids: Tensor): Variable {
     if (ids.dtype !== 'int32') {

@@ -1,9 +1,17 @@
 import type { Variable } from '@recur/autograd';
 import { dispose, formatShape, RecurError, shapesEqual, type Tensor } from '@recur/tensor';
-import { Captioner, type CaptionerOptions } from './captioner.js';
-import { LanguageModel, type LanguageModelOptions } from './language-model.js';
-import { Seq2Seq, type Seq2SeqOptions } from './seq2seq.js';
-import { SequenceClassifier, type SequenceClassifierOptions } from './sequence-classifier.js';
+import type { Captioner } from './captioner.js';
+import {
+  ARCHITECTURES,
+  type Architecture,
+  checkWeightsForConfig,
+  describeConfig,
+  type ModelConfig,
+} from './check-weights.js';
+import { withPlaceholderWeights } from './initialization.js';
+import type { LanguageModel } from './language-model.js';
+import type { Seq2Seq } from './seq2seq.js';
+import type { SequenceClassifier } from './sequence-classifier.js';
 import {
   decodeModelFile,
   decodeModelFiles,
@@ -11,36 +19,57 @@ import {
   encodeModelFile,
   encodeModelFiles,
   type ModelFiles,
-  type ModelManifest,
 } from './serialization.js';
 
 /** Any of the four designs. */
 export type Model = LanguageModel | Seq2Seq | SequenceClassifier | Captioner;
 
-/** The name in `config.architecture` for each design. */
-export type Architecture = Model['config']['architecture'];
+export type { Architecture };
 
-const builders: Record<Architecture, (config: Record<string, unknown>) => Model> = {
-  LanguageModel: (c) => new LanguageModel(c as unknown as LanguageModelOptions),
-  Seq2Seq: (c) => new Seq2Seq(c as unknown as Seq2SeqOptions),
-  SequenceClassifier: (c) => new SequenceClassifier(c as unknown as SequenceClassifierOptions),
-  Captioner: (c) => new Captioner(c as unknown as CaptionerOptions),
-};
+function build(config: ModelConfig): Model {
+  const Class = ARCHITECTURES[config.architecture] as new (config: ModelConfig) => Model;
+  return new Class(config);
+}
 
-/** A new model of the kind and shape `config` describes (fresh weights from its seed). */
+/**
+ * A new model of the kind and shape `config` describes (fresh weights from its seed). The
+ * config is checked first (`FORMAT` naming the field for a bad one), nothing allocated before.
+ */
 export function modelFromConfig(config: Record<string, unknown>): Model {
-  const kind = config.architecture;
-  const build =
-    typeof kind === 'string' && Object.hasOwn(builders, kind)
-      ? builders[kind as Architecture]
-      : undefined;
-  if (!build) {
-    throw new RecurError(
-      'FORMAT',
-      `modelFromConfig: config.architecture is ${JSON.stringify(kind)}; expected one of ${Object.keys(builders).join(', ')}`,
-    );
+  return build(describeConfig(config, 'modelFromConfig').config);
+}
+
+/** Frees every parameter (value and gradient) of a model. */
+export function disposeModel(model: Model): void {
+  for (const p of Object.values(model.parameters())) p.dispose();
+}
+
+/**
+ * A model of the kind `config` describes holding `weights` (taken over: the model owns them
+ * afterwards; on an error they are left to the caller). The weight directory is checked against
+ * the config with {@link checkWeightsForConfig} before anything is allocated, and the model is
+ * built with cheap placeholder weights (no orthogonal initialisation), so the cost is
+ * proportional to the weights given. How a checkpoint loader should rebuild a model.
+ */
+export function modelFromWeights(
+  config: unknown,
+  weights: Record<string, Tensor>,
+  source: string,
+): Model {
+  const directory = Object.entries(weights).map(([name, t]) => ({
+    name,
+    shape: t.shape,
+    dtype: t.dtype,
+  }));
+  const plan = checkWeightsForConfig(config, directory, source);
+  const model = withPlaceholderWeights(() => build(plan.config));
+  try {
+    loadWeights(model.parameters(), weights);
+  } catch (error) {
+    disposeModel(model);
+    throw error;
   }
-  return build(config);
+  return model;
 }
 
 function weightsOf(model: Model): Record<string, Tensor> {
@@ -59,25 +88,38 @@ export function saveModelFiles(model: Model): ModelFiles {
   return encodeModelFiles(model.config as unknown as Record<string, unknown>, weightsOf(model));
 }
 
-/**
- * Rebuilds a model saved by {@link saveModel} (bytes) or {@link saveModelFiles} (a pair). Reads
- * data only: the config is parsed JSON checked by the model's constructor, the weights are
- * copied into tensors after their names, shapes and byte ranges are checked. The loaded model
- * computes exactly what the saved one did.
- */
-export function loadModel(source: Uint8Array | ModelFiles): Model {
-  const { manifest, data } =
-    source instanceof Uint8Array ? decodeModelFile(source) : decodeModelFiles(source);
-  return fromManifest(manifest, data);
+/** Options of {@link loadModel}. */
+export interface LoadModelOptions {
+  /** What to call the source in error messages, e.g. its path (default `model file` / `model.json`). */
+  name?: string;
 }
 
-function fromManifest(manifest: ModelManifest, data: Uint8Array): Model {
-  const model = modelFromConfig(manifest.config);
-  const weights = decodeWeights(manifest.weights, data);
+/**
+ * Rebuilds a model saved by {@link saveModel} (bytes) or {@link saveModelFiles} (a pair).
+ * Reads data only, and checks everything before it allocates: the format (checksums, layout;
+ * see `serialization.ts`), then the config against the weight directory
+ * ({@link checkWeightsForConfig}); only then is the model built and the weights copied in. Any
+ * problem is a `RecurError` `FORMAT` naming the source and the field, nothing is left
+ * allocated, and time and memory stay proportional to the file's size. The loaded model
+ * computes exactly what the saved one did.
+ */
+export function loadModel(source: Uint8Array | ModelFiles, options: LoadModelOptions = {}): Model {
+  const single = source instanceof Uint8Array;
+  const name = options.name ?? (single ? 'model file' : 'model.json');
+  const fn = `loadModel (${name})`;
+  const { manifest, data } = single ? decodeModelFile(source, fn) : decodeModelFiles(source, fn);
+  const plan = checkWeightsForConfig(manifest.config, manifest.weights, fn);
+  const model = withPlaceholderWeights(() => build(plan.config));
   try {
-    loadWeights(model.parameters(), weights);
+    const weights = decodeWeights(manifest.weights, data);
+    try {
+      loadWeights(model.parameters(), weights);
+    } catch (error) {
+      dispose(Object.values(weights));
+      throw error;
+    }
   } catch (error) {
-    dispose(weights);
+    disposeModel(model);
     throw error;
   }
   return model;

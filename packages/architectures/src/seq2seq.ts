@@ -4,11 +4,31 @@ import { formatShape, oneHot, RecurError, Rng, type Tensor, tensor, tidy } from 
 import type { TrainingContext } from '@recur/train';
 import type { AttentionMemory, AttentionScore } from './attention.js';
 import type { Hypothesis } from './beam-search.js';
-import { checkConfigSizes, checkToken } from './config.js';
-import { TokenDecoder, type TokenInput } from './decoder.js';
+import {
+  CELL_KINDS,
+  CONFIG_LIMITS,
+  checkChoice,
+  checkModelOptions,
+  checkRate,
+  checkSeed,
+  checkSize,
+  checkToken,
+  checkTokenInput,
+  orDefault,
+} from './config.js';
+import { TokenDecoder, type TokenInput, tokenDecoderSpecs } from './decoder.js';
 import { greedy } from './decoding.js';
+import { recurrentInit } from './initialization.js';
 import { countTokens } from './language-model.js';
 import { Embedding } from './layers.js';
+import {
+  buildParameters,
+  checkParameterBudget,
+  embeddingSpecs,
+  type ModelPlan,
+  prefixed,
+  recurrentLayerSpecs,
+} from './parameter-specs.js';
 import { beamDecode, type DecodeStart, greedyDecode } from './sequence-decoding.js';
 import type { RecurrentState } from './states.js';
 import { dropoutDraws, trainingRng } from './training-rng.js';
@@ -108,66 +128,135 @@ export class Seq2Seq {
   teacherForcing = 1;
 
   constructor(options: Seq2SeqOptions) {
-    this.config = {
-      architecture: 'Seq2Seq',
-      sourceVocabularySize: options.sourceVocabularySize,
-      targetVocabularySize: options.targetVocabularySize,
-      sourceInput: options.sourceInput ?? { kind: 'embedding', size: 32 },
-      targetInput: options.targetInput ?? { kind: 'embedding', size: 32 },
-      cell: options.cell ?? 'lstm',
-      hiddenSize: options.hiddenSize,
-      numLayers: options.numLayers ?? 1,
-      dropout: options.dropout ?? 0,
-      attention: options.attention ?? null,
-      startToken: options.startToken,
-      stopToken: options.stopToken,
-      seed: options.seed ?? 0,
-    };
-    const c = this.config;
-    checkConfigSizes('Seq2Seq', c, [
+    const { config: c, parameters } = Seq2Seq.describe(options);
+    this.config = c;
+    const parts = buildParameters(
+      'Seq2Seq',
+      parameters,
+      (own) => {
+        const rng = new Rng(c.seed);
+        const encoderEmbedding =
+          c.sourceInput.kind === 'embedding'
+            ? own(
+                new Embedding({
+                  vocabularySize: c.sourceVocabularySize,
+                  embeddingSize: c.sourceInput.size,
+                  rng,
+                }),
+              )
+            : null;
+        const encoder = own(
+          new RecurrentLayer({
+            cell: c.cell,
+            inputSize: sourceInputSize(c),
+            hiddenSize: c.hiddenSize,
+            numLayers: c.numLayers,
+            dropout: c.dropout,
+            cellOptions: recurrentInit(),
+            rng,
+          }),
+        );
+        const decoder = own(
+          new TokenDecoder({
+            vocabularySize: c.targetVocabularySize,
+            input: c.targetInput,
+            cell: c.cell,
+            hiddenSize: c.hiddenSize,
+            numLayers: c.numLayers,
+            dropout: c.dropout,
+            attention: c.attention ? { score: c.attention, valueSize: c.hiddenSize } : undefined,
+            rng,
+          }),
+        );
+        return { encoderEmbedding, encoder, decoder };
+      },
+      seq2seqParameters,
+    );
+    this.encoderEmbedding = parts.encoderEmbedding;
+    this.encoder = parts.encoder;
+    this.decoder = parts.decoder;
+  }
+
+  /**
+   * Checks `options` (unknown names, types, sizes within {@link CONFIG_LIMITS}, tokens inside
+   * the target vocabulary) and returns the config with defaults and the parameters it implies,
+   * allocating nothing.
+   */
+  static describe(options: Seq2SeqOptions): ModelPlan<Seq2SeqConfig> {
+    const owner = 'Seq2Seq';
+    checkModelOptions(owner, options, [
       'sourceVocabularySize',
       'targetVocabularySize',
+      'sourceInput',
+      'targetInput',
+      'cell',
       'hiddenSize',
       'numLayers',
+      'dropout',
+      'attention',
+      'startToken',
+      'stopToken',
+      'seed',
     ]);
-    checkToken('Seq2Seq', 'startToken', c.startToken, c.targetVocabularySize);
-    checkToken('Seq2Seq', 'stopToken', c.stopToken, c.targetVocabularySize);
-    const rng = new Rng(c.seed);
-    this.encoderEmbedding =
-      c.sourceInput.kind === 'embedding'
-        ? new Embedding({
-            vocabularySize: c.sourceVocabularySize,
-            embeddingSize: c.sourceInput.size,
-            rng,
-          })
-        : null;
-    this.encoder = new RecurrentLayer({
-      cell: c.cell,
-      inputSize: c.sourceInput.kind === 'embedding' ? c.sourceInput.size : c.sourceVocabularySize,
-      hiddenSize: c.hiddenSize,
-      numLayers: c.numLayers,
-      dropout: c.dropout,
-      rng,
-    });
-    this.decoder = new TokenDecoder({
-      vocabularySize: c.targetVocabularySize,
-      input: c.targetInput,
-      cell: c.cell,
-      hiddenSize: c.hiddenSize,
-      numLayers: c.numLayers,
-      dropout: c.dropout,
-      attention: c.attention ? { score: c.attention, valueSize: c.hiddenSize } : undefined,
-      rng,
-    });
+    const o = options;
+    const embedding: TokenInput = { kind: 'embedding', size: 32 };
+    const targetVocabularySize = checkSize(owner, 'targetVocabularySize', o.targetVocabularySize);
+    const attention = orDefault(o.attention, null);
+    const config: Seq2SeqConfig = {
+      architecture: 'Seq2Seq',
+      sourceVocabularySize: checkSize(owner, 'sourceVocabularySize', o.sourceVocabularySize),
+      targetVocabularySize,
+      sourceInput: checkTokenInput(owner, 'sourceInput', orDefault(o.sourceInput, embedding)),
+      targetInput: checkTokenInput(owner, 'targetInput', orDefault(o.targetInput, embedding)),
+      cell: checkChoice(owner, 'cell', orDefault(o.cell, 'lstm'), CELL_KINDS),
+      hiddenSize: checkSize(owner, 'hiddenSize', o.hiddenSize),
+      numLayers: checkSize(owner, 'numLayers', orDefault(o.numLayers, 1), CONFIG_LIMITS.numLayers),
+      dropout: checkRate(owner, 'dropout', orDefault(o.dropout, 0)),
+      attention:
+        attention === null
+          ? null
+          : checkChoice<AttentionScore>(owner, 'attention', attention, [
+              'dot',
+              'general',
+              'additive',
+            ]),
+      startToken: checkToken(owner, 'startToken', o.startToken, targetVocabularySize),
+      stopToken: checkToken(owner, 'stopToken', o.stopToken, targetVocabularySize),
+      seed: checkSeed(owner, 'seed', orDefault(o.seed, 0)),
+    };
+    const c = config;
+    const parameters = [
+      ...(c.sourceInput.kind === 'embedding'
+        ? embeddingSpecs('encoder.embedding', c.sourceVocabularySize, c.sourceInput.size)
+        : []),
+      ...prefixed(
+        'encoder.',
+        recurrentLayerSpecs({
+          cell: c.cell,
+          inputSize: sourceInputSize(c),
+          hiddenSize: c.hiddenSize,
+          numLayers: c.numLayers,
+        }),
+      ),
+      ...prefixed(
+        'decoder.',
+        tokenDecoderSpecs({
+          vocabularySize: c.targetVocabularySize,
+          input: c.targetInput,
+          cell: c.cell,
+          hiddenSize: c.hiddenSize,
+          numLayers: c.numLayers,
+          attention: c.attention ? { score: c.attention, valueSize: c.hiddenSize } : undefined,
+        }),
+      ),
+    ];
+    checkParameterBudget(owner, parameters);
+    return { config, parameters };
   }
 
   /** Every parameter: `encoder.embedding`, `encoder.layer0.forward.W_x`, `decoder.W_ao`, … */
   parameters(): Record<string, Variable> {
-    const out: Record<string, Variable> = {};
-    if (this.encoderEmbedding) out['encoder.embedding'] = this.encoderEmbedding.table;
-    for (const [name, p] of Object.entries(this.encoder.parameters())) out[`encoder.${name}`] = p;
-    for (const [name, p] of Object.entries(this.decoder.parameters())) out[`decoder.${name}`] = p;
-    return out;
+    return seq2seqParameters(this);
   }
 
   /**
@@ -393,6 +482,22 @@ export function padIds(rows: readonly (readonly number[])[]): { ids: Tensor; mas
     });
   });
   return { ids: tensor(ids, [rows.length, S], 'int32'), mask: tensor(mask, [rows.length, S]) };
+}
+
+function sourceInputSize(c: Seq2SeqConfig): number {
+  return c.sourceInput.kind === 'embedding' ? c.sourceInput.size : c.sourceVocabularySize;
+}
+
+function seq2seqParameters(parts: {
+  encoderEmbedding: Embedding | null;
+  encoder: RecurrentLayer;
+  decoder: TokenDecoder;
+}): Record<string, Variable> {
+  const out: Record<string, Variable> = {};
+  if (parts.encoderEmbedding) out['encoder.embedding'] = parts.encoderEmbedding.table;
+  for (const [name, p] of Object.entries(parts.encoder.parameters())) out[`encoder.${name}`] = p;
+  for (const [name, p] of Object.entries(parts.decoder.parameters())) out[`decoder.${name}`] = p;
+  return out;
 }
 
 function checkBatch(batch: Seq2SeqBatch): void {

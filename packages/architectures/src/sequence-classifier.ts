@@ -14,6 +14,7 @@ import {
 } from '@recur/autograd';
 import { type CellKind, RecurrentLayer } from '@recur/cells';
 import {
+  checkOptions,
   formatShape,
   oneHot,
   RecurError,
@@ -25,8 +26,28 @@ import {
   tidy,
 } from '@recur/tensor';
 import type { TrainingContext } from '@recur/train';
-import { checkConfigSizes } from './config.js';
+import {
+  CELL_KINDS,
+  CONFIG_LIMITS,
+  checkBoolean,
+  checkChoice,
+  checkModelOptions,
+  checkRate,
+  checkSeed,
+  checkSize,
+  orDefault,
+} from './config.js';
+import { recurrentInit } from './initialization.js';
 import { Dense, Embedding } from './layers.js';
+import {
+  buildParameters,
+  checkParameterBudget,
+  denseSpecs,
+  embeddingSpecs,
+  type ModelPlan,
+  prefixed,
+  recurrentLayerSpecs,
+} from './parameter-specs.js';
 import { dropoutDraws, trainingRng } from './training-rng.js';
 
 /** What a classifier reads at each step: feature vectors, or token ids (one-hot or embedded). */
@@ -99,66 +120,112 @@ export class SequenceClassifier {
   readonly output: Dense;
 
   constructor(options: SequenceClassifierOptions) {
-    this.config = {
-      architecture: 'SequenceClassifier',
-      input: options.input,
-      cell: options.cell ?? 'lstm',
-      hiddenSize: options.hiddenSize,
-      numLayers: options.numLayers ?? 1,
-      bidirectional: options.bidirectional ?? false,
-      dropout: options.dropout ?? 0,
-      readout: options.readout ?? 'last',
-      head: options.head ?? 'softmax',
-      outputSize: options.outputSize,
-      seed: options.seed ?? 0,
-    };
-    const c = this.config;
-    checkConfigSizes('SequenceClassifier', c, ['hiddenSize', 'numLayers', 'outputSize']);
-    if (!['last', 'mean', 'max'].includes(c.readout)) {
-      throw new RecurError(
-        'ARGUMENT',
-        `SequenceClassifier: readout is ${String(c.readout)}; expected last, mean or max`,
-      );
-    }
-    if (!['softmax', 'sigmoid', 'linear'].includes(c.head)) {
-      throw new RecurError(
-        'ARGUMENT',
-        `SequenceClassifier: head is ${String(c.head)}; expected softmax, sigmoid or linear`,
-      );
-    }
-    const rng = new Rng(c.seed);
-    this.embedding =
-      c.input.kind === 'embedding'
-        ? new Embedding({
-            vocabularySize: c.input.vocabularySize,
-            embeddingSize: c.input.size,
+    const { config: c, parameters } = SequenceClassifier.describe(options);
+    this.config = c;
+    const parts = buildParameters(
+      'SequenceClassifier',
+      parameters,
+      (own) => {
+        const rng = new Rng(c.seed);
+        const embedding =
+          c.input.kind === 'embedding'
+            ? own(
+                new Embedding({
+                  vocabularySize: c.input.vocabularySize,
+                  embeddingSize: c.input.size,
+                  rng,
+                }),
+              )
+            : null;
+        const rnn = own(
+          new RecurrentLayer({
+            cell: c.cell,
+            inputSize: classifierInputSize(c.input),
+            hiddenSize: c.hiddenSize,
+            numLayers: c.numLayers,
+            bidirectional: c.bidirectional,
+            dropout: c.dropout,
+            cellOptions: recurrentInit(),
             rng,
-          })
-        : null;
-    const inputSize = c.input.kind === 'onehot' ? c.input.vocabularySize : c.input.size;
-    this.rnn = new RecurrentLayer({
-      cell: c.cell,
-      inputSize,
-      hiddenSize: c.hiddenSize,
-      numLayers: c.numLayers,
-      bidirectional: c.bidirectional,
-      dropout: c.dropout,
-      rng,
-    });
-    this.output = new Dense({
-      inputSize: this.rnn.outputSize,
-      outputSize: c.outputSize,
-      rng,
-      names: ['W_ao', 'b_o'],
-    });
+          }),
+        );
+        const output = own(
+          new Dense({
+            inputSize: rnn.outputSize,
+            outputSize: c.outputSize,
+            rng,
+            names: ['W_ao', 'b_o'],
+          }),
+        );
+        return { embedding, rnn, output };
+      },
+      classifierParameters,
+    );
+    this.embedding = parts.embedding;
+    this.rnn = parts.rnn;
+    this.output = parts.output;
+  }
+
+  /**
+   * Checks `options` (unknown names, types, sizes within {@link CONFIG_LIMITS}) and returns the
+   * config with defaults and the parameters it implies, allocating nothing.
+   */
+  static describe(options: SequenceClassifierOptions): ModelPlan<SequenceClassifierConfig> {
+    const owner = 'SequenceClassifier';
+    checkModelOptions(owner, options, [
+      'input',
+      'cell',
+      'hiddenSize',
+      'numLayers',
+      'bidirectional',
+      'dropout',
+      'readout',
+      'head',
+      'outputSize',
+      'seed',
+    ]);
+    const o = options;
+    const config: SequenceClassifierConfig = {
+      architecture: 'SequenceClassifier',
+      input: checkClassifierInput(owner, o.input),
+      cell: checkChoice(owner, 'cell', orDefault(o.cell, 'lstm'), CELL_KINDS),
+      hiddenSize: checkSize(owner, 'hiddenSize', o.hiddenSize),
+      numLayers: checkSize(owner, 'numLayers', orDefault(o.numLayers, 1), CONFIG_LIMITS.numLayers),
+      bidirectional: checkBoolean(owner, 'bidirectional', orDefault(o.bidirectional, false)),
+      dropout: checkRate(owner, 'dropout', orDefault(o.dropout, 0)),
+      readout: checkChoice(owner, 'readout', orDefault(o.readout, 'last'), ['last', 'mean', 'max']),
+      head: checkChoice(owner, 'head', orDefault(o.head, 'softmax'), [
+        'softmax',
+        'sigmoid',
+        'linear',
+      ]),
+      outputSize: checkSize(owner, 'outputSize', o.outputSize),
+      seed: checkSeed(owner, 'seed', orDefault(o.seed, 0)),
+    };
+    const { input, cell, hiddenSize, numLayers, bidirectional, outputSize } = config;
+    const parameters = [
+      ...(input.kind === 'embedding'
+        ? embeddingSpecs('embedding', input.vocabularySize, input.size)
+        : []),
+      ...prefixed(
+        'rnn.',
+        recurrentLayerSpecs({
+          cell,
+          inputSize: classifierInputSize(input),
+          hiddenSize,
+          numLayers,
+          bidirectional,
+        }),
+      ),
+      ...denseSpecs(bidirectional ? 2 * hiddenSize : hiddenSize, outputSize, ['W_ao', 'b_o']),
+    ];
+    checkParameterBudget(owner, parameters);
+    return { config, parameters };
   }
 
   /** Every parameter: `embedding`, `rnn.layer0.forward.W_x`, …, `W_ao`, `b_o`. */
   parameters(): Record<string, Variable> {
-    const out: Record<string, Variable> = {};
-    if (this.embedding) out.embedding = this.embedding.table;
-    for (const [name, p] of Object.entries(this.rnn.parameters())) out[`rnn.${name}`] = p;
-    return Object.assign(out, this.output.parameters());
+    return classifierParameters(this);
   }
 
   /**
@@ -297,6 +364,42 @@ export class SequenceClassifier {
       return div(sum(mul(outputs, m), { axis: 1 }), lengths);
     }
     return max(mask ? where(mask.reshape([B, T, 1]), outputs, -1e9) : outputs, { axis: 1 });
+  }
+}
+
+/** Width of each step's input: the feature size, or the vocabulary (one-hot), or the embedding. */
+function classifierInputSize(input: ClassifierInput): number {
+  return input.kind === 'onehot' ? input.vocabularySize : input.size;
+}
+
+function classifierParameters(parts: {
+  embedding: Embedding | null;
+  rnn: RecurrentLayer;
+  output: Dense;
+}): Record<string, Variable> {
+  const out: Record<string, Variable> = {};
+  if (parts.embedding) out.embedding = parts.embedding.table;
+  for (const [name, p] of Object.entries(parts.rnn.parameters())) out[`rnn.${name}`] = p;
+  return Object.assign(out, parts.output.parameters());
+}
+
+function checkClassifierInput(owner: string, value: unknown): ClassifierInput {
+  const where = `${owner}.input`;
+  checkOptions(where, value, ['kind', 'size', 'vocabularySize']);
+  const { kind, size, vocabularySize } = value as Record<string, unknown>;
+  switch (checkChoice(where, 'kind', kind, ['features', 'onehot', 'embedding'])) {
+    case 'features':
+      checkOptions(where, value, ['kind', 'size']);
+      return { kind: 'features', size: checkSize(where, 'size', size) };
+    case 'onehot':
+      checkOptions(where, value, ['kind', 'vocabularySize']);
+      return { kind: 'onehot', vocabularySize: checkSize(where, 'vocabularySize', vocabularySize) };
+    default:
+      return {
+        kind: 'embedding',
+        vocabularySize: checkSize(where, 'vocabularySize', vocabularySize),
+        size: checkSize(where, 'size', size),
+      };
   }
 }
 
