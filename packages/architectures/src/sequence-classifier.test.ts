@@ -93,6 +93,51 @@ describe('SequenceClassifier', () => {
     ).toThrow(/readout/);
   });
 
+  it('refuses a mask row of only padding, naming the row, for every readout (mean gave NaN)', () => {
+    for (const readout of ['last', 'mean', 'max'] as Readout[]) {
+      const model = new SequenceClassifier({
+        input: { kind: 'features', size: 2 },
+        hiddenSize: 3,
+        outputSize: 2,
+        readout,
+      });
+      const inputs = tensor([1, 2, 3, 4, 5, 6, 7, 8], [2, 2, 2]);
+      const before = memory().numTensors;
+      const mask = tensor([1, 1, 0, 0], [2, 2]);
+      expect(() => model.predict(inputs, mask)).toThrow(/mask row 1 has no real step/);
+      mask.dispose();
+      expect(memory().numTensors).toBe(before);
+      const ok = model.predict(inputs, tensor([1, 1, 1, 0], [2, 2]));
+      expect(ok.every(Number.isFinite)).toBe(true);
+    }
+  });
+
+  it('a linear head takes labels [B] for one output, and refuses labels that would broadcast', () => {
+    const model = new SequenceClassifier({
+      input: { kind: 'features', size: 2 },
+      hiddenSize: 3,
+      outputSize: 1,
+      head: 'linear',
+    });
+    const inputs = tensor([1, 2, 3, 4, 5, 6, 7, 8], [2, 2, 2]);
+    const loss = (labels: number[], shape: number[]) =>
+      tidy(() => model.loss({ inputs, labels: tensor(labels, shape) }).loss.item());
+    expect(loss([0.5, -1], [2])).toBeCloseTo(loss([0.5, -1], [2, 1]), 6);
+    expect(() => loss([0.5, -1], [2, 1, 1])).toThrow(
+      /labels \[batch, 1\] matching the outputs \[2,1\] \(or \[batch\]\), got float32 \[2,1,1\]/,
+    );
+    expect(() => loss([0.5, -1, 2], [3])).toThrow(/got float32 \[3\]/);
+    const two = new SequenceClassifier({
+      input: { kind: 'features', size: 2 },
+      hiddenSize: 3,
+      outputSize: 2,
+      head: 'linear',
+    });
+    expect(() => tidy(() => two.loss({ inputs, labels: tensor([1, 2], [2]) }))).toThrow(
+      /matching the outputs \[2,2\], got float32 \[2\]/,
+    );
+  });
+
   it('accuracy and confusionMatrix count rows as truth and columns as predictions', () => {
     expect(accuracy([0, 1, 1, 2], [0, 1, 2, 2])).toBe(0.75);
     expect(confusionMatrix([0, 1, 1, 2], [0, 1, 2, 2], 3)).toEqual([

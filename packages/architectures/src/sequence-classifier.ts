@@ -19,6 +19,7 @@ import {
   oneHot,
   RecurError,
   Rng,
+  shapesEqual,
   sigmoid,
   softmax,
   sum as sumTensor,
@@ -231,12 +232,19 @@ export class SequenceClassifier {
   /**
    * The head's inputs: logits (softmax, sigmoid) or values (linear), `[B, outputSize]`. With
    * `training` and dropout (2+ layers), the masks are drawn from `rng`, which is then required.
+   *
+   * Every sequence needs at least one real step: a mask row of only padding is refused
+   * (`ARGUMENT`, naming the row) whatever the readout. There is nothing in such a row to
+   * classify — `mean` would divide by a length of 0 (NaN), `max` would read the padding's
+   * −1e9, `last` the initial state — and a defined-but-meaningless value would hide the data
+   * bug (an empty sequence, a mask built from the wrong lengths) that produced the row.
    */
   forward(inputs: Tensor, mask?: Tensor, training = false, rng?: Rng): Variable {
     const maskRng = training
       ? trainingRng('SequenceClassifier', rng, dropoutDraws(this.config))
       : undefined;
     const x = this.#embed(inputs);
+    if (mask) checkRowsHaveSteps(mask);
     const { outputs, states } = this.rnn.forward(x, {
       ...(mask ? { mask } : {}),
       training,
@@ -259,24 +267,23 @@ export class SequenceClassifier {
     const { head, outputSize } = this.config;
     const labels = batch.labels;
     if (head === 'softmax') {
-      if (labels.dtype !== 'int32' || labels.rank !== 1) {
+      if (labels.dtype !== 'int32' || labels.rank !== 1 || labels.shape[0] !== out.shape[0]) {
         throw new RecurError(
           'SHAPE',
-          `SequenceClassifier.loss: a softmax head needs int32 labels [batch], got ${labels.dtype} ${formatShape(labels.shape)}`,
+          `SequenceClassifier.loss: a softmax head needs int32 labels [batch] for the outputs ${formatShape(out.shape)}, got ${labels.dtype} ${formatShape(labels.shape)}`,
         );
       }
       return { loss: softmaxCrossEntropy(out, labels) };
     }
+    // One value per sequence may come as [B] when outputSize is 1; anything else must match
+    // the outputs [B, outputSize] exactly (the loss ops would broadcast [B, 1] against
+    // [B, 1, 1] to [B, B, 1] without a word).
     const target =
       labels.rank === 1 && outputSize === 1 ? labels.reshape([labels.shape[0]!, 1]) : labels;
-    if (
-      target.dtype !== 'float32' ||
-      target.shape[0] !== out.shape[0] ||
-      target.shape[1] !== outputSize
-    ) {
+    if (target.dtype !== 'float32' || !shapesEqual(target.shape, out.shape)) {
       throw new RecurError(
         'SHAPE',
-        `SequenceClassifier.loss: a ${head} head needs float32 labels [batch, ${outputSize}], got ${labels.dtype} ${formatShape(labels.shape)}`,
+        `SequenceClassifier.loss: a ${head} head needs float32 labels [batch, ${outputSize}] matching the outputs ${formatShape(out.shape)}${outputSize === 1 ? ` (or [batch])` : ''}, got ${labels.dtype} ${formatShape(labels.shape)}`,
       );
     }
     return { loss: head === 'sigmoid' ? sigmoidCrossEntropy(out, target) : mse(out, target) };
@@ -364,6 +371,23 @@ export class SequenceClassifier {
       return div(sum(mul(outputs, m), { axis: 1 }), lengths);
     }
     return max(mask ? where(mask.reshape([B, T, 1]), outputs, -1e9) : outputs, { axis: 1 });
+  }
+}
+
+/** Refuses a mask row without a single real step (see {@link SequenceClassifier.forward}). */
+function checkRowsHaveSteps(mask: Tensor): void {
+  if (mask.rank !== 2) return; // the recurrent layer names a mask of the wrong shape
+  const [B, T] = mask.shape as [number, number];
+  const m = mask.data();
+  for (let b = 0; b < B; b++) {
+    let real = false;
+    for (let t = 0; t < T && !real; t++) real = m[b * T + t] !== 0;
+    if (!real) {
+      throw new RecurError(
+        'ARGUMENT',
+        `SequenceClassifier.forward: mask row ${b} has no real step (all ${T} steps are padding); every sequence needs at least one step to classify`,
+      );
+    }
   }
 }
 
