@@ -41,6 +41,91 @@ export interface VocabularyJSON {
   specials: Partial<Record<SpecialName, string>>;
 }
 
+/**
+ * Bounds on a vocabulary read by {@link Vocabulary.fromJSON}: the JSON text's length in
+ * characters, the number of tokens, and one token's length.
+ */
+const VOCABULARY_LIMITS = Object.freeze({
+  jsonLength: 2 ** 28,
+  tokens: 2 ** 24,
+  tokenLength: 2 ** 16,
+});
+
+function formatError(message: string): DatasetError {
+  return new DatasetError('FORMAT', `Vocabulary.fromJSON: ${message}`);
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Checks a vocabulary's JSON form completely; every problem is a FORMAT error. */
+function parseVocabularyJSON(json: unknown): {
+  tokens: string[];
+  specials: Partial<Record<SpecialName, string>>;
+} {
+  let value = json;
+  if (typeof json === 'string') {
+    if (json.length > VOCABULARY_LIMITS.jsonLength) {
+      throw formatError(
+        `the JSON text is ${json.length} characters; at most ${VOCABULARY_LIMITS.jsonLength} are read`,
+      );
+    }
+    try {
+      value = JSON.parse(json);
+    } catch (error) {
+      throw formatError(`not valid JSON (${(error as Error).message})`);
+    }
+  }
+  if (!isPlainObject(value)) throw formatError('expected an object { version, tokens, specials }');
+  for (const key of Object.keys(value)) {
+    if (key !== 'version' && key !== 'tokens' && key !== 'specials')
+      throw formatError(`unknown field ${JSON.stringify(key)}; expected version, tokens, specials`);
+  }
+  const { version, tokens, specials } = value;
+  if (version !== 1) throw formatError(`version is ${String(version)}; expected 1`);
+  if (!Array.isArray(tokens)) throw formatError('tokens must be an array of strings');
+  if (tokens.length > VOCABULARY_LIMITS.tokens)
+    throw formatError(`${tokens.length} tokens; at most ${VOCABULARY_LIMITS.tokens}`);
+  const seen = new Map<string, number>();
+  tokens.forEach((token: unknown, id) => {
+    if (typeof token !== 'string')
+      throw formatError(
+        `tokens[${id}] is ${token === null ? 'null' : typeof token}; expected a string`,
+      );
+    if (token.length > VOCABULARY_LIMITS.tokenLength)
+      throw formatError(
+        `tokens[${id}] is ${token.length} characters long; at most ${VOCABULARY_LIMITS.tokenLength}`,
+      );
+    const first = seen.get(token);
+    if (first !== undefined)
+      throw formatError(`token ${JSON.stringify(token)} appears twice (ids ${first} and ${id})`);
+    seen.set(token, id);
+  });
+  if (!isPlainObject(specials)) throw formatError('specials must be an object');
+  const out: Partial<Record<SpecialName, string>> = {};
+  for (const name of Object.keys(specials)) {
+    if (!SPECIAL_ORDER.includes(name as SpecialName))
+      throw formatError(`unknown special ${JSON.stringify(name)}; expected pad, bos, eos or unk`);
+  }
+  // The enabled specials hold ids 0, 1, … in the order pad, bos, eos, unk.
+  let next = 0;
+  for (const name of SPECIAL_ORDER) {
+    if (!Object.hasOwn(specials, name)) continue;
+    const token = specials[name];
+    if (typeof token !== 'string')
+      throw formatError(`specials.${name} is ${typeof token}; expected its token (a string)`);
+    const id = seen.get(token);
+    if (id !== next) {
+      throw formatError(
+        `specials.${name} ${JSON.stringify(token)} is ${id === undefined ? 'not among the tokens' : `token ${id}`}; the enabled specials must be tokens 0, 1, … in the order pad, bos, eos, unk (expected id ${next})`,
+      );
+    }
+    out[name] = token;
+    next++;
+  }
+  return { tokens: tokens.slice() as string[], specials: out };
+}
+
 function compareCodePoints(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -151,35 +236,15 @@ export class Vocabulary {
     return new Vocabulary([...head, ...tokens], specials);
   }
 
-  /** Restores a vocabulary from {@link Vocabulary.toJSON} (an object or its JSON string). */
+  /**
+   * Restores a vocabulary from {@link Vocabulary.toJSON} (an object or its JSON string). The
+   * input is untrusted: anything but exactly `{ version: 1, tokens, specials }` — tokens unique
+   * strings (at most 2²⁴ tokens of at most 2¹⁶ characters, from at most 2²⁸ characters of JSON), the enabled specials first in the order pad,
+   * bos, eos, unk and named by their tokens — is refused with a `FORMAT` error naming the field.
+   */
   static fromJSON(json: VocabularyJSON | string): Vocabulary {
-    let value: unknown = json;
-    if (typeof json === 'string') {
-      try {
-        value = JSON.parse(json);
-      } catch (error) {
-        throw new DatasetError('FORMAT', `Vocabulary.fromJSON: not valid JSON (${String(error)})`);
-      }
-    }
-    const v = value as Partial<VocabularyJSON> | null;
-    if (
-      v?.version !== 1 ||
-      !Array.isArray(v.tokens) ||
-      !v.tokens.every((t) => typeof t === 'string') ||
-      typeof v.specials !== 'object' ||
-      v.specials === null
-    ) {
-      throw new DatasetError(
-        'FORMAT',
-        'Vocabulary.fromJSON: expected { version: 1, tokens: string[], specials: {...} }',
-      );
-    }
-    for (const name of Object.keys(v.specials)) {
-      if (!SPECIAL_ORDER.includes(name as SpecialName)) {
-        throw new DatasetError('FORMAT', `Vocabulary.fromJSON: unknown special "${name}"`);
-      }
-    }
-    return new Vocabulary(v.tokens.slice(), { ...v.specials });
+    const { tokens, specials } = parseVocabularyJSON(json);
+    return new Vocabulary(tokens, specials);
   }
 
   /** Number of ids, specials included. */
