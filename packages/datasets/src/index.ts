@@ -108,11 +108,19 @@ export {
 } from './synthetic/temporal-order.js';
 export { type TbpttBatch, type TbpttOptions, type TbpttState, TbpttStream } from './tbptt.js';
 export {
+  type CharTokenizerJSON,
+  type TokenizerJSON,
+  tokenizerFromJSON,
+  type WordTokenizerJSON,
+} from './tokenizer-json.js';
+export {
   CharTokenizer,
   type DecodeOptions,
   type Tokenizer,
   type TokenizerOptions,
   type UnknownPolicy,
+  WORD_PATTERNS,
+  type WordPattern,
   WordTokenizer,
   type WordTokenizerOptions,
 } from './tokenizers.js';

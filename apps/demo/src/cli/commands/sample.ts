@@ -1,5 +1,5 @@
 import type { LanguageModel } from '@recur/architectures';
-import type { CharTokenizer } from '@recur/datasets';
+import { type CharTokenizer, tokenizerFromJSON } from '@recur/datasets';
 import { defaultCheckpointPath } from '../checkpoint.js';
 import type { FlagSpecs } from '../flags.js';
 import { type Command, println } from '../io.js';
@@ -8,7 +8,6 @@ import {
   type LanguageModelVocabulary,
   strategyFor,
 } from '../tasks/language-model.js';
-import { tokenizerFromJSON } from '../tasks/tokenizers.js';
 import { inferenceCommand, inferenceFlags } from './common.js';
 
 const specs: FlagSpecs = {

@@ -5,6 +5,7 @@ import {
   splitText,
   type TbpttBatch,
   TbpttStream,
+  type TokenizerJSON,
 } from '@recur/datasets';
 import { mobyDickSplit, readTextFile } from '@recur/datasets/node';
 import { type Rng, tensor } from '@recur/tensor';
@@ -12,7 +13,7 @@ import { count, indentLines, round, table } from '../format.js';
 import { println } from '../io.js';
 import { tensorBatches } from './examples.js';
 import type { Report, ReportContext, RunOptions, Task, TaskSetup } from './task.js';
-import { plainCharTokenizer, type TokenizerJSON, tokenizerToJSON } from './tokenizers.js';
+import { plainCharTokenizer } from './tokenizers.js';
 
 /** What a language-model checkpoint keeps as its vocabulary. */
 export interface LanguageModelVocabulary {
@@ -111,7 +112,7 @@ export const languageModelTask: Task = {
       seed: options.seed,
     });
     const vocabulary: LanguageModelVocabulary = {
-      tokenizer: tokenizerToJSON(tokenizer),
+      tokenizer: tokenizer.toJSON(),
       prompt: corpus.prompt,
     };
     return {
