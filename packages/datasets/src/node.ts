@@ -5,7 +5,12 @@
  * loaders for your own files (plain text, CSV/TSV `label,text`, TSV translation pairs).
  */
 
-export { DelimitedParser, type DelimitedRecord, type Quoting } from './loaders/delimited.js';
+export {
+  DelimitedParser,
+  type DelimitedProblem,
+  type DelimitedRecord,
+  type Quoting,
+} from './loaders/delimited.js';
 export {
   type LabeledText,
   type LabeledTextData,
