@@ -11,6 +11,7 @@ export {
   type DelimitedRecord,
   type Quoting,
 } from './loaders/delimited.js';
+export { type FileFingerprint, fileFingerprint, sameFingerprint } from './loaders/fingerprint.js';
 export {
   type LabeledText,
   type LabeledTextData,

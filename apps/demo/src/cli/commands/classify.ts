@@ -19,6 +19,7 @@ const specs: FlagSpecs = {
   examples: {
     type: 'string',
     kind: 'int',
+    max: 100_000,
     min: 1,
     default: '10',
     value: '<n>',

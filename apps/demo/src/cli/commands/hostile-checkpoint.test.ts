@@ -80,3 +80,164 @@ describe('a classifier checkpoint is data, never code', () => {
     expect(out.results).toHaveLength(1);
   });
 });
+
+describe('recur train --resume re-checks what the checkpoint says', () => {
+  const dir = tempDir();
+  const text = join(dir, 'corpus.txt');
+  writeFileSync(text, 'the whale and the sea and the ship\n'.repeat(40));
+  const checkpoint = join(dir, 'lm.ckpt');
+  const tiny = ['--hidden', '4', '--embedding', '2', '--batch', '2', '--seq-len', '4'];
+  const report = ['--val-chars', '50', '--length', '0'];
+
+  beforeAll(async () => {
+    await recurJson(
+      'train',
+      '--file',
+      text,
+      '--steps',
+      '2',
+      '--checkpoint',
+      checkpoint,
+      ...tiny,
+      ...report,
+    );
+  });
+
+  /** A copy of the checkpoint with its saved options edited. */
+  function withOptions(name: string, edit: (options: Record<string, unknown>) => void): string {
+    const to = join(dir, name);
+    editCheckpoint(checkpoint, to, (c) => {
+      const recur = c.metadata!.recur as { options: Record<string, unknown> };
+      edit(recur.options);
+    });
+    return to;
+  }
+
+  it('never opens the data path saved in the checkpoint: --file must name the data again', async () => {
+    const before = memory().numTensors;
+    const hostile = withOptions('passwd.ckpt', (o) => {
+      o.file = '/etc/passwd';
+    });
+    const run = await recur(
+      'train',
+      '--resume',
+      '--checkpoint',
+      hostile,
+      '--steps',
+      '3',
+      ...report,
+    );
+    expect(expectOneLine(run, 'train')).toBe(
+      `recur train: the run saved in ${hostile} trained on a file (saved as "/etc/passwd"); name it again with --file <path> to resume`,
+    );
+    expect(run.stdout).toBe('');
+    expect(memory().numTensors).toBe(before);
+  });
+
+  it('refuses a --file whose content differs from the data trained on, naming both fingerprints', async () => {
+    const other = join(dir, 'other.txt');
+    writeFileSync(other, 'the whale and the sea and the boat\n'.repeat(40));
+    const run = await recur(
+      'train',
+      '--resume',
+      '--file',
+      other,
+      '--checkpoint',
+      checkpoint,
+      '--steps',
+      '3',
+      ...report,
+    );
+    expect(expectOneLine(run, 'train')).toMatch(
+      new RegExp(
+        `^recur train: --file ${other.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not the data the run saved in .* trained on \\(that was 1400 bytes, CRC-32 [0-9a-f]{8}; this file is 1400 bytes, CRC-32 [0-9a-f]{8}\\)$`,
+      ),
+    );
+  });
+
+  it('resumes with the same data under another path', async () => {
+    const copy = join(dir, 'copy.txt');
+    writeFileSync(copy, 'the whale and the sea and the ship\n'.repeat(40));
+    const resumed = join(dir, 'resumed.ckpt');
+    editCheckpoint(checkpoint, resumed, () => {});
+    const out = await recurJson(
+      'train',
+      '--resume',
+      '--file',
+      copy,
+      '--checkpoint',
+      resumed,
+      '--steps',
+      '3',
+      ...report,
+    );
+    expect(out).toMatchObject({ resumedFrom: 2, step: 3 });
+    expect((out.options as { file: string }).file).toBe(copy);
+  });
+
+  it.each([
+    [
+      'an optimizer that does not exist',
+      (o: Record<string, unknown>) => (o.optimizer = 'evil'),
+      "--optimizer must be one of sgd, rmsprop, adagrad, adam, adamw; got 'evil'",
+    ],
+    [
+      'a hidden size past the limit',
+      (o: Record<string, unknown>) => (o.hidden = 10_000_000),
+      "--hidden must be an integer <= 4096; got '10000000'",
+    ],
+    [
+      'a number as a string',
+      (o: Record<string, unknown>) => (o.hidden = '8'),
+      'hidden must be a number; got "8"',
+    ],
+    [
+      'a fractional batch',
+      (o: Record<string, unknown>) => (o.batch = 2.5),
+      "--batch must be an integer; got '2.5'",
+    ],
+    [
+      'an unknown option',
+      (o: Record<string, unknown>) => (o.command = 'rm -rf /'),
+      'unknown option "command"',
+    ],
+    [
+      'a missing option',
+      (o: Record<string, unknown>) => delete o.cell,
+      'cell must be a string; got undefined',
+    ],
+    [
+      'both clippings',
+      (o: Record<string, unknown>) => (o.clipValue = 1),
+      'give --clip-norm or --clip-value, not both',
+    ],
+    [
+      'an unknown architecture',
+      (o: Record<string, unknown>) => (o.arch = 'transformer'),
+      'arch must be one of lm, seq2seq, classify, caption; got "transformer"',
+    ],
+  ])('refuses %s in the saved options with one line', async (_name, edit, detail) => {
+    const before = memory().numTensors;
+    const hostile = withOptions('hostile.ckpt', edit);
+    const run = await recur(
+      'train',
+      '--resume',
+      '--file',
+      text,
+      '--checkpoint',
+      hostile,
+      '--steps',
+      '3',
+      ...report,
+    );
+    expect(expectOneLine(run, 'train')).toBe(
+      `recur train: ${hostile} holds run options that recur train refuses: ${detail}`,
+    );
+    // The inference commands read the same options through the same check.
+    const sample = await recur('sample', '--checkpoint', hostile, '--length', '3');
+    expect(expectOneLine(sample, 'sample')).toBe(
+      `recur sample: ${hostile} holds run options that recur train refuses: ${detail}`,
+    );
+    expect(memory().numTensors).toBe(before);
+  });
+});

@@ -22,6 +22,7 @@ const specs: FlagSpecs = {
     type: 'string',
     short: 'n',
     kind: 'int',
+    max: 100_000,
     min: 0,
     default: '300',
     value: '<n>',
@@ -31,6 +32,7 @@ const specs: FlagSpecs = {
     type: 'string',
     short: 't',
     kind: 'number',
+    max: 100,
     min: 0,
     default: '0.8',
     value: '<t>',
@@ -39,6 +41,7 @@ const specs: FlagSpecs = {
   'top-k': {
     type: 'string',
     kind: 'int',
+    max: 100_000,
     min: 1,
     value: '<k>',
     help: 'sample among the k most likely characters only',
@@ -55,6 +58,7 @@ const specs: FlagSpecs = {
   seed: {
     type: 'string',
     kind: 'int',
+    max: 2 ** 31 - 1,
     min: 0,
     default: '1',
     value: '<n>',

@@ -136,6 +136,8 @@ describe('recur train (language model) → sample → resume', () => {
     const resumed = await recurJson(
       'train',
       '--resume',
+      '--file',
+      text,
       '--checkpoint',
       checkpoint,
       '--steps',
@@ -181,6 +183,8 @@ describe('recur train (language model) → sample → resume', () => {
     await recurJson(
       'train',
       '--resume',
+      '--file',
+      text,
       '--checkpoint',
       join(dir, 'leak.ckpt'),
       '--steps',

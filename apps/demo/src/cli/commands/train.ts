@@ -1,23 +1,24 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { type FileFingerprint, fileFingerprint } from '@recur/datasets/node';
 import { dispose } from '@recur/tensor';
 import { type Checkpoint, type StepRecord, Trainer } from '@recur/train';
 import { type JsonLinesFile, jsonLinesFile, saveCheckpoint } from '@recur/train/node';
-import { BACKENDS, type BackendName, selectBackend } from '../backend.js';
+import { type BackendName, selectBackend } from '../backend.js';
 import {
   defaultCheckpointPath,
   disposeModel,
   readCheckpoint,
   recurMetadata,
 } from '../checkpoint.js';
-import { type FlagSpecs, helpText, parseFlags } from '../flags.js';
+import { helpText, parseFlags } from '../flags.js';
 import { compact, count, round, seconds } from '../format.js';
 import { type Command, type CommandIO, println } from '../io.js';
 import { TASKS } from '../tasks/catalog.js';
 import { loadTask } from '../tasks/index.js';
-import { ARCHITECTURES, type Arch, ATTENTIONS, CELLS, OPTIMIZERS } from '../tasks/task.js';
+import { ARCHITECTURES, type Arch } from '../tasks/task.js';
 import { TimeBudget } from '../training/budget.js';
 import { makeOptimizer } from '../training/optimizer.js';
+import { checkWritable } from '../training/output-path.js';
+import { checkSameData, resumedDataFile } from '../training/resume-data.js';
 import {
   checkResumeFlags,
   describeLength,
@@ -25,196 +26,7 @@ import {
   lengthFromFlags,
   optionsFromFlags,
 } from '../training/run-options.js';
-
-const specs: FlagSpecs = {
-  arch: { type: 'string', short: 'a', choices: ARCHITECTURES, default: 'lm', help: 'architecture' },
-  cell: { type: 'string', short: 'c', choices: CELLS, default: 'lstm', help: 'recurrent cell' },
-  dataset: {
-    type: 'string',
-    short: 'd',
-    value: '<name>',
-    help: 'dataset (see below; default per architecture)',
-  },
-  file: {
-    type: 'string',
-    short: 'f',
-    kind: 'file',
-    value: '<path>',
-    help: 'train on your own file instead (format below)',
-  },
-  backend: { type: 'string', choices: BACKENDS, default: 'cpu', help: 'tensor backend' },
-  hidden: { type: 'string', kind: 'int', min: 1, value: '<n>', help: 'hidden units per layer' },
-  layers: {
-    type: 'string',
-    kind: 'int',
-    min: 1,
-    value: '<n>',
-    help: 'stacked recurrent layers (default 1)',
-  },
-  embedding: {
-    type: 'string',
-    kind: 'int',
-    min: 0,
-    value: '<n>',
-    help: 'token embedding size; 0 = one-hot inputs',
-  },
-  dropout: {
-    type: 'string',
-    kind: 'number',
-    min: 0,
-    max: 0.95,
-    value: '<p>',
-    help: 'dropout between stacked layers (default 0)',
-  },
-  optimizer: { type: 'string', short: 'o', choices: OPTIMIZERS, help: 'optimizer (default adam)' },
-  lr: {
-    type: 'string',
-    kind: 'number',
-    min: 0,
-    exclusiveMin: true,
-    value: '<rate>',
-    help: 'learning rate',
-  },
-  'clip-norm': {
-    type: 'string',
-    kind: 'number',
-    min: 0,
-    value: '<max>',
-    help: 'clip the global gradient norm to max; 0 = no clipping (default 5)',
-  },
-  'clip-value': {
-    type: 'string',
-    kind: 'number',
-    min: 0,
-    exclusiveMin: true,
-    value: '<max>',
-    help: 'clip each gradient element to [-max, max] instead',
-  },
-  steps: {
-    type: 'string',
-    short: 's',
-    kind: 'int',
-    min: 1,
-    value: '<n>',
-    help: 'stop after n updates in all (a resumed run counts the earlier ones)',
-  },
-  epochs: {
-    type: 'string',
-    short: 'e',
-    kind: 'int',
-    min: 1,
-    value: '<n>',
-    help: 'stop after n passes over the data in all',
-  },
-  minutes: {
-    type: 'string',
-    short: 'm',
-    kind: 'number',
-    min: 0,
-    exclusiveMin: true,
-    value: '<t>',
-    help: 'stop after t minutes of wall-clock time (the default: 1)',
-  },
-  batch: {
-    type: 'string',
-    short: 'b',
-    kind: 'int',
-    min: 1,
-    value: '<n>',
-    help: 'sequences per batch',
-  },
-  'seq-len': {
-    type: 'string',
-    kind: 'int',
-    min: 1,
-    value: '<n>',
-    help: 'lm: steps per truncated-BPTT chunk; classify: tokens kept per text',
-  },
-  examples: {
-    type: 'string',
-    kind: 'int',
-    min: 10,
-    value: '<n>',
-    help: 'dates/addition: pairs to generate; mnist-strips: new strips per epoch',
-  },
-  attention: {
-    type: 'string',
-    choices: ATTENTIONS,
-    help: 'seq2seq: attention over the encoder outputs (default none)',
-  },
-  seed: {
-    type: 'string',
-    kind: 'int',
-    min: 0,
-    value: '<n>',
-    help: 'seed of the weights, data order and dropout (default 1)',
-  },
-  checkpoint: {
-    type: 'string',
-    kind: 'path',
-    value: '<path>',
-    help: 'checkpoint file (default checkpoints/<arch>.ckpt)',
-  },
-  'checkpoint-every': {
-    type: 'string',
-    kind: 'int',
-    min: 1,
-    default: '100',
-    value: '<n>',
-    help: 'save every n updates, and at the end',
-  },
-  resume: { type: 'boolean', short: 'r', help: 'continue the run saved in --checkpoint' },
-  log: {
-    type: 'string',
-    kind: 'path',
-    value: '<path>',
-    help: 'append JSON-lines records (steps, checkpoints, end) to a file',
-  },
-  prompt: {
-    type: 'string',
-    short: 'p',
-    value: '<text>',
-    help: 'lm: the prompt of the sample printed at the end (default "The whale")',
-  },
-  temperature: {
-    type: 'string',
-    short: 't',
-    kind: 'number',
-    min: 0,
-    default: '0.8',
-    value: '<t>',
-    help: 'lm: sampling temperature; 0 = greedy',
-  },
-  length: {
-    type: 'string',
-    short: 'n',
-    kind: 'int',
-    min: 0,
-    default: '300',
-    value: '<n>',
-    help: 'lm: characters to generate after training',
-  },
-  'val-chars': {
-    type: 'string',
-    kind: 'int',
-    min: 10,
-    default: '20000',
-    value: '<n>',
-    help: 'lm: validation characters to score (from the start of the split)',
-  },
-  show: {
-    type: 'string',
-    kind: 'int',
-    min: 0,
-    default: '5',
-    value: '<n>',
-    help: 'seq2seq/classify/caption: held-out examples to show',
-  },
-  json: {
-    type: 'boolean',
-    help: 'print one JSON object with the results (progress still goes to stderr)',
-  },
-};
+import { TRAIN_FLAGS } from '../training/train-flags.js';
 
 function notes(): string {
   const rows = ARCHITECTURES.map((arch) => {
@@ -242,14 +54,14 @@ function recentLoss(history: readonly StepRecord[], n = 20): number {
 
 async function run(argv: readonly string[], io: CommandIO): Promise<void> {
   const start = performance.now();
-  const flags = parseFlags('train', argv, specs);
+  const flags = parseFlags('train', argv, TRAIN_FLAGS);
   if (flags.bool('help')) {
     io.stdout.write(
       helpText(
         'train',
         'train a recurrent model, with checkpoints and resume',
         USAGE,
-        specs,
+        TRAIN_FLAGS,
         notes(),
       ),
     );
@@ -262,13 +74,18 @@ async function run(argv: readonly string[], io: CommandIO): Promise<void> {
   // Check the flags before anything slow happens.
   let options = optionsFromFlags(flags, archFlag);
   const path = flags.string('checkpoint') ?? defaultCheckpointPath(archFlag);
+  checkWritable('train', 'checkpoint', path);
+  const logPath = flags.string('log');
+  if (logPath !== undefined) checkWritable('train', 'log', logPath);
   const backend = await selectBackend(flags.string('backend') as BackendName, io.stderr);
 
   let restored: Checkpoint | null = null;
+  let data: FileFingerprint | undefined;
   if (resume) {
     restored = readCheckpoint('train', path, archFlag);
     try {
-      const saved = recurMetadata('train', path, restored).options;
+      const metadata = recurMetadata('train', path, restored);
+      const saved = metadata.options;
       if (flags.has('arch') && saved.arch !== archFlag) {
         throw flags.error(
           `--arch ${archFlag} differs from the run saved in ${path} (${saved.arch}); leave it out to resume`,
@@ -276,10 +93,19 @@ async function run(argv: readonly string[], io: CommandIO): Promise<void> {
       }
       checkResumeFlags(flags, saved, optionsFromFlags(flags, saved.arch), path);
       options = saved;
+      if (saved.dataset === 'file') {
+        // The saved path is never opened: the data must be named again, and match.
+        const file = resumedDataFile(flags, path, saved);
+        data = await fileFingerprint(file);
+        checkSameData(flags, path, metadata.data, data, file, io);
+        options = { ...saved, file };
+      }
     } catch (error) {
       dispose(restored);
       throw error;
     }
+  } else if (options.file !== null) {
+    data = await fileFingerprint(options.file);
   }
 
   const task = await loadTask(options.arch);
@@ -287,12 +113,7 @@ async function run(argv: readonly string[], io: CommandIO): Promise<void> {
   const parameters = setup.model.parameters();
   const optimizer = makeOptimizer(options.optimizer, parameters, options.lr);
   const parameterCount = Object.values(parameters).reduce((s, p) => s + p.value.size, 0);
-  let log: JsonLinesFile | undefined;
-  if (flags.string('log') !== undefined) {
-    mkdirSync(dirname(resolve(flags.string('log')!)), { recursive: true });
-    log = jsonLinesFile(flags.string('log')!);
-  }
-  mkdirSync(dirname(resolve(path)), { recursive: true });
+  const log: JsonLinesFile | undefined = logPath !== undefined ? jsonLinesFile(logPath) : undefined;
 
   if (human) {
     println(
@@ -355,7 +176,9 @@ async function run(argv: readonly string[], io: CommandIO): Promise<void> {
     },
     config: setup.model.config,
     vocabulary: setup.vocabulary,
-    metadata: { recur: { version: 1, options, description: setup.description } },
+    metadata: {
+      recur: { version: 1, options, description: setup.description, ...(data ? { data } : {}) },
+    },
     callbacks: {
       // Ctrl-C (SIGINT) reaches its handler during the run: the trainer yields to the event
       // loop between batches (yieldEvery, 50 ms by default).

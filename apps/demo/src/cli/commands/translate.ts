@@ -17,6 +17,7 @@ const specs: FlagSpecs = {
     type: 'string',
     short: 'k',
     kind: 'int',
+    max: 64,
     min: 1,
     default: '1',
     value: '<n>',
@@ -25,6 +26,7 @@ const specs: FlagSpecs = {
   examples: {
     type: 'string',
     kind: 'int',
+    max: 100_000,
     min: 1,
     default: '10',
     value: '<n>',
