@@ -106,7 +106,14 @@ export {
   type TemporalOrderOptions,
   temporalOrder,
 } from './synthetic/temporal-order.js';
-export { type TbpttBatch, type TbpttOptions, type TbpttState, TbpttStream } from './tbptt.js';
+export {
+  type TbpttBatch,
+  type TbpttOptions,
+  type TbpttState,
+  TbpttStream,
+  type TokenSource,
+  tokenSourceOf,
+} from './tbptt.js';
 export {
   type CharTokenizerJSON,
   type TokenizerJSON,

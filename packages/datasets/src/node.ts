@@ -30,6 +30,7 @@ export {
   type TranslationPairOptions,
 } from './loaders/pairs.js';
 export { charVocabularyOfFile, encodeTextFile, readTextFile } from './loaders/text.js';
+export { TextFileCorpus } from './loaders/text-file-corpus.js';
 export {
   type CmudictOptions,
   cmudictSymbols,

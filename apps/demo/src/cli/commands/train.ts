@@ -110,171 +110,178 @@ async function run(argv: readonly string[], io: CommandIO): Promise<void> {
 
   const task = await loadTask(options.arch);
   const setup = await task.setup(options, io);
-  const parameters = setup.model.parameters();
-  const optimizer = makeOptimizer(options.optimizer, parameters, options.lr);
-  const parameterCount = Object.values(parameters).reduce((s, p) => s + p.value.size, 0);
-  const log: JsonLinesFile | undefined = logPath !== undefined ? jsonLinesFile(logPath) : undefined;
-
-  if (human) {
-    println(
-      io.stdout,
-      `recur train: ${options.arch} · ${describeModel(options)} · ${count(parameterCount)} parameters · ${backend} backend`,
-    );
-    println(io.stdout, `  data: ${setup.description}`);
-    const clip =
-      options.clipNorm !== null
-        ? `clip norm ${options.clipNorm}`
-        : options.clipValue !== null
-          ? `clip value ${options.clipValue}`
-          : 'no clipping';
-    const shape =
-      options.arch === 'lm'
-        ? `batch ${options.batch} × ${options.seqLen} steps`
-        : `batch ${options.batch}`;
-    println(
-      io.stdout,
-      `  ${options.optimizer} lr ${options.lr} · ${clip} · ${shape} · seed ${options.seed} · ${describeLength(length)}${restored ? ` · resuming from step ${restored.step}` : ''}`,
-    );
-  }
-
-  // The length of the run. A time budget stops by the clock and draws a bar of the time used
-  // (how many updates fit depends on the machine and its load).
-  let steps: number | undefined;
-  let epochs: number | undefined;
-  let budget: TimeBudget | null = null;
-  const startStep = restored?.step ?? 0;
-  if (length.kind === 'steps') steps = length.steps;
-  else if (length.kind === 'epochs') {
-    epochs = length.epochs;
-    steps = length.epochs * setup.batchesPerEpoch;
-  } else {
-    budget = new TimeBudget({
-      start,
-      deadline: start + length.minutes * 60_000,
-      stream: io.stderr,
-    });
-    steps = Number.MAX_SAFE_INTEGER; // as many epochs as fit: the clock stops the run
-  }
-
-  const trainer = new Trainer<unknown, unknown>({
-    model: setup.model,
-    optimizer,
-    data: setup.data,
-    disposeBatches: true,
-    ...(setup.carryState ? { carryState: setup.carryState } : {}),
-    ...(setup.tokens ? { tokens: setup.tokens } : {}),
-    ...(steps !== undefined ? { steps } : {}),
-    ...(epochs !== undefined ? { epochs } : {}),
-    seed: options.seed,
-    ...(options.clipNorm !== null ? { clip: { norm: options.clipNorm } } : {}),
-    ...(options.clipValue !== null ? { clip: { value: options.clipValue } } : {}),
-    progress: budget ? false : { stream: io.stderr },
-    ...(log ? { log } : {}),
-    checkpoint: {
-      every: flags.numberOr('checkpoint-every', 100),
-      save: (checkpoint) => saveCheckpoint(path, checkpoint),
-    },
-    config: setup.model.config,
-    vocabulary: setup.vocabulary,
-    metadata: {
-      recur: { version: 1, options, description: setup.description, ...(data ? { data } : {}) },
-    },
-    callbacks: {
-      // Ctrl-C (SIGINT) reaches its handler during the run: the trainer yields to the event
-      // loop between batches (yieldEvery, 50 ms by default).
-      onStep: (record) => budget?.onStep(record),
-    },
-  });
-  if (restored) {
-    trainer.restore(restored);
-    dispose(restored);
-  }
-
-  const interrupt = () => {
-    io.stderr.write('\nrecur train: stopping after this batch (Ctrl-C again to quit)\n');
-    trainer.stop();
-  };
-  process.once('SIGINT', interrupt);
-  const trainStart = performance.now();
-  let result: Awaited<ReturnType<typeof trainer.fit>>;
   try {
-    result = await trainer.fit();
-  } finally {
-    budget?.finish();
-    process.removeListener('SIGINT', interrupt);
-    log?.close();
-  }
-  const trainSeconds = (performance.now() - trainStart) / 1000;
-  const tokens = result.history.reduce((s, r) => s + r.tokens, 0);
-  // The steps given to the trainer for the bar of --epochs and --minutes are only a bound.
-  const stopReason =
-    budget?.expired && result.stopReason === 'callback'
-      ? 'time'
-      : epochs !== undefined && result.epoch >= epochs
-        ? 'epochs'
-        : result.stopReason;
-  const lossNow = recentLoss(result.history);
-  const unit = setup.unit;
-  if (human) {
-    const why =
-      stopReason === 'time' && length.kind === 'minutes'
-        ? `the ${length.minutes} min budget`
-        : stopReason === 'callback'
-          ? 'Ctrl-C'
-          : stopReason;
-    println(
-      io.stdout,
-      `\nTrained ${count(result.history.length)} updates (step ${result.step}, stopped by ${why}) on ${count(tokens)} ${unit} in ${seconds(trainSeconds)}: ${compact(tokens / trainSeconds)} ${unit}/s; training loss ${lossNow.toFixed(3)} (mean of the last 20 updates)`,
-    );
-  }
+    const parameters = setup.model.parameters();
+    const optimizer = makeOptimizer(options.optimizer, parameters, options.lr);
+    const parameterCount = Object.values(parameters).reduce((s, p) => s + p.value.size, 0);
+    const log: JsonLinesFile | undefined =
+      logPath !== undefined ? jsonLinesFile(logPath) : undefined;
 
-  const report = await setup.report({
-    io,
-    human,
-    evaluate: (data) => trainer.evaluate(data),
-    flags: {
-      prompt: flags.string('prompt'),
-      temperature: flags.numberOr('temperature', 0.8),
-      length: flags.numberOr('length', 300),
-      valChars: flags.numberOr('val-chars', 20000),
-      show: flags.numberOr('show', 5),
-    },
-  });
-  trainer.dispose();
-  disposeModel(setup.model);
+    if (human) {
+      println(
+        io.stdout,
+        `recur train: ${options.arch} · ${describeModel(options)} · ${count(parameterCount)} parameters · ${backend} backend`,
+      );
+      println(io.stdout, `  data: ${setup.description}`);
+      const clip =
+        options.clipNorm !== null
+          ? `clip norm ${options.clipNorm}`
+          : options.clipValue !== null
+            ? `clip value ${options.clipValue}`
+            : 'no clipping';
+      const shape =
+        options.arch === 'lm'
+          ? `batch ${options.batch} × ${options.seqLen} steps`
+          : `batch ${options.batch}`;
+      println(
+        io.stdout,
+        `  ${options.optimizer} lr ${options.lr} · ${clip} · ${shape} · seed ${options.seed} · ${describeLength(length)}${restored ? ` · resuming from step ${restored.step}` : ''}`,
+      );
+    }
 
-  if (human) {
-    const next =
-      options.arch === 'lm'
-        ? 'recur sample'
-        : options.arch === 'seq2seq'
-          ? 'recur translate'
-          : `recur ${options.arch}`;
-    const custom = flags.has('checkpoint') ? ` --checkpoint ${path}` : '';
-    const again = custom || (options.arch === 'lm' ? '' : ` --arch ${options.arch}`);
-    println(
-      io.stdout,
-      `\nCheckpoint: ${path} (step ${result.step}). Use it: ${next}${custom} · continue: recur train --resume${again}`,
-    );
-  } else {
-    const summary = {
-      command: 'train',
-      options,
-      backend,
-      parameters: parameterCount,
-      checkpoint: path,
-      resumedFrom: restored ? startStep : null,
-      step: result.step,
-      updates: result.history.length,
-      epoch: result.epoch,
-      stopReason,
-      seconds: round(trainSeconds, 2),
-      tokens,
-      tokensPerSecond: round(tokens / trainSeconds, 1),
-      trainLoss: round(lossNow),
-      ...report,
+    // The length of the run. A time budget stops by the clock and draws a bar of the time used
+    // (how many updates fit depends on the machine and its load).
+    let steps: number | undefined;
+    let epochs: number | undefined;
+    let budget: TimeBudget | null = null;
+    const startStep = restored?.step ?? 0;
+    if (length.kind === 'steps') steps = length.steps;
+    else if (length.kind === 'epochs') {
+      epochs = length.epochs;
+      steps = length.epochs * setup.batchesPerEpoch;
+    } else {
+      budget = new TimeBudget({
+        start,
+        deadline: start + length.minutes * 60_000,
+        stream: io.stderr,
+      });
+      steps = Number.MAX_SAFE_INTEGER; // as many epochs as fit: the clock stops the run
+    }
+
+    const trainer = new Trainer<unknown, unknown>({
+      model: setup.model,
+      optimizer,
+      data: setup.data,
+      disposeBatches: true,
+      ...(setup.carryState ? { carryState: setup.carryState } : {}),
+      ...(setup.tokens ? { tokens: setup.tokens } : {}),
+      ...(steps !== undefined ? { steps } : {}),
+      ...(epochs !== undefined ? { epochs } : {}),
+      seed: options.seed,
+      ...(options.clipNorm !== null ? { clip: { norm: options.clipNorm } } : {}),
+      ...(options.clipValue !== null ? { clip: { value: options.clipValue } } : {}),
+      progress: budget ? false : { stream: io.stderr },
+      ...(log ? { log } : {}),
+      checkpoint: {
+        every: flags.numberOr('checkpoint-every', 100),
+        save: (checkpoint) => saveCheckpoint(path, checkpoint),
+      },
+      config: setup.model.config,
+      vocabulary: setup.vocabulary,
+      metadata: {
+        recur: { version: 1, options, description: setup.description, ...(data ? { data } : {}) },
+      },
+      callbacks: {
+        // Ctrl-C (SIGINT) reaches its handler during the run: the trainer yields to the event
+        // loop between batches (yieldEvery, 50 ms by default).
+        onStep: (record) => budget?.onStep(record),
+      },
+    });
+    if (restored) {
+      trainer.restore(restored);
+      dispose(restored);
+    }
+
+    const interrupt = () => {
+      io.stderr.write('\nrecur train: stopping after this batch (Ctrl-C again to quit)\n');
+      trainer.stop();
     };
-    println(io.stdout, JSON.stringify(summary));
+    process.once('SIGINT', interrupt);
+    const trainStart = performance.now();
+    let result: Awaited<ReturnType<typeof trainer.fit>>;
+    try {
+      result = await trainer.fit();
+    } finally {
+      budget?.finish();
+      process.removeListener('SIGINT', interrupt);
+      log?.close();
+    }
+    const trainSeconds = (performance.now() - trainStart) / 1000;
+    const tokens = result.history.reduce((s, r) => s + r.tokens, 0);
+    // The steps given to the trainer for the bar of --epochs and --minutes are only a bound.
+    const stopReason =
+      budget?.expired && result.stopReason === 'callback'
+        ? 'time'
+        : epochs !== undefined && result.epoch >= epochs
+          ? 'epochs'
+          : result.stopReason;
+    const lossNow = recentLoss(result.history);
+    const unit = setup.unit;
+    if (human) {
+      const why =
+        stopReason === 'time' && length.kind === 'minutes'
+          ? `the ${length.minutes} min budget`
+          : stopReason === 'callback'
+            ? 'Ctrl-C'
+            : stopReason;
+      println(
+        io.stdout,
+        `\nTrained ${count(result.history.length)} updates (step ${result.step}, stopped by ${why}) on ${count(tokens)} ${unit} in ${seconds(trainSeconds)}: ${compact(tokens / trainSeconds)} ${unit}/s; training loss ${lossNow.toFixed(3)} (mean of the last 20 updates)`,
+      );
+    }
+
+    const report = await setup.report({
+      io,
+      human,
+      evaluate: (data) => trainer.evaluate(data),
+      flags: {
+        prompt: flags.string('prompt'),
+        temperature: flags.numberOr('temperature', 0.8),
+        length: flags.numberOr('length', 300),
+        valChars: flags.numberOr('val-chars', 20000),
+        show: flags.numberOr('show', 5),
+      },
+    });
+    trainer.dispose();
+    disposeModel(setup.model);
+
+    if (human) {
+      const next =
+        options.arch === 'lm'
+          ? 'recur sample'
+          : options.arch === 'seq2seq'
+            ? 'recur translate'
+            : `recur ${options.arch}`;
+      const custom = flags.has('checkpoint') ? ` --checkpoint ${path}` : '';
+      const again = custom || (options.arch === 'lm' ? '' : ` --arch ${options.arch}`);
+      println(
+        io.stdout,
+        `\nCheckpoint: ${path} (step ${result.step}). Use it: ${next}${custom} · continue: recur train --resume${again}`,
+      );
+    } else {
+      const summary = {
+        command: 'train',
+        options,
+        backend,
+        parameters: parameterCount,
+        checkpoint: path,
+        resumedFrom: restored ? startStep : null,
+        step: result.step,
+        updates: result.history.length,
+        epoch: result.epoch,
+        stopReason,
+        seconds: round(trainSeconds, 2),
+        tokens,
+        tokensPerSecond: round(tokens / trainSeconds, 1),
+        // The process's peak resident memory so far (maxRSS is in KiB).
+        peakRssBytes: process.resourceUsage().maxRSS * 1024,
+        trainLoss: round(lossNow),
+        ...report,
+      };
+      println(io.stdout, JSON.stringify(summary));
+    }
+  } finally {
+    setup.close?.();
   }
 }
 
