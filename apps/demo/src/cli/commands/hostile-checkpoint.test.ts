@@ -241,3 +241,57 @@ describe('recur train --resume re-checks what the checkpoint says', () => {
     expect(memory().numTensors).toBe(before);
   });
 });
+
+describe('recur classify without texts shows held-out examples of the file named again', () => {
+  it('refuses to open the saved path, and checks the named file against the fingerprint', async () => {
+    const dir = tempDir();
+    const csv = join(dir, 'reviews.csv');
+    const rows = Array.from({ length: 40 }, (_, i) =>
+      i % 2 ? `"great, loved it ${i}",positive` : `"dull and slow ${i}",negative`,
+    );
+    writeFileSync(csv, `review,sentiment\n${rows.join('\n')}\n`);
+    const checkpoint = join(dir, 'cls.ckpt');
+    await recurJson(
+      'train',
+      '--arch',
+      'classify',
+      '--file',
+      csv,
+      '--steps',
+      '1',
+      '--hidden',
+      '4',
+      '--embedding',
+      '4',
+      '--batch',
+      '8',
+      '--show',
+      '0',
+      '--checkpoint',
+      checkpoint,
+    );
+    const hostile = join(dir, 'passwd.ckpt');
+    editCheckpoint(checkpoint, hostile, (c) => {
+      (c.metadata!.recur as { options: { file: string } }).options.file = '/etc/passwd';
+    });
+    const run = await recur('classify', '--checkpoint', hostile);
+    expect(expectOneLine(run, 'classify')).toBe(
+      `recur classify: the run saved in ${hostile} trained on a file (saved as "/etc/passwd"); name it again with --file <path> to show held-out examples (or give texts to classify)`,
+    );
+    const other = join(dir, 'other.csv');
+    writeFileSync(other, `review,sentiment\n${rows.slice(1).join('\n')}\n`);
+    expect(
+      expectOneLine(await recur('classify', '--checkpoint', hostile, '--file', other), 'classify'),
+    ).toMatch(/is not the data the run saved in .* trained on/);
+    const out = await recurJson(
+      'classify',
+      '--checkpoint',
+      hostile,
+      '--file',
+      csv,
+      '--examples',
+      '2',
+    );
+    expect(out.accuracy).toBeGreaterThanOrEqual(0);
+  });
+});

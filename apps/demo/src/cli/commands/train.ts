@@ -18,7 +18,7 @@ import { ARCHITECTURES, type Arch } from '../tasks/task.js';
 import { TimeBudget } from '../training/budget.js';
 import { makeOptimizer } from '../training/optimizer.js';
 import { checkWritable } from '../training/output-path.js';
-import { checkSameData, resumedDataFile } from '../training/resume-data.js';
+import { dataFileAgain } from '../training/resume-data.js';
 import {
   checkResumeFlags,
   describeLength,
@@ -92,14 +92,8 @@ async function run(argv: readonly string[], io: CommandIO): Promise<void> {
         );
       }
       checkResumeFlags(flags, saved, optionsFromFlags(flags, saved.arch), path);
-      options = saved;
-      if (saved.dataset === 'file') {
-        // The saved path is never opened: the data must be named again, and match.
-        const file = resumedDataFile(flags, path, saved);
-        data = await fileFingerprint(file);
-        checkSameData(flags, path, metadata.data, data, file, io);
-        options = { ...saved, file };
-      }
+      // The saved data path is never opened: a file must be named again, and match.
+      ({ options, data } = await dataFileAgain(flags, path, metadata, io, 'to resume'));
     } catch (error) {
       dispose(restored);
       throw error;

@@ -1,51 +1,48 @@
 import { resolve } from 'node:path';
-import type { FileFingerprint } from '@recur/datasets/node';
+import { type FileFingerprint, fileFingerprint } from '@recur/datasets/node';
+import type { RecurMetadata } from '../checkpoint.js';
 import type { Flags } from '../flags.js';
 import { type CommandIO, println } from '../io.js';
 import type { RunOptions } from '../tasks/task.js';
 import { shown } from './saved-options.js';
-
-/**
- * On `--resume` of a run trained on a file: the file named again with `--file` on this command
- * line. The path saved in the checkpoint is only quoted in the message, never opened.
- */
-export function resumedDataFile(flags: Flags, path: string, saved: RunOptions): string {
-  const file = flags.string('file');
-  if (file === undefined) {
-    throw flags.error(
-      `the run saved in ${path} trained on a file (saved as ${shown(saved.file)}); name it again with --file <path> to resume`,
-    );
-  }
-  return resolve(file);
-}
 
 function describe(fingerprint: FileFingerprint): string {
   return `${fingerprint.bytes} bytes, CRC-32 ${fingerprint.crc32.toString(16).padStart(8, '0')}`;
 }
 
 /**
- * Refuses a `--file` whose content differs from the data the checkpoint was trained on (its
- * byte length and CRC-32). A checkpoint without a fingerprint (written before recur saved one)
- * cannot be checked: a note says so and the run goes on.
+ * The saved run options with the data file the user named again with `--file` on this command
+ * line, for a run trained on a file (`why`: e.g. `to resume`). The path saved in the checkpoint is
+ * only quoted in messages, never opened. A file whose byte length or CRC-32 differs from the
+ * fingerprint saved in the checkpoint is refused; a checkpoint without one (written before recur
+ * saved it) cannot be checked, and a note says so. Options of a built-in dataset pass through.
  */
-export function checkSameData(
+export async function dataFileAgain(
   flags: Flags,
   path: string,
-  saved: FileFingerprint | undefined,
-  given: FileFingerprint,
-  file: string,
+  metadata: RecurMetadata,
   io: CommandIO,
-): void {
-  if (saved === undefined) {
+  why: string,
+): Promise<{ options: RunOptions; data?: FileFingerprint }> {
+  const saved = metadata.options;
+  if (saved.dataset !== 'file') return { options: saved };
+  const given = flags.string('file');
+  if (given === undefined) {
+    throw flags.error(
+      `the run saved in ${path} trained on a file (saved as ${shown(saved.file)}); name it again with --file <path> ${why}`,
+    );
+  }
+  const file = resolve(given);
+  const data = await fileFingerprint(file);
+  if (metadata.data === undefined) {
     println(
       io.stderr,
-      `recur train: note: ${path} holds no fingerprint of its data (an older checkpoint); cannot check that --file ${file} is the same data`,
+      `recur ${flags.command}: note: ${path} holds no fingerprint of its data (an older checkpoint); cannot check that --file ${file} is the same data`,
     );
-    return;
-  }
-  if (saved.bytes !== given.bytes || saved.crc32 !== given.crc32) {
+  } else if (metadata.data.bytes !== data.bytes || metadata.data.crc32 !== data.crc32) {
     throw flags.error(
-      `--file ${file} is not the data the run saved in ${path} trained on (that was ${describe(saved)}; this file is ${describe(given)})`,
+      `--file ${file} is not the data the run saved in ${path} trained on (that was ${describe(metadata.data)}; this file is ${describe(data)})`,
     );
   }
+  return { options: { ...saved, file }, data };
 }

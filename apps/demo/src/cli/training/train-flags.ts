@@ -21,7 +21,7 @@ export const TRAIN_FLAGS: FlagSpecs = {
     short: 'f',
     kind: 'file',
     value: '<path>',
-    help: 'train on your own file instead (format below)',
+    help: 'train on your own file instead (format below); with --resume, that file again',
   },
   backend: { type: 'string', choices: BACKENDS, default: 'cpu', help: 'tensor backend' },
   hidden: {
