@@ -8,6 +8,7 @@ import { loadCheckpoint } from '@recur/train/node';
 import { UsageError } from './errors.js';
 import type { Arch, RunOptions } from './tasks/task.js';
 import { savedFingerprint, savedOptions } from './training/saved-options.js';
+import { savedVocabulary } from './training/saved-vocabulary.js';
 
 /** What `recur train` stores in a checkpoint's `metadata.recur`. */
 export interface RecurMetadata {
@@ -92,13 +93,15 @@ export function loadTrainedModel(command: string, path: string, arch: Arch): Tra
         `recur ${command}: ${path} holds ${ARCH_NAMES[metadata.options.arch]}; ${command} needs ${ARCH_NAMES[arch]} (recur train --arch ${arch})`,
       );
     }
+    // Checked before the model is built: nothing to free when it is refused.
+    const vocabulary = savedVocabulary(command, path, arch, checkpoint.vocabulary);
     const model = modelFromConfig(checkpoint.config as Record<string, unknown>);
     // Views of the checkpoint's tensors: the model keeps them when the checkpoint is disposed.
     const weights: Record<string, Tensor> = {};
     for (const [name, t] of Object.entries(checkpoint.parameters))
       weights[name] = t.reshape(t.shape);
     loadWeights(model.parameters(), weights);
-    return { model, metadata, vocabulary: checkpoint.vocabulary, step: checkpoint.step };
+    return { model, metadata, vocabulary, step: checkpoint.step };
   } finally {
     dispose(checkpoint);
   }

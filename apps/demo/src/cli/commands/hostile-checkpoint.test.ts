@@ -65,7 +65,7 @@ describe('a classifier checkpoint is data, never code', () => {
     const run = await recur('classify', '--checkpoint', hostile, `${'a'.repeat(40)}b`);
     expect(performance.now() - start).toBeLessThan(5000);
     expect(expectOneLine(run, 'classify')).toBe(
-      'recur classify: tokenizerFromJSON: pattern must be one of whitespace, words; got "(a|aa)+$"',
+      `recur classify: ${hostile} holds a vocabulary recur train never writes: tokenizer: tokenizerFromJSON: pattern must be one of whitespace, words; got "(a|aa)+$"`,
     );
     expect(memory().numTensors).toBe(before);
   });
@@ -237,6 +237,61 @@ describe('recur train --resume re-checks what the checkpoint says', () => {
     const sample = await recur('sample', '--checkpoint', hostile, '--length', '3');
     expect(expectOneLine(sample, 'sample')).toBe(
       `recur sample: ${hostile} holds run options that recur train refuses: ${detail}`,
+    );
+    expect(memory().numTensors).toBe(before);
+  });
+});
+
+describe('the inference commands check the saved vocabulary field by field', () => {
+  it.each([
+    ['no vocabulary', () => undefined, 'expected an object; got undefined'],
+    [
+      'a prompt that is not text',
+      (v: Record<string, unknown>) => ({ ...v, prompt: 5 }),
+      'prompt must be a string; got 5',
+    ],
+    [
+      'a missing tokenizer',
+      (v: Record<string, unknown>) => ({ prompt: v.prompt }),
+      'tokenizer: tokenizerFromJSON: expected an object { kind, vocabulary, ... }; got undefined',
+    ],
+    [
+      'an extra field',
+      (v: Record<string, unknown>) => ({ ...v, eval: 'x' }),
+      'unknown field "eval"',
+    ],
+  ])('refuses %s with one line', async (_name, edit, detail) => {
+    const dir = tempDir();
+    const text = join(dir, 'c.txt');
+    writeFileSync(text, 'the whale and the sea\n'.repeat(50));
+    const checkpoint = join(dir, 'lm.ckpt');
+    await recurJson(
+      'train',
+      '--file',
+      text,
+      '--steps',
+      '1',
+      '--hidden',
+      '4',
+      '--batch',
+      '2',
+      '--seq-len',
+      '4',
+      '--val-chars',
+      '20',
+      '--length',
+      '0',
+      '--checkpoint',
+      checkpoint,
+    );
+    const before = memory().numTensors;
+    const hostile = join(dir, 'hostile.ckpt');
+    editCheckpoint(checkpoint, hostile, (c) => {
+      c.vocabulary = edit(c.vocabulary as Record<string, unknown>);
+    });
+    const run = await recur('sample', '--checkpoint', hostile, '--length', '5');
+    expect(expectOneLine(run, 'sample')).toBe(
+      `recur sample: ${hostile} holds a vocabulary recur train never writes: ${detail}`,
     );
     expect(memory().numTensors).toBe(before);
   });
