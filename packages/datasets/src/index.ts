@@ -106,13 +106,28 @@ export {
   type TemporalOrderOptions,
   temporalOrder,
 } from './synthetic/temporal-order.js';
-export { type TbpttBatch, type TbpttOptions, type TbpttState, TbpttStream } from './tbptt.js';
+export {
+  type TbpttBatch,
+  type TbpttOptions,
+  type TbpttState,
+  TbpttStream,
+  type TokenSource,
+  tokenSourceOf,
+} from './tbptt.js';
+export {
+  type CharTokenizerJSON,
+  type TokenizerJSON,
+  tokenizerFromJSON,
+  type WordTokenizerJSON,
+} from './tokenizer-json.js';
 export {
   CharTokenizer,
   type DecodeOptions,
   type Tokenizer,
   type TokenizerOptions,
   type UnknownPolicy,
+  WORD_PATTERNS,
+  type WordPattern,
   WordTokenizer,
   type WordTokenizerOptions,
 } from './tokenizers.js';

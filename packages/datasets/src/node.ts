@@ -5,7 +5,13 @@
  * loaders for your own files (plain text, CSV/TSV `label,text`, TSV translation pairs).
  */
 
-export { DelimitedParser, type DelimitedRecord, type Quoting } from './loaders/delimited.js';
+export {
+  DelimitedParser,
+  type DelimitedProblem,
+  type DelimitedRecord,
+  type Quoting,
+} from './loaders/delimited.js';
+export { type FileFingerprint, fileFingerprint, sameFingerprint } from './loaders/fingerprint.js';
 export {
   type LabeledText,
   type LabeledTextData,
@@ -24,6 +30,7 @@ export {
   type TranslationPairOptions,
 } from './loaders/pairs.js';
 export { charVocabularyOfFile, encodeTextFile, readTextFile } from './loaders/text.js';
+export { TextFileCorpus } from './loaders/text-file-corpus.js';
 export {
   type CmudictOptions,
   cmudictSymbols,

@@ -32,7 +32,7 @@ async function run(i: number): Promise<string[]> {
 
 describe('README examples', () => {
   it('has the examples this test knows about', () => {
-    expect(blocks).toHaveLength(7);
+    expect(blocks).toHaveLength(8);
   });
 
   it('char LM data: TBPTT over Moby Dick and its baselines', async () => {
@@ -56,21 +56,25 @@ describe('README examples', () => {
     expect(Number(padding)).toBeCloseTo(0.022, 3);
   });
 
+  it('TBPTT over a text file read lazily', async () => {
+    expect(await run(4)).toEqual(['3200 [4,16]']);
+  });
+
   it('synthetic tasks', async () => {
-    const [date, sum] = await run(4);
+    const [date, sum] = await run(5);
     expect(JSON.parse(date!)).toMatchObject({ source: '9 January 2022', target: '2022-01-09' });
     expect(JSON.parse(sum!)).toEqual({ question: ' 144+04', answer: '481 ', a: 40, b: 441 });
   });
 
   it('real data', async () => {
-    const [shapes, cmu, spam] = await run(5);
+    const [shapes, cmu, spam] = await run(6);
     expect(shapes).toMatch(/^\[8000,28,28\] 2000 \[/);
     expect(JSON.parse(cmu!)).toEqual({ word: 'read', phonemes: ['R', 'EH1', 'D'] });
     expect(spam).toBe('ham');
   });
 
   it('your own data', async () => {
-    expect(await run(6)).toEqual([
+    expect(await run(7)).toEqual([
       '["negative","positive"] [1,0]',
       '1 Go. → Va !',
       '2 Hi. → Salut !',

@@ -1,6 +1,23 @@
 import { checkInteger, DatasetError } from './errors.js';
 import { randomInt, SeededRng, type SeededRngState } from './random.js';
 
+/**
+ * A long token sequence read a window at a time: an `Int32Array` in memory
+ * ({@link tokenSourceOf}), or ids decoded lazily from a file (`TextFileCorpus.tokens` of
+ * `@recur/datasets/node`), so a corpus larger than memory can be streamed.
+ */
+export interface TokenSource {
+  /** Number of tokens. */
+  readonly length: number;
+  /** Tokens `from` … `to - 1` (0 ≤ from ≤ to ≤ length); the result may be a view, read it before the next call. */
+  read(from: number, to: number): Int32Array;
+}
+
+/** An in-memory id sequence as a {@link TokenSource} (windows are views, no copies). */
+export function tokenSourceOf(ids: Int32Array): TokenSource {
+  return { length: ids.length, read: (from, to) => ids.subarray(from, to) };
+}
+
 /** Options of {@link TbpttStream}. */
 export interface TbpttOptions {
   /** B: number of parallel streams (rows of every batch). */
@@ -60,20 +77,21 @@ export class TbpttStream {
   readonly steps: number;
   readonly randomOffset: boolean;
   readonly remainder: 'drop' | 'keep';
-  readonly #ids: Int32Array;
+  readonly #ids: TokenSource;
   readonly #rng: SeededRng;
   #epoch = 0;
   #batch = 0;
   #offset = 0;
 
-  constructor(ids: Int32Array, options: TbpttOptions) {
+  /** `ids`: the tokens in memory, or any {@link TokenSource} (e.g. a file read lazily). */
+  constructor(ids: Int32Array | TokenSource, options: TbpttOptions) {
     checkInteger('TbpttStream', 'batchSize', options.batchSize, 1);
     checkInteger('TbpttStream', 'steps', options.steps, 1);
     this.batchSize = options.batchSize;
     this.steps = options.steps;
     this.randomOffset = options.randomOffset ?? false;
     this.remainder = options.remainder ?? 'drop';
-    this.#ids = ids;
+    this.#ids = ids instanceof Int32Array ? tokenSourceOf(ids) : ids;
     this.#rng = new SeededRng(options.seed ?? 0);
     const worstOffset = this.randomOffset ? this.steps - 1 : 0;
     const shortest = this.#batchesFor(worstOffset);
@@ -129,8 +147,9 @@ export class TbpttStream {
     const targets = new Int32Array(rows * steps);
     for (let b = 0; b < rows; b++) {
       const from = this.#offset + b * length + start;
-      inputs.set(this.#ids.subarray(from, from + steps), b * steps);
-      targets.set(this.#ids.subarray(from + 1, from + 1 + steps), b * steps);
+      const window = this.#ids.read(from, from + steps + 1);
+      inputs.set(window.subarray(0, steps), b * steps);
+      targets.set(window.subarray(1, steps + 1), b * steps);
     }
     return {
       inputs,

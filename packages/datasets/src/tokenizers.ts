@@ -1,4 +1,5 @@
 import { DatasetError } from './errors.js';
+import type { CharTokenizerJSON, WordTokenizerJSON } from './tokenizer-json.js';
 import { Vocabulary, type VocabularyOptions } from './vocabulary.js';
 
 /** What to do with a character or word missing from the vocabulary. */
@@ -161,6 +162,17 @@ export class CharTokenizer extends BaseTokenizer {
     return Array.from(text);
   }
 
+  /** The JSON form (kind, options, vocabulary); `tokenizerFromJSON` rebuilds it. */
+  toJSON(): CharTokenizerJSON {
+    return {
+      kind: 'char',
+      unknown: this.unknown,
+      addBos: this.addBos,
+      addEos: this.addEos,
+      vocabulary: this.vocabulary.toJSON(),
+    };
+  }
+
   protected unknownError(text: string, tokens: string[], index: number): DatasetError {
     const { line, column } = lineAndColumn(text, index);
     return new DatasetError(
@@ -176,15 +188,38 @@ function* charsOf(texts: Iterable<string>): Generator<string> {
   for (const text of texts) yield* text;
 }
 
+/**
+ * The named word patterns of {@link WordTokenizer}: `whitespace` (whitespace-separated words)
+ * and `words` (runs of letters, digits and apostrophes; every other non-space character is a
+ * token of its own, so punctuation stands apart). A saved tokenizer names its pattern; a file
+ * never holds a regular expression.
+ */
+export const WORD_PATTERNS: Readonly<Record<WordPattern, RegExp>> = {
+  whitespace: /\S+/gu,
+  words: /[\p{L}\p{N}']+|[^\s\p{L}\p{N}']/gu,
+};
+
+/** The name of a {@link WORD_PATTERNS} entry. */
+export type WordPattern = 'whitespace' | 'words';
+
+/** The pattern name of `pattern` when it is one of {@link WORD_PATTERNS} (same source and flags). */
+function patternName(pattern: RegExp): WordPattern | null {
+  for (const [name, known] of Object.entries(WORD_PATTERNS)) {
+    if (known.source === pattern.source && known.flags === pattern.flags)
+      return name as WordPattern;
+  }
+  return null;
+}
+
 /** Options of {@link WordTokenizer}. */
 export interface WordTokenizerOptions extends TokenizerOptions {
   /** Lowercase before splitting. Default false. */
   lowercase?: boolean;
   /**
-   * What a token is (a global RegExp). Default `/\S+/gu`: whitespace-separated words. For words
-   * and punctuation apart, e.g. `/[\p{L}\p{N}']+|[^\s\p{L}\p{N}']/gu`.
+   * What a token is: a name from {@link WORD_PATTERNS} (`'whitespace'`, the default, or
+   * `'words'`), or your own global RegExp (a tokenizer with one cannot be saved with `toJSON`).
    */
-  pattern?: RegExp;
+  pattern?: WordPattern | RegExp;
   /** Put between tokens by `decode`. Default `' '`. */
   separator?: string;
 }
@@ -198,15 +233,57 @@ export class WordTokenizer extends BaseTokenizer {
   protected readonly separator: string;
   readonly lowercase: boolean;
   readonly pattern: RegExp;
+  /** The {@link WORD_PATTERNS} name of `pattern`, or null for a custom RegExp. */
+  readonly patternName: WordPattern | null;
 
   constructor(vocabulary: Vocabulary, options: WordTokenizerOptions = {}) {
     super('WordTokenizer', vocabulary, options);
     this.lowercase = options.lowercase ?? false;
-    this.pattern = options.pattern ?? /\S+/gu;
+    const pattern = options.pattern ?? 'whitespace';
+    if (typeof pattern === 'string') {
+      if (!Object.hasOwn(WORD_PATTERNS, pattern)) {
+        throw new DatasetError(
+          'ARGUMENT',
+          `WordTokenizer: pattern must be one of ${Object.keys(WORD_PATTERNS).join(', ')} or a RegExp; got ${JSON.stringify(pattern)}`,
+        );
+      }
+      this.pattern = WORD_PATTERNS[pattern];
+    } else if (pattern instanceof RegExp) {
+      this.pattern = pattern;
+    } else {
+      throw new DatasetError(
+        'ARGUMENT',
+        `WordTokenizer: pattern must be a pattern name or a RegExp; got ${typeof pattern}`,
+      );
+    }
     if (!this.pattern.global) {
       throw new DatasetError('ARGUMENT', 'WordTokenizer: pattern must have the g flag');
     }
+    this.patternName = patternName(this.pattern);
     this.separator = options.separator ?? ' ';
+  }
+
+  /**
+   * The JSON form (kind, options, pattern name, vocabulary); `tokenizerFromJSON` rebuilds it.
+   * Throws `ARGUMENT` for a custom RegExp pattern: saved files name their pattern, never hold one.
+   */
+  toJSON(): WordTokenizerJSON {
+    if (this.patternName === null) {
+      throw new DatasetError(
+        'ARGUMENT',
+        `WordTokenizer.toJSON: the pattern /${this.pattern.source}/${this.pattern.flags} is not one of the named patterns (${Object.keys(WORD_PATTERNS).join(', ')}); only those can be saved`,
+      );
+    }
+    return {
+      kind: 'word',
+      lowercase: this.lowercase,
+      pattern: this.patternName,
+      separator: this.separator,
+      unknown: this.unknown,
+      addBos: this.addBos,
+      addEos: this.addEos,
+      vocabulary: this.vocabulary.toJSON(),
+    };
   }
 
   /**

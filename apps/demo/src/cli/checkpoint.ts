@@ -1,11 +1,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadWeights, type Model, modelFromConfig } from '@recur/architectures';
+import type { FileFingerprint } from '@recur/datasets/node';
 import { dispose, type Tensor } from '@recur/tensor';
 import type { Checkpoint } from '@recur/train';
 import { loadCheckpoint } from '@recur/train/node';
 import { UsageError } from './errors.js';
-import { ARCHITECTURES, type Arch, type RunOptions } from './tasks/task.js';
+import type { Arch, RunOptions } from './tasks/task.js';
+import { savedFingerprint, savedOptions } from './training/saved-options.js';
+import { savedVocabulary } from './training/saved-vocabulary.js';
 
 /** What `recur train` stores in a checkpoint's `metadata.recur`. */
 export interface RecurMetadata {
@@ -14,6 +17,8 @@ export interface RecurMetadata {
   options: RunOptions;
   /** One line about the training data. */
   description: string;
+  /** With `--file`: what identifies the file's content (`--resume` checks the file given again). */
+  data?: FileFingerprint;
 }
 
 /** What each architecture is called in messages, with its article. */
@@ -40,25 +45,25 @@ export function readCheckpoint(command: string, path: string, arch: Arch): Check
   return loadCheckpoint(path);
 }
 
-/** The `metadata.recur` of a checkpoint written by `recur train`, checked. */
+/**
+ * The `metadata.recur` of a checkpoint written by `recur train`, checked: its run options exactly
+ * as `recur train` checks its flags ({@link savedOptions}), and the data fingerprint if any.
+ */
 export function recurMetadata(
   command: string,
   path: string,
   checkpoint: Checkpoint,
 ): RecurMetadata {
-  const meta = checkpoint.metadata?.recur as Partial<RecurMetadata> | undefined;
-  const options = meta?.options as Partial<RunOptions> | undefined;
-  if (
-    meta?.version !== 1 ||
-    !options ||
-    !ARCHITECTURES.includes(options.arch as Arch) ||
-    typeof options.hidden !== 'number'
-  ) {
+  const meta = checkpoint.metadata?.recur as Record<string, unknown> | undefined;
+  if (meta === null || typeof meta !== 'object' || meta.version !== 1 || !('options' in meta)) {
     throw new UsageError(
       `recur ${command}: ${path} was not written by 'recur train' (no recur metadata)`,
     );
   }
-  return meta as RecurMetadata;
+  const options = savedOptions(command, path, meta.options);
+  const data = savedFingerprint(command, path, meta.data);
+  const description = typeof meta.description === 'string' ? meta.description : '';
+  return { version: 1, options, description, ...(data ? { data } : {}) };
 }
 
 /** Frees a model's weights (and gradients), for in-process callers such as the tests. */
@@ -88,13 +93,15 @@ export function loadTrainedModel(command: string, path: string, arch: Arch): Tra
         `recur ${command}: ${path} holds ${ARCH_NAMES[metadata.options.arch]}; ${command} needs ${ARCH_NAMES[arch]} (recur train --arch ${arch})`,
       );
     }
+    // Checked before the model is built: nothing to free when it is refused.
+    const vocabulary = savedVocabulary(command, path, arch, checkpoint.vocabulary);
     const model = modelFromConfig(checkpoint.config as Record<string, unknown>);
     // Views of the checkpoint's tensors: the model keeps them when the checkpoint is disposed.
     const weights: Record<string, Tensor> = {};
     for (const [name, t] of Object.entries(checkpoint.parameters))
       weights[name] = t.reshape(t.shape);
     loadWeights(model.parameters(), weights);
-    return { model, metadata, vocabulary: checkpoint.vocabulary, step: checkpoint.step };
+    return { model, metadata, vocabulary, step: checkpoint.step };
   } finally {
     dispose(checkpoint);
   }

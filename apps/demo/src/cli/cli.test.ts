@@ -78,6 +78,31 @@ describe('bad input: one clear line and exit code 2', () => {
     );
   });
 
+  it('a number past its limit', async () => {
+    expect(await usageError('train', '--hidden', '10000000')).toBe(
+      "recur train: --hidden must be an integer <= 4096; got '10000000'",
+    );
+    expect(await usageError('sample', '--length', '1e9')).toBe(
+      "recur sample: --length must be an integer <= 100000; got '1e9'",
+    );
+  });
+
+  it('a checkpoint or log path that cannot be written, found before any training', async () => {
+    expect(await usageError('train', '--checkpoint', '/dev/null/x.ckpt', '--steps', '1')).toMatch(
+      /^recur train: --checkpoint \/dev\/null\/x\.ckpt: cannot create the directory \/dev\/null \(E[A-Z]+\)$/,
+    );
+    expect(await usageError('train', '--log', '/dev/null/x.jsonl', '--steps', '1')).toMatch(
+      /^recur train: --log \/dev\/null\/x\.jsonl: cannot create the directory/,
+    );
+    // A directory where the checkpoint should go: refused at once, not after 10^6 updates.
+    const dir = tempDir();
+    const start = performance.now();
+    expect(await usageError('train', '--checkpoint', dir, '--steps', '1000000')).toBe(
+      `recur train: --checkpoint ${dir}: is a directory; name a file`,
+    );
+    expect(performance.now() - start).toBeLessThan(5000);
+  });
+
   it('conflicting flags', async () => {
     expect(await usageError('train', '--steps', '5', '--minutes', '1')).toBe(
       'recur train: give one of --steps, --epochs and --minutes, not --steps and --minutes',

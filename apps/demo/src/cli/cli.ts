@@ -31,8 +31,9 @@ export function usage(): string {
 function isUserError(error: unknown): error is Error {
   if (error instanceof UsageError || error instanceof DatasetError) return true;
   if (error instanceof RecurError) return true;
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES' || code === 'ENOTDIR';
+  // A system call that failed on a path or device the user named (ENOENT, EACCES, ENOSPC, …).
+  const e = error as { code?: unknown; syscall?: unknown } | null;
+  return typeof e?.code === 'string' && typeof e.syscall === 'string';
 }
 
 /**

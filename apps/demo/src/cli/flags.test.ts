@@ -7,8 +7,8 @@ import { tempDir } from './testing/run-recur.js';
 
 const specs: FlagSpecs = {
   cell: { type: 'string', choices: ['rnn', 'lstm'], default: 'lstm', help: 'cell' },
-  hidden: { type: 'string', kind: 'int', min: 1, help: 'units' },
-  lr: { type: 'string', kind: 'number', min: 0, exclusiveMin: true, help: 'rate' },
+  hidden: { type: 'string', kind: 'int', min: 1, max: 4096, help: 'units' },
+  lr: { type: 'string', kind: 'number', min: 0, exclusiveMin: true, max: 10, help: 'rate' },
   dropout: { type: 'string', kind: 'number', min: 0, max: 0.95, help: 'p' },
   file: { type: 'string', kind: 'file', help: 'data' },
   json: { type: 'boolean', help: 'json' },
@@ -62,6 +62,13 @@ describe('parseFlags', () => {
     expect(errorOf(['--lr', ''])).toBe("recur train: --lr must be a number; got ''");
     expect(errorOf(['--dropout', '1'])).toBe(
       "recur train: --dropout must be a number <= 0.95; got '1'",
+    );
+  });
+
+  it('refuses a number flag declared without a max (every number has a limit)', () => {
+    const unbounded: FlagSpecs = { steps: { type: 'string', kind: 'int', min: 1, help: 'n' } };
+    expect(() => parseFlags('train', ['--help'], unbounded)).toThrow(
+      'parseFlags: --steps of recur train is a number without a max',
     );
   });
 

@@ -18,7 +18,7 @@ export interface FlagSpec {
   min?: number;
   /** Whether `min` itself is excluded (`> min` instead of `>= min`). */
   exclusiveMin?: boolean;
-  /** Largest allowed value of an `int` / `number` flag. */
+  /** Largest allowed value of an `int` / `number` flag (required: every number has a sane limit). */
   max?: number;
   /** Placeholder shown in the help, e.g. `<n>` (default `<value>`). */
   value?: string;
@@ -103,6 +103,10 @@ export function parseFlags(
     help: { type: 'boolean', short: 'h' },
   };
   for (const [name, spec] of Object.entries(specs)) {
+    if ((spec.kind === 'int' || spec.kind === 'number') && spec.max === undefined) {
+      // A programming error, caught by any test of the command: every number has a ceiling.
+      throw new Error(`parseFlags: --${name} of recur ${command} is a number without a max`);
+    }
     config[name] = { type: spec.type, ...(spec.short ? { short: spec.short } : {}) };
   }
   let parsed: ReturnType<typeof parseArgs>;

@@ -9,29 +9,55 @@ export interface DelimitedRecord {
   line: number;
 }
 
+/** A record the parser could not read: where, and why. */
+export interface DelimitedProblem {
+  /** The line the broken record starts on. */
+  line: number;
+  /** The line and column (1-based) where the problem was found. */
+  at: { line: number; column: number };
+  reason: string;
+}
+
 /**
  * An incremental CSV/TSV record parser fed one line at a time, so a file is parsed while it
  * streams. With RFC 4180 quoting, a quoted field may hold delimiters, `""` (one quote) and line
- * breaks. Malformed input throws `FORMAT` with `file:line:column`.
+ * breaks. Malformed input throws `FORMAT` with `file:line:column` — or, given `onError`, is
+ * reported to it and skipped: the broken record is dropped up to the end of the line where the
+ * problem was found, and parsing starts afresh on the next line.
  */
 export class DelimitedParser {
   readonly #delimiter: string;
   readonly #quoting: Quoting;
   readonly #where: string;
+  readonly #onError: ((problem: DelimitedProblem) => void) | undefined;
   #fields: string[] = [];
   #field = '';
   #open = false;
   #startLine = 0;
 
   /** `where` prefixes messages, e.g. `readLabeledText: reviews.csv`. */
-  constructor(delimiter: string, quoting: Quoting, where: string) {
+  constructor(
+    delimiter: string,
+    quoting: Quoting,
+    where: string,
+    onError?: (problem: DelimitedProblem) => void,
+  ) {
     this.#delimiter = delimiter;
     this.#quoting = quoting;
     this.#where = where;
+    this.#onError = onError;
   }
 
-  #fail(line: number, column: number, message: string, file?: string): never {
-    throw new DatasetError('FORMAT', `${this.#where}:${line}:${column}: ${message}`, {
+  /** Throws the problem, or reports it to `onError` and drops the record (then returns null). */
+  #fail(line: number, column: number, reason: string, file?: string): null {
+    if (this.#onError) {
+      this.#open = false;
+      this.#fields = [];
+      this.#field = '';
+      this.#onError({ line: this.#startLine, at: { line, column }, reason });
+      return null;
+    }
+    throw new DatasetError('FORMAT', `${this.#where}:${line}:${column}: ${reason}`, {
       file,
       line,
       column,
@@ -71,7 +97,7 @@ export class DelimitedParser {
         this.#open = false;
         i = quote + 1;
         if (i < text.length && text[i] !== d) {
-          this.#fail(
+          return this.#fail(
             line,
             i + 1,
             `unexpected ${JSON.stringify(text[i])} after a closing quote; write a quote inside a quoted field as ""`,
@@ -109,7 +135,7 @@ export class DelimitedParser {
       const chunk = text.slice(i, end);
       const stray = chunk.indexOf('"');
       if (stray >= 0) {
-        this.#fail(
+        return this.#fail(
           line,
           i + stray + 1,
           'quote inside an unquoted field; quote the whole field and double the quote ("")',
@@ -122,7 +148,7 @@ export class DelimitedParser {
     return { fields: this.#fields, line: this.#startLine };
   }
 
-  /** Call at the end of the input: throws when a quoted field is still open. */
+  /** Call at the end of the input: a quoted field still open is a problem (thrown or reported). */
   finish(file?: string): void {
     if (this.#open) {
       this.#fail(this.#startLine, 1, 'a quoted field opened on this line is never closed', file);

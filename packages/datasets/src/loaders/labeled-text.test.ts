@@ -89,6 +89,55 @@ describe('readLabeledText', () => {
   });
 });
 
+describe("onMalformed: 'skip' and broken quoting", () => {
+  it('skips every record with a quoting error, reports each, and reads the rest', async () => {
+    const path = folder.file(
+      'quotes.csv',
+      [
+        'label,text',
+        'pos,"fine"',
+        'neg,"closed"early',
+        'pos,un"quoted',
+        'neg,"spans',
+        'two lines"x',
+        'pos,"ok, too"',
+        'neg,"never closed',
+        'pos,lost',
+        '',
+      ].join('\n'),
+    );
+    const strict = await rejection(collect(readLabeledText(path)));
+    expect(strict.message).toMatch(/quotes\.csv:3:13: unexpected "e" after a closing quote/);
+    const data = await loadLabeledText(path, { onMalformed: 'skip' });
+    expect(data.rows.map((r) => [r.label, r.text, r.line])).toEqual([
+      ['pos', 'fine', 2],
+      ['pos', 'ok, too', 7],
+    ]);
+    expect(data.skipped.map((s) => [s.line, s.reason])).toEqual([
+      [
+        3,
+        'unexpected "e" after a closing quote; write a quote inside a quoted field as "" (line 3, column 13)',
+      ],
+      [
+        4,
+        'quote inside an unquoted field; quote the whole field and double the quote ("") (line 4, column 7)',
+      ],
+      [
+        5,
+        'unexpected "x" after a closing quote; write a quote inside a quoted field as "" (line 6, column 11)',
+      ],
+      [8, 'a quoted field opened on this line is never closed (line 8, column 1)'],
+    ]);
+  });
+
+  it('a file of nothing but broken records is EMPTY for loadLabeledText, naming the count', async () => {
+    const path = folder.file('allbad.csv', 'pos,"a"b\nneg,c"d\n');
+    const error = await rejection(loadLabeledText(path, { onMalformed: 'skip' }));
+    expect(error.code).toBe('EMPTY');
+    expect(error.message).toMatch(/no labelled rows \(2 malformed\)/);
+  });
+});
+
 describe('loadLabeledText', () => {
   it('numbers sorted labels and encodes texts; unknown characters name file and line', async () => {
     const path = folder.file('enc.csv', 'label,text\nspam,buy now\nham,"hi,\nbob"\nspam,wxn\n');

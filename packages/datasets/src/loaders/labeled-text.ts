@@ -86,8 +86,21 @@ export async function* readLabeledText(
   const format = formatOf(path, options.format);
   const quoting = options.quoting ?? (format === 'csv' ? 'rfc4180' : 'none');
   const where = `${caller}: ${path}`;
-  const parser = new DelimitedParser(format === 'csv' ? ',' : '\t', quoting, where);
   const onMalformed = options.onMalformed ?? 'error';
+  // With 'skip', broken quoting drops the record like any other malformed one.
+  const parser = new DelimitedParser(
+    format === 'csv' ? ',' : '\t',
+    quoting,
+    where,
+    onMalformed === 'skip'
+      ? (problem) =>
+          options.onSkip?.({
+            file: path,
+            line: problem.line,
+            reason: `${problem.reason} (line ${problem.at.line}, column ${problem.at.column})`,
+          })
+      : undefined,
+  );
   let expected = -1;
   let label = 0;
   let text = 1;

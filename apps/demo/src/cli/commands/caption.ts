@@ -23,6 +23,7 @@ const specs: FlagSpecs = {
   examples: {
     type: 'string',
     kind: 'int',
+    max: 1000,
     min: 1,
     default: '3',
     value: '<n>',
@@ -32,6 +33,7 @@ const specs: FlagSpecs = {
     type: 'string',
     short: 'k',
     kind: 'int',
+    max: 64,
     min: 1,
     default: '1',
     value: '<n>',

@@ -12,13 +12,16 @@ import {
 } from '../tasks/classification.js';
 import { mnistSplit } from '../tasks/digits.js';
 import { excerpt } from '../tasks/examples.js';
-import { inferenceCommand, inferenceFlags } from './common.js';
+import { dataFileAgain } from '../training/resume-data.js';
+import { dataFileFlag, inferenceCommand, inferenceFlags } from './common.js';
 
 const specs: FlagSpecs = {
   ...inferenceFlags(defaultCheckpointPath('classify')),
+  file: dataFileFlag,
   examples: {
     type: 'string',
     kind: 'int',
+    max: 100_000,
     min: 1,
     default: '10',
     value: '<n>',
@@ -68,7 +71,14 @@ export const classifyCommand: Command = inferenceCommand({
     }
     let results: { example: string; label: string; predicted: string }[];
     if (vocabulary.input === 'text') {
-      const { heldOut } = await loadLabeledTexts(trained.metadata.options);
+      const { options } = await dataFileAgain(
+        flags,
+        path,
+        trained.metadata,
+        io,
+        'to show held-out examples (or give texts to classify)',
+      );
+      const { heldOut } = await loadLabeledTexts(options);
       const out = classifyTexts(
         model,
         vocabulary,

@@ -1,6 +1,6 @@
 import { BACKENDS, type BackendName, selectBackend } from '../backend.js';
 import { disposeModel, loadTrainedModel, type TrainedModel } from '../checkpoint.js';
-import { type FlagSpecs, type Flags, helpText, parseFlags } from '../flags.js';
+import { type FlagSpec, type FlagSpecs, type Flags, helpText, parseFlags } from '../flags.js';
 import type { Command, CommandIO } from '../io.js';
 import type { Arch } from '../tasks/task.js';
 
@@ -18,6 +18,18 @@ export function inferenceFlags(defaultCheckpoint: string): FlagSpecs {
     json: { type: 'boolean', help: 'print one JSON object' },
   };
 }
+
+/**
+ * `--file` of `classify` and `translate`: for a model trained on a file, the held-out examples
+ * come from that file named again (checked against the fingerprint in the checkpoint), never
+ * from a path read from the checkpoint.
+ */
+export const dataFileFlag: FlagSpec = {
+  type: 'string',
+  kind: 'file',
+  value: '<path>',
+  help: 'without texts, for a model trained on --file: that file again (its held-out part is shown)',
+};
 
 /** What the body of an inference command gets. */
 export interface InferenceContext {

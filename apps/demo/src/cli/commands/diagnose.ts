@@ -40,6 +40,7 @@ const specs: FlagSpecs = {
   hidden: {
     type: 'string',
     kind: 'int',
+    max: 4096,
     min: 1,
     default: '64',
     value: '<n>',
@@ -49,6 +50,7 @@ const specs: FlagSpecs = {
     type: 'string',
     short: 'b',
     kind: 'int',
+    max: 4096,
     min: 1,
     default: '4',
     value: '<n>',
@@ -57,6 +59,7 @@ const specs: FlagSpecs = {
   scale: {
     type: 'string',
     kind: 'number',
+    max: 1000,
     min: 0,
     default: '1',
     value: '<s>',
@@ -65,6 +68,8 @@ const specs: FlagSpecs = {
   'forget-bias': {
     type: 'string',
     kind: 'number',
+    min: -100,
+    max: 100,
     default: '1',
     value: '<b>',
     help: "the LSTM's initial forget-gate bias",
@@ -72,6 +77,7 @@ const specs: FlagSpecs = {
   seed: {
     type: 'string',
     kind: 'int',
+    max: 2 ** 31 - 1,
     min: 0,
     default: '1',
     value: '<n>',

@@ -1,5 +1,5 @@
 import type { LanguageModel } from '@recur/architectures';
-import type { CharTokenizer } from '@recur/datasets';
+import { type CharTokenizer, tokenizerFromJSON } from '@recur/datasets';
 import { defaultCheckpointPath } from '../checkpoint.js';
 import type { FlagSpecs } from '../flags.js';
 import { type Command, println } from '../io.js';
@@ -8,7 +8,6 @@ import {
   type LanguageModelVocabulary,
   strategyFor,
 } from '../tasks/language-model.js';
-import { tokenizerFromJSON } from '../tasks/tokenizers.js';
 import { inferenceCommand, inferenceFlags } from './common.js';
 
 const specs: FlagSpecs = {
@@ -23,6 +22,7 @@ const specs: FlagSpecs = {
     type: 'string',
     short: 'n',
     kind: 'int',
+    max: 100_000,
     min: 0,
     default: '300',
     value: '<n>',
@@ -32,6 +32,7 @@ const specs: FlagSpecs = {
     type: 'string',
     short: 't',
     kind: 'number',
+    max: 100,
     min: 0,
     default: '0.8',
     value: '<t>',
@@ -40,6 +41,7 @@ const specs: FlagSpecs = {
   'top-k': {
     type: 'string',
     kind: 'int',
+    max: 100_000,
     min: 1,
     value: '<k>',
     help: 'sample among the k most likely characters only',
@@ -56,6 +58,7 @@ const specs: FlagSpecs = {
   seed: {
     type: 'string',
     kind: 'int',
+    max: 2 ** 31 - 1,
     min: 0,
     default: '1',
     value: '<n>',

@@ -136,6 +136,8 @@ describe('recur train (language model) → sample → resume', () => {
     const resumed = await recurJson(
       'train',
       '--resume',
+      '--file',
+      text,
       '--checkpoint',
       checkpoint,
       '--steps',
@@ -181,6 +183,8 @@ describe('recur train (language model) → sample → resume', () => {
     await recurJson(
       'train',
       '--resume',
+      '--file',
+      text,
       '--checkpoint',
       join(dir, 'leak.ckpt'),
       '--steps',
@@ -289,7 +293,19 @@ describe('recur train for the other architectures, then their commands', () => {
     const results = translated.results as { source: string; translation: string }[];
     expect(results.map((r) => r.source)).toEqual(['7 apples', '12 apples']);
     for (const r of results) expect(typeof r.translation).toBe('string');
-    const heldOut = await recurJson('translate', '--checkpoint', checkpoint, '--examples', '3');
+    // Held-out pairs come from the training file named again, never from the saved path.
+    const unnamed = await recur('translate', '--checkpoint', checkpoint, '--examples', '3');
+    expect(unnamed.code).toBe(2);
+    expect(unnamed.stderr).toMatch(/name it again with --file <path> to score held-out pairs/);
+    const heldOut = await recurJson(
+      'translate',
+      '--checkpoint',
+      checkpoint,
+      '--file',
+      pairs,
+      '--examples',
+      '3',
+    );
     expect(heldOut.results).toHaveLength(3);
     expect(heldOut.exactMatch).toBeGreaterThanOrEqual(0);
     expect(memory().numTensors).toBe(before); // no tensors left behind

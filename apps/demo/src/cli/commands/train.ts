@@ -1,23 +1,24 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { type FileFingerprint, fileFingerprint } from '@recur/datasets/node';
 import { dispose } from '@recur/tensor';
 import { type Checkpoint, type StepRecord, Trainer } from '@recur/train';
 import { type JsonLinesFile, jsonLinesFile, saveCheckpoint } from '@recur/train/node';
-import { BACKENDS, type BackendName, selectBackend } from '../backend.js';
+import { type BackendName, selectBackend } from '../backend.js';
 import {
   defaultCheckpointPath,
   disposeModel,
   readCheckpoint,
   recurMetadata,
 } from '../checkpoint.js';
-import { type FlagSpecs, helpText, parseFlags } from '../flags.js';
+import { helpText, parseFlags } from '../flags.js';
 import { compact, count, round, seconds } from '../format.js';
 import { type Command, type CommandIO, println } from '../io.js';
 import { TASKS } from '../tasks/catalog.js';
 import { loadTask } from '../tasks/index.js';
-import { ARCHITECTURES, type Arch, ATTENTIONS, CELLS, OPTIMIZERS } from '../tasks/task.js';
+import { ARCHITECTURES, type Arch } from '../tasks/task.js';
 import { TimeBudget } from '../training/budget.js';
 import { makeOptimizer } from '../training/optimizer.js';
+import { checkWritable } from '../training/output-path.js';
+import { dataFileAgain } from '../training/resume-data.js';
 import {
   checkResumeFlags,
   describeLength,
@@ -25,196 +26,7 @@ import {
   lengthFromFlags,
   optionsFromFlags,
 } from '../training/run-options.js';
-
-const specs: FlagSpecs = {
-  arch: { type: 'string', short: 'a', choices: ARCHITECTURES, default: 'lm', help: 'architecture' },
-  cell: { type: 'string', short: 'c', choices: CELLS, default: 'lstm', help: 'recurrent cell' },
-  dataset: {
-    type: 'string',
-    short: 'd',
-    value: '<name>',
-    help: 'dataset (see below; default per architecture)',
-  },
-  file: {
-    type: 'string',
-    short: 'f',
-    kind: 'file',
-    value: '<path>',
-    help: 'train on your own file instead (format below)',
-  },
-  backend: { type: 'string', choices: BACKENDS, default: 'cpu', help: 'tensor backend' },
-  hidden: { type: 'string', kind: 'int', min: 1, value: '<n>', help: 'hidden units per layer' },
-  layers: {
-    type: 'string',
-    kind: 'int',
-    min: 1,
-    value: '<n>',
-    help: 'stacked recurrent layers (default 1)',
-  },
-  embedding: {
-    type: 'string',
-    kind: 'int',
-    min: 0,
-    value: '<n>',
-    help: 'token embedding size; 0 = one-hot inputs',
-  },
-  dropout: {
-    type: 'string',
-    kind: 'number',
-    min: 0,
-    max: 0.95,
-    value: '<p>',
-    help: 'dropout between stacked layers (default 0)',
-  },
-  optimizer: { type: 'string', short: 'o', choices: OPTIMIZERS, help: 'optimizer (default adam)' },
-  lr: {
-    type: 'string',
-    kind: 'number',
-    min: 0,
-    exclusiveMin: true,
-    value: '<rate>',
-    help: 'learning rate',
-  },
-  'clip-norm': {
-    type: 'string',
-    kind: 'number',
-    min: 0,
-    value: '<max>',
-    help: 'clip the global gradient norm to max; 0 = no clipping (default 5)',
-  },
-  'clip-value': {
-    type: 'string',
-    kind: 'number',
-    min: 0,
-    exclusiveMin: true,
-    value: '<max>',
-    help: 'clip each gradient element to [-max, max] instead',
-  },
-  steps: {
-    type: 'string',
-    short: 's',
-    kind: 'int',
-    min: 1,
-    value: '<n>',
-    help: 'stop after n updates in all (a resumed run counts the earlier ones)',
-  },
-  epochs: {
-    type: 'string',
-    short: 'e',
-    kind: 'int',
-    min: 1,
-    value: '<n>',
-    help: 'stop after n passes over the data in all',
-  },
-  minutes: {
-    type: 'string',
-    short: 'm',
-    kind: 'number',
-    min: 0,
-    exclusiveMin: true,
-    value: '<t>',
-    help: 'stop after t minutes of wall-clock time (the default: 1)',
-  },
-  batch: {
-    type: 'string',
-    short: 'b',
-    kind: 'int',
-    min: 1,
-    value: '<n>',
-    help: 'sequences per batch',
-  },
-  'seq-len': {
-    type: 'string',
-    kind: 'int',
-    min: 1,
-    value: '<n>',
-    help: 'lm: steps per truncated-BPTT chunk; classify: tokens kept per text',
-  },
-  examples: {
-    type: 'string',
-    kind: 'int',
-    min: 10,
-    value: '<n>',
-    help: 'dates/addition: pairs to generate; mnist-strips: new strips per epoch',
-  },
-  attention: {
-    type: 'string',
-    choices: ATTENTIONS,
-    help: 'seq2seq: attention over the encoder outputs (default none)',
-  },
-  seed: {
-    type: 'string',
-    kind: 'int',
-    min: 0,
-    value: '<n>',
-    help: 'seed of the weights, data order and dropout (default 1)',
-  },
-  checkpoint: {
-    type: 'string',
-    kind: 'path',
-    value: '<path>',
-    help: 'checkpoint file (default checkpoints/<arch>.ckpt)',
-  },
-  'checkpoint-every': {
-    type: 'string',
-    kind: 'int',
-    min: 1,
-    default: '100',
-    value: '<n>',
-    help: 'save every n updates, and at the end',
-  },
-  resume: { type: 'boolean', short: 'r', help: 'continue the run saved in --checkpoint' },
-  log: {
-    type: 'string',
-    kind: 'path',
-    value: '<path>',
-    help: 'append JSON-lines records (steps, checkpoints, end) to a file',
-  },
-  prompt: {
-    type: 'string',
-    short: 'p',
-    value: '<text>',
-    help: 'lm: the prompt of the sample printed at the end (default "The whale")',
-  },
-  temperature: {
-    type: 'string',
-    short: 't',
-    kind: 'number',
-    min: 0,
-    default: '0.8',
-    value: '<t>',
-    help: 'lm: sampling temperature; 0 = greedy',
-  },
-  length: {
-    type: 'string',
-    short: 'n',
-    kind: 'int',
-    min: 0,
-    default: '300',
-    value: '<n>',
-    help: 'lm: characters to generate after training',
-  },
-  'val-chars': {
-    type: 'string',
-    kind: 'int',
-    min: 10,
-    default: '20000',
-    value: '<n>',
-    help: 'lm: validation characters to score (from the start of the split)',
-  },
-  show: {
-    type: 'string',
-    kind: 'int',
-    min: 0,
-    default: '5',
-    value: '<n>',
-    help: 'seq2seq/classify/caption: held-out examples to show',
-  },
-  json: {
-    type: 'boolean',
-    help: 'print one JSON object with the results (progress still goes to stderr)',
-  },
-};
+import { TRAIN_FLAGS } from '../training/train-flags.js';
 
 function notes(): string {
   const rows = ARCHITECTURES.map((arch) => {
@@ -242,14 +54,14 @@ function recentLoss(history: readonly StepRecord[], n = 20): number {
 
 async function run(argv: readonly string[], io: CommandIO): Promise<void> {
   const start = performance.now();
-  const flags = parseFlags('train', argv, specs);
+  const flags = parseFlags('train', argv, TRAIN_FLAGS);
   if (flags.bool('help')) {
     io.stdout.write(
       helpText(
         'train',
         'train a recurrent model, with checkpoints and resume',
         USAGE,
-        specs,
+        TRAIN_FLAGS,
         notes(),
       ),
     );
@@ -262,196 +74,208 @@ async function run(argv: readonly string[], io: CommandIO): Promise<void> {
   // Check the flags before anything slow happens.
   let options = optionsFromFlags(flags, archFlag);
   const path = flags.string('checkpoint') ?? defaultCheckpointPath(archFlag);
+  checkWritable('train', 'checkpoint', path);
+  const logPath = flags.string('log');
+  if (logPath !== undefined) checkWritable('train', 'log', logPath);
   const backend = await selectBackend(flags.string('backend') as BackendName, io.stderr);
 
   let restored: Checkpoint | null = null;
+  let data: FileFingerprint | undefined;
   if (resume) {
     restored = readCheckpoint('train', path, archFlag);
     try {
-      const saved = recurMetadata('train', path, restored).options;
+      const metadata = recurMetadata('train', path, restored);
+      const saved = metadata.options;
       if (flags.has('arch') && saved.arch !== archFlag) {
         throw flags.error(
           `--arch ${archFlag} differs from the run saved in ${path} (${saved.arch}); leave it out to resume`,
         );
       }
       checkResumeFlags(flags, saved, optionsFromFlags(flags, saved.arch), path);
-      options = saved;
+      // The saved data path is never opened: a file must be named again, and match.
+      ({ options, data } = await dataFileAgain(flags, path, metadata, io, 'to resume'));
     } catch (error) {
       dispose(restored);
       throw error;
     }
+  } else if (options.file !== null) {
+    data = await fileFingerprint(options.file);
   }
 
   const task = await loadTask(options.arch);
   const setup = await task.setup(options, io);
-  const parameters = setup.model.parameters();
-  const optimizer = makeOptimizer(options.optimizer, parameters, options.lr);
-  const parameterCount = Object.values(parameters).reduce((s, p) => s + p.value.size, 0);
-  let log: JsonLinesFile | undefined;
-  if (flags.string('log') !== undefined) {
-    mkdirSync(dirname(resolve(flags.string('log')!)), { recursive: true });
-    log = jsonLinesFile(flags.string('log')!);
-  }
-  mkdirSync(dirname(resolve(path)), { recursive: true });
-
-  if (human) {
-    println(
-      io.stdout,
-      `recur train: ${options.arch} · ${describeModel(options)} · ${count(parameterCount)} parameters · ${backend} backend`,
-    );
-    println(io.stdout, `  data: ${setup.description}`);
-    const clip =
-      options.clipNorm !== null
-        ? `clip norm ${options.clipNorm}`
-        : options.clipValue !== null
-          ? `clip value ${options.clipValue}`
-          : 'no clipping';
-    const shape =
-      options.arch === 'lm'
-        ? `batch ${options.batch} × ${options.seqLen} steps`
-        : `batch ${options.batch}`;
-    println(
-      io.stdout,
-      `  ${options.optimizer} lr ${options.lr} · ${clip} · ${shape} · seed ${options.seed} · ${describeLength(length)}${restored ? ` · resuming from step ${restored.step}` : ''}`,
-    );
-  }
-
-  // The length of the run. A time budget stops by the clock and draws a bar of the time used
-  // (how many updates fit depends on the machine and its load).
-  let steps: number | undefined;
-  let epochs: number | undefined;
-  let budget: TimeBudget | null = null;
-  const startStep = restored?.step ?? 0;
-  if (length.kind === 'steps') steps = length.steps;
-  else if (length.kind === 'epochs') {
-    epochs = length.epochs;
-    steps = length.epochs * setup.batchesPerEpoch;
-  } else {
-    budget = new TimeBudget({
-      start,
-      deadline: start + length.minutes * 60_000,
-      stream: io.stderr,
-    });
-    steps = Number.MAX_SAFE_INTEGER; // as many epochs as fit: the clock stops the run
-  }
-
-  const trainer = new Trainer<unknown, unknown>({
-    model: setup.model,
-    optimizer,
-    data: setup.data,
-    disposeBatches: true,
-    ...(setup.carryState ? { carryState: setup.carryState } : {}),
-    ...(setup.tokens ? { tokens: setup.tokens } : {}),
-    ...(steps !== undefined ? { steps } : {}),
-    ...(epochs !== undefined ? { epochs } : {}),
-    seed: options.seed,
-    ...(options.clipNorm !== null ? { clip: { norm: options.clipNorm } } : {}),
-    ...(options.clipValue !== null ? { clip: { value: options.clipValue } } : {}),
-    progress: budget ? false : { stream: io.stderr },
-    ...(log ? { log } : {}),
-    checkpoint: {
-      every: flags.numberOr('checkpoint-every', 100),
-      save: (checkpoint) => saveCheckpoint(path, checkpoint),
-    },
-    config: setup.model.config,
-    vocabulary: setup.vocabulary,
-    metadata: { recur: { version: 1, options, description: setup.description } },
-    callbacks: {
-      // Ctrl-C (SIGINT) reaches its handler during the run: the trainer yields to the event
-      // loop between batches (yieldEvery, 50 ms by default).
-      onStep: (record) => budget?.onStep(record),
-    },
-  });
-  if (restored) {
-    trainer.restore(restored);
-    dispose(restored);
-  }
-
-  const interrupt = () => {
-    io.stderr.write('\nrecur train: stopping after this batch (Ctrl-C again to quit)\n');
-    trainer.stop();
-  };
-  process.once('SIGINT', interrupt);
-  const trainStart = performance.now();
-  let result: Awaited<ReturnType<typeof trainer.fit>>;
   try {
-    result = await trainer.fit();
-  } finally {
-    budget?.finish();
-    process.removeListener('SIGINT', interrupt);
-    log?.close();
-  }
-  const trainSeconds = (performance.now() - trainStart) / 1000;
-  const tokens = result.history.reduce((s, r) => s + r.tokens, 0);
-  // The steps given to the trainer for the bar of --epochs and --minutes are only a bound.
-  const stopReason =
-    budget?.expired && result.stopReason === 'callback'
-      ? 'time'
-      : epochs !== undefined && result.epoch >= epochs
-        ? 'epochs'
-        : result.stopReason;
-  const lossNow = recentLoss(result.history);
-  const unit = setup.unit;
-  if (human) {
-    const why =
-      stopReason === 'time' && length.kind === 'minutes'
-        ? `the ${length.minutes} min budget`
-        : stopReason === 'callback'
-          ? 'Ctrl-C'
-          : stopReason;
-    println(
-      io.stdout,
-      `\nTrained ${count(result.history.length)} updates (step ${result.step}, stopped by ${why}) on ${count(tokens)} ${unit} in ${seconds(trainSeconds)}: ${compact(tokens / trainSeconds)} ${unit}/s; training loss ${lossNow.toFixed(3)} (mean of the last 20 updates)`,
-    );
-  }
+    const parameters = setup.model.parameters();
+    const optimizer = makeOptimizer(options.optimizer, parameters, options.lr);
+    const parameterCount = Object.values(parameters).reduce((s, p) => s + p.value.size, 0);
+    const log: JsonLinesFile | undefined =
+      logPath !== undefined ? jsonLinesFile(logPath) : undefined;
 
-  const report = await setup.report({
-    io,
-    human,
-    evaluate: (data) => trainer.evaluate(data),
-    flags: {
-      prompt: flags.string('prompt'),
-      temperature: flags.numberOr('temperature', 0.8),
-      length: flags.numberOr('length', 300),
-      valChars: flags.numberOr('val-chars', 20000),
-      show: flags.numberOr('show', 5),
-    },
-  });
-  trainer.dispose();
-  disposeModel(setup.model);
+    if (human) {
+      println(
+        io.stdout,
+        `recur train: ${options.arch} · ${describeModel(options)} · ${count(parameterCount)} parameters · ${backend} backend`,
+      );
+      println(io.stdout, `  data: ${setup.description}`);
+      const clip =
+        options.clipNorm !== null
+          ? `clip norm ${options.clipNorm}`
+          : options.clipValue !== null
+            ? `clip value ${options.clipValue}`
+            : 'no clipping';
+      const shape =
+        options.arch === 'lm'
+          ? `batch ${options.batch} × ${options.seqLen} steps`
+          : `batch ${options.batch}`;
+      println(
+        io.stdout,
+        `  ${options.optimizer} lr ${options.lr} · ${clip} · ${shape} · seed ${options.seed} · ${describeLength(length)}${restored ? ` · resuming from step ${restored.step}` : ''}`,
+      );
+    }
 
-  if (human) {
-    const next =
-      options.arch === 'lm'
-        ? 'recur sample'
-        : options.arch === 'seq2seq'
-          ? 'recur translate'
-          : `recur ${options.arch}`;
-    const custom = flags.has('checkpoint') ? ` --checkpoint ${path}` : '';
-    const again = custom || (options.arch === 'lm' ? '' : ` --arch ${options.arch}`);
-    println(
-      io.stdout,
-      `\nCheckpoint: ${path} (step ${result.step}). Use it: ${next}${custom} · continue: recur train --resume${again}`,
-    );
-  } else {
-    const summary = {
-      command: 'train',
-      options,
-      backend,
-      parameters: parameterCount,
-      checkpoint: path,
-      resumedFrom: restored ? startStep : null,
-      step: result.step,
-      updates: result.history.length,
-      epoch: result.epoch,
-      stopReason,
-      seconds: round(trainSeconds, 2),
-      tokens,
-      tokensPerSecond: round(tokens / trainSeconds, 1),
-      trainLoss: round(lossNow),
-      ...report,
+    // The length of the run. A time budget stops by the clock and draws a bar of the time used
+    // (how many updates fit depends on the machine and its load).
+    let steps: number | undefined;
+    let epochs: number | undefined;
+    let budget: TimeBudget | null = null;
+    const startStep = restored?.step ?? 0;
+    if (length.kind === 'steps') steps = length.steps;
+    else if (length.kind === 'epochs') {
+      epochs = length.epochs;
+      steps = length.epochs * setup.batchesPerEpoch;
+    } else {
+      budget = new TimeBudget({
+        start,
+        deadline: start + length.minutes * 60_000,
+        stream: io.stderr,
+      });
+      steps = Number.MAX_SAFE_INTEGER; // as many epochs as fit: the clock stops the run
+    }
+
+    const trainer = new Trainer<unknown, unknown>({
+      model: setup.model,
+      optimizer,
+      data: setup.data,
+      disposeBatches: true,
+      ...(setup.carryState ? { carryState: setup.carryState } : {}),
+      ...(setup.tokens ? { tokens: setup.tokens } : {}),
+      ...(steps !== undefined ? { steps } : {}),
+      ...(epochs !== undefined ? { epochs } : {}),
+      seed: options.seed,
+      ...(options.clipNorm !== null ? { clip: { norm: options.clipNorm } } : {}),
+      ...(options.clipValue !== null ? { clip: { value: options.clipValue } } : {}),
+      progress: budget ? false : { stream: io.stderr },
+      ...(log ? { log } : {}),
+      checkpoint: {
+        every: flags.numberOr('checkpoint-every', 100),
+        save: (checkpoint) => saveCheckpoint(path, checkpoint),
+      },
+      config: setup.model.config,
+      vocabulary: setup.vocabulary,
+      metadata: {
+        recur: { version: 1, options, description: setup.description, ...(data ? { data } : {}) },
+      },
+      callbacks: {
+        // Ctrl-C (SIGINT) reaches its handler during the run: the trainer yields to the event
+        // loop between batches (yieldEvery, 50 ms by default).
+        onStep: (record) => budget?.onStep(record),
+      },
+    });
+    if (restored) {
+      trainer.restore(restored);
+      dispose(restored);
+    }
+
+    const interrupt = () => {
+      io.stderr.write('\nrecur train: stopping after this batch (Ctrl-C again to quit)\n');
+      trainer.stop();
     };
-    println(io.stdout, JSON.stringify(summary));
+    process.once('SIGINT', interrupt);
+    const trainStart = performance.now();
+    let result: Awaited<ReturnType<typeof trainer.fit>>;
+    try {
+      result = await trainer.fit();
+    } finally {
+      budget?.finish();
+      process.removeListener('SIGINT', interrupt);
+      log?.close();
+    }
+    const trainSeconds = (performance.now() - trainStart) / 1000;
+    const tokens = result.history.reduce((s, r) => s + r.tokens, 0);
+    // The steps given to the trainer for the bar of --epochs and --minutes are only a bound.
+    const stopReason =
+      budget?.expired && result.stopReason === 'callback'
+        ? 'time'
+        : epochs !== undefined && result.epoch >= epochs
+          ? 'epochs'
+          : result.stopReason;
+    const lossNow = recentLoss(result.history);
+    const unit = setup.unit;
+    if (human) {
+      const why =
+        stopReason === 'time' && length.kind === 'minutes'
+          ? `the ${length.minutes} min budget`
+          : stopReason === 'callback'
+            ? 'Ctrl-C'
+            : stopReason;
+      println(
+        io.stdout,
+        `\nTrained ${count(result.history.length)} updates (step ${result.step}, stopped by ${why}) on ${count(tokens)} ${unit} in ${seconds(trainSeconds)}: ${compact(tokens / trainSeconds)} ${unit}/s; training loss ${lossNow.toFixed(3)} (mean of the last 20 updates)`,
+      );
+    }
+
+    const report = await setup.report({
+      io,
+      human,
+      evaluate: (data) => trainer.evaluate(data),
+      flags: {
+        prompt: flags.string('prompt'),
+        temperature: flags.numberOr('temperature', 0.8),
+        length: flags.numberOr('length', 300),
+        valChars: flags.numberOr('val-chars', 20000),
+        show: flags.numberOr('show', 5),
+      },
+    });
+    trainer.dispose();
+    disposeModel(setup.model);
+
+    if (human) {
+      const next =
+        options.arch === 'lm'
+          ? 'recur sample'
+          : options.arch === 'seq2seq'
+            ? 'recur translate'
+            : `recur ${options.arch}`;
+      const custom = flags.has('checkpoint') ? ` --checkpoint ${path}` : '';
+      const again = custom || (options.arch === 'lm' ? '' : ` --arch ${options.arch}`);
+      println(
+        io.stdout,
+        `\nCheckpoint: ${path} (step ${result.step}). Use it: ${next}${custom} · continue: recur train --resume${again}`,
+      );
+    } else {
+      const summary = {
+        command: 'train',
+        options,
+        backend,
+        parameters: parameterCount,
+        checkpoint: path,
+        resumedFrom: restored ? startStep : null,
+        step: result.step,
+        updates: result.history.length,
+        epoch: result.epoch,
+        stopReason,
+        seconds: round(trainSeconds, 2),
+        tokens,
+        tokensPerSecond: round(tokens / trainSeconds, 1),
+        // The process's peak resident memory so far (maxRSS is in KiB).
+        peakRssBytes: process.resourceUsage().maxRSS * 1024,
+        trainLoss: round(lossNow),
+        ...report,
+      };
+      println(io.stdout, JSON.stringify(summary));
+    }
+  } finally {
+    setup.close?.();
   }
 }
 

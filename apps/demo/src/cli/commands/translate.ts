@@ -9,14 +9,17 @@ import {
   type TranslationVocabulary,
   translateTexts,
 } from '../tasks/translation.js';
-import { inferenceCommand, inferenceFlags } from './common.js';
+import { dataFileAgain } from '../training/resume-data.js';
+import { dataFileFlag, inferenceCommand, inferenceFlags } from './common.js';
 
 const specs: FlagSpecs = {
   ...inferenceFlags(defaultCheckpointPath('seq2seq')),
+  file: dataFileFlag,
   beam: {
     type: 'string',
     short: 'k',
     kind: 'int',
+    max: 64,
     min: 1,
     default: '1',
     value: '<n>',
@@ -25,6 +28,7 @@ const specs: FlagSpecs = {
   examples: {
     type: 'string',
     kind: 'int',
+    max: 100_000,
     min: 1,
     default: '10',
     value: '<n>',
@@ -61,7 +65,14 @@ export const translateCommand: Command = inferenceCommand({
       else for (const r of results) println(io.stdout, `${r.source} → ${r.translation}`);
       return;
     }
-    const { heldOut } = await loadPairs(trained.metadata.options);
+    const { options } = await dataFileAgain(
+      flags,
+      path,
+      trained.metadata,
+      io,
+      'to score held-out pairs (or give texts to translate)',
+    );
+    const { heldOut } = await loadPairs(options);
     const pairs = heldOut.slice(0, flags.numberOr('examples', 10));
     const out = translateTexts(
       model,

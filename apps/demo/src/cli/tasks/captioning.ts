@@ -6,6 +6,8 @@ import {
   digitStrips,
   MNIST_SIZE,
   seq2seqBatch,
+  type TokenizerJSON,
+  tokenizerFromJSON,
   WordTokenizer,
 } from '@recur/datasets';
 import { type Rng, type Tensor, tensor } from '@recur/tensor';
@@ -14,7 +16,6 @@ import { println } from '../io.js';
 import { asciiImage, mnistSplit } from './digits.js';
 import { batchCount, shuffledBatches } from './examples.js';
 import type { Report, ReportContext, RunOptions, Task, TaskSetup } from './task.js';
-import { type TokenizerJSON, tokenizerFromJSON, tokenizerToJSON } from './tokenizers.js';
 
 /** Digits per strip: 2 or 3 side by side (a strip is 28 × 84 pixels). */
 export const MIN_DIGITS = 2;
@@ -144,7 +145,7 @@ export const captioningTask: Task = {
       seed: options.seed,
     });
     const vocabulary: CaptionVocabulary = {
-      tokenizer: tokenizerToJSON(tokenizer),
+      tokenizer: tokenizer.toJSON(),
       maxDigits: MAX_DIGITS,
     };
     return {

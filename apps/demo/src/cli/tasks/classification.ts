@@ -5,6 +5,8 @@ import {
   mnistRowSequences,
   padSequences,
   splitArray,
+  type TokenizerJSON,
+  tokenizerFromJSON,
   WordTokenizer,
 } from '@recur/datasets';
 import { loadSpamAssassin, readLabeledText } from '@recur/datasets/node';
@@ -14,12 +16,6 @@ import { println } from '../io.js';
 import { mnistSplit } from './digits.js';
 import { batchCount, excerpt, shuffledBatches } from './examples.js';
 import type { Report, ReportContext, RunOptions, Task, TaskSetup } from './task.js';
-import {
-  type TokenizerJSON,
-  tokenizerFromJSON,
-  tokenizerToJSON,
-  WORD_PATTERN,
-} from './tokenizers.js';
 
 /** What a classifier checkpoint keeps as its vocabulary. */
 export type ClassifierVocabulary =
@@ -159,7 +155,7 @@ export const classificationTask: Task = {
       train.map((e) => e.text),
       {
         lowercase: true,
-        pattern: WORD_PATTERN,
+        pattern: 'words',
         vocabulary: { maxSize: 5000, minCount: 2, specials: { bos: false, eos: false } },
       },
     );
@@ -178,7 +174,7 @@ export const classificationTask: Task = {
     );
     const vocabulary: ClassifierVocabulary = {
       input: 'text',
-      tokenizer: tokenizerToJSON(tokenizer),
+      tokenizer: tokenizer.toJSON(),
       labels,
       maxTokens,
     };

@@ -1,18 +1,21 @@
 import { type DecodingStrategy, LanguageModel } from '@recur/architectures';
 import {
-  type CharTokenizer,
+  CharTokenizer,
   ngramCrossEntropy,
-  splitText,
+  splitSizes,
   type TbpttBatch,
   TbpttStream,
+  type TokenizerJSON,
+  type TokenSource,
+  tokenSourceOf,
 } from '@recur/datasets';
-import { mobyDickSplit, readTextFile } from '@recur/datasets/node';
+import { mobyDickSplit, TextFileCorpus } from '@recur/datasets/node';
 import { type Rng, tensor } from '@recur/tensor';
 import { count, indentLines, round, table } from '../format.js';
 import { println } from '../io.js';
 import { tensorBatches } from './examples.js';
 import type { Report, ReportContext, RunOptions, Task, TaskSetup } from './task.js';
-import { plainCharTokenizer, type TokenizerJSON, tokenizerToJSON } from './tokenizers.js';
+import { NO_SPECIALS, plainCharTokenizer } from './tokenizers.js';
 
 /** What a language-model checkpoint keeps as its vocabulary. */
 export interface LanguageModelVocabulary {
@@ -39,21 +42,58 @@ function toBatch(batch: TbpttBatch): LmBatch {
 
 const LN2 = Math.log(2);
 
-/** The corpus of a character language model, split 90/10 into train and validation. */
-async function loadCorpus(
-  options: RunOptions,
-): Promise<{ train: string; validation: string; name: string; prompt: string }> {
+/** The n-gram baselines are fitted on at most this many training characters (16 MB of ids). */
+const BASELINE_CHARS = 1 << 22;
+
+/** The data of a character language model: train and validation ids, read lazily from a file. */
+interface Corpus {
+  train: TokenSource;
+  validation: TokenSource;
+  tokenizer: CharTokenizer;
+  name: string;
+  prompt: string;
+  /** Closes the file (nothing for data in memory). */
+  close(): void;
+}
+
+/**
+ * The corpus of a character language model, split 90/10 into train and validation. A `--file`
+ * is never held whole: one streaming pass builds the vocabulary and an index, and the batches
+ * are read from the file as training goes (memory does not grow with the file).
+ */
+async function loadCorpus(options: RunOptions): Promise<Corpus> {
   if (options.dataset === 'moby-dick') {
     const { train, validation } = mobyDickSplit();
-    return { train, validation, name: 'Moby Dick (Melville, 1851)', prompt: 'The whale' };
+    const tokenizer = plainCharTokenizer([train, validation]);
+    return {
+      train: tokenSourceOf(tokenizer.encode(train)),
+      validation: tokenSourceOf(tokenizer.encode(validation)),
+      tokenizer,
+      name: 'Moby Dick (Melville, 1851)',
+      prompt: 'The whale',
+      close: () => {},
+    };
   }
-  const text = await readTextFile(options.file!);
-  const { train, validation } = splitText(text, { train: 0.9, validation: 0.1 });
-  // The first words of the training text (up to 16 characters) prompt the sample.
-  const head = [...train.trimStart()].slice(0, 16).join('');
-  const prompt =
-    (head.includes(' ') ? head.slice(0, head.lastIndexOf(' ')) : head) || [...text][0]!;
-  return { train, validation, name: options.file!, prompt };
+  const corpus = await TextFileCorpus.open(options.file!);
+  try {
+    const tokenizer = new CharTokenizer(corpus.vocabulary({ specials: NO_SPECIALS }));
+    const sizes = splitSizes(corpus.characters, { train: 0.9, validation: 0.1 });
+    // The first words of the training text (up to 16 characters) prompt the sample.
+    const head = [...corpus.text(0, Math.min(sizes.train, 256)).trimStart()].slice(0, 16).join('');
+    const prompt =
+      (head.includes(' ') ? head.slice(0, head.lastIndexOf(' ')) : head) || corpus.text(0, 1);
+    return {
+      train: corpus.tokens(tokenizer, 0, sizes.train),
+      validation: corpus.tokens(tokenizer, sizes.train, sizes.train + sizes.validation),
+      tokenizer,
+      name: options.file!,
+      prompt,
+      close: () => corpus.close(),
+    };
+  } catch (error) {
+    corpus.close();
+    throw error;
+  }
 }
 
 /** Picks the generation strategy for a temperature (0 = greedy). */
@@ -91,15 +131,19 @@ export const languageModelTask: Task = {
 
   async setup(options: RunOptions): Promise<TaskSetup> {
     const corpus = await loadCorpus(options);
-    const tokenizer = plainCharTokenizer([corpus.train, corpus.validation]);
-    const trainIds = tokenizer.encode(corpus.train);
-    const validationIds = tokenizer.encode(corpus.validation);
+    const { tokenizer, train } = corpus;
     const V = tokenizer.vocabulary.size;
     const streamOptions = { batchSize: options.batch, steps: options.seqLen };
     // Fails early when the text is too short for the batch shape with any offset; offset 0 gives
     // the most batches an epoch can have (for the progress bar of --epochs).
-    new TbpttStream(trainIds, { ...streamOptions, randomOffset: true });
-    const probe = new TbpttStream(trainIds, streamOptions);
+    let probe: TbpttStream;
+    try {
+      new TbpttStream(train, { ...streamOptions, randomOffset: true });
+      probe = new TbpttStream(train, streamOptions);
+    } catch (error) {
+      corpus.close();
+      throw error;
+    }
     const model = new LanguageModel({
       vocabularySize: V,
       hiddenSize: options.hidden,
@@ -111,14 +155,14 @@ export const languageModelTask: Task = {
       seed: options.seed,
     });
     const vocabulary: LanguageModelVocabulary = {
-      tokenizer: tokenizerToJSON(tokenizer),
+      tokenizer: tokenizer.toJSON(),
       prompt: corpus.prompt,
     };
     return {
       model,
       // A new random offset every epoch (seeded by the trainer), so chunk borders move.
       data: (_epoch: number, rng: Rng) => {
-        const stream = new TbpttStream(trainIds, {
+        const stream = new TbpttStream(train, {
           ...streamOptions,
           randomOffset: true,
           seed: rng.int(2 ** 31),
@@ -129,9 +173,9 @@ export const languageModelTask: Task = {
       unit: 'characters',
       carryState: (batch) => (batch as LmBatch).reset,
       vocabulary,
-      description: `${corpus.name}, train split: ${count(trainIds.length)} characters, ${V} symbols`,
-      report: (context) =>
-        report(context, model, tokenizer, corpus, trainIds, validationIds, options),
+      description: `${corpus.name}, train split: ${count(train.length)} characters, ${V} symbols`,
+      report: (context) => report(context, model, corpus, options),
+      close: () => corpus.close(),
     };
   },
 };
@@ -139,15 +183,13 @@ export const languageModelTask: Task = {
 async function report(
   context: ReportContext,
   model: LanguageModel,
-  tokenizer: CharTokenizer,
-  corpus: { prompt: string },
-  trainIds: Int32Array,
-  validationIds: Int32Array,
+  corpus: Corpus,
   options: RunOptions,
 ): Promise<Report> {
   const { io, human, flags } = context;
+  const { tokenizer, train, validation } = corpus;
   const V = tokenizer.vocabulary.size;
-  const slice = validationIds.subarray(0, Math.min(flags.valChars, validationIds.length));
+  const slice = validation.read(0, Math.min(flags.valChars, validation.length)).slice();
   if (slice.length < 4) {
     throw new Error(`the validation split has ${slice.length} characters; need at least 4`);
   }
@@ -156,7 +198,9 @@ async function report(
   const stream = new TbpttStream(slice, { batchSize, steps: 64, remainder: 'keep' });
   const scored = stream.streamLength * batchSize;
   const nats = await context.evaluate(() => tensorBatches(stream.epochIterator(), toBatch));
-  const ngram = (order: number) => ngramCrossEntropy(trainIds, slice, { order, vocabSize: V });
+  // Fitted on (at most) the first BASELINE_CHARS training characters: bounded memory.
+  const fitted = train.read(0, Math.min(train.length, BASELINE_CHARS)).slice();
+  const ngram = (order: number) => ngramCrossEntropy(fitted, slice, { order, vocabSize: V });
   const baselines = {
     uniform: Math.log(V),
     unigram: ngram(1),
@@ -176,6 +220,12 @@ async function report(
       io.stdout,
       `\nValidation loss on the first ${count(slice.length)} characters of the validation split (${count(scored)} scored):`,
     );
+    if (fitted.length < train.length) {
+      println(
+        io.stdout,
+        `(n-gram baselines fitted on the first ${count(fitted.length)} training characters)`,
+      );
+    }
     println(
       io.stdout,
       table([
@@ -198,6 +248,7 @@ async function report(
       scored,
     },
     baselines: Object.fromEntries(Object.entries(baselines).map(([k, v]) => [k, round(v)])),
+    baselineCharacters: fitted.length,
     sample: { prompt, temperature: flags.temperature, text },
   };
 }

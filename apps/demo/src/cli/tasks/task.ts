@@ -94,6 +94,8 @@ export interface TaskSetup {
   description: string;
   /** Evaluates and shows what the trained model does; returns the `--json` fields. */
   report(context: ReportContext): Promise<Report>;
+  /** Releases what the data holds open (a file), however the run ends. */
+  close?(): void;
 }
 
 /** One architecture of `recur train` (its datasets and defaults are in `catalog.ts`). */

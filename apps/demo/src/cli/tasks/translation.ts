@@ -6,13 +6,14 @@ import {
   dateTranslation,
   seq2seqBatch,
   splitArray,
+  type TokenizerJSON,
+  tokenizerFromJSON,
 } from '@recur/datasets';
 import { readTranslationPairs } from '@recur/datasets/node';
 import { count, round, table } from '../format.js';
 import { println } from '../io.js';
 import { batchCount, excerpt, shuffledBatches } from './examples.js';
 import type { Report, ReportContext, RunOptions, Task, TaskSetup } from './task.js';
-import { type TokenizerJSON, tokenizerFromJSON, tokenizerToJSON } from './tokenizers.js';
 
 /** A source → target string pair. */
 export interface TextPair {
@@ -159,8 +160,8 @@ export const translationTask: Task = {
       seed: options.seed,
     });
     const vocabulary: TranslationVocabulary = {
-      source: tokenizerToJSON(source),
-      target: tokenizerToJSON(target),
+      source: source.toJSON(),
+      target: target.toJSON(),
       maxTargetLength,
     };
     // PAD is 0 on both sides; the masks keep it out of the encoder state and the loss.

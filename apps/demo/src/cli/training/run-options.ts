@@ -4,12 +4,14 @@ import type { Flags } from '../flags.js';
 import { TASKS } from '../tasks/catalog.js';
 import type { Arch, AttentionName, OptimizerName, RunOptions } from '../tasks/task.js';
 
-/** Flags that define the model and data: on `--resume` they must match the checkpoint. */
+/**
+ * Flags that define the model and data: on `--resume` they must match the checkpoint. (`--file`
+ * is compared by content, with the fingerprint saved in the checkpoint, not by path.)
+ */
 const DEFINING: Record<string, keyof RunOptions> = {
   arch: 'arch',
   cell: 'cell',
   dataset: 'dataset',
-  file: 'file',
   hidden: 'hidden',
   layers: 'layers',
   embedding: 'embedding',
@@ -76,6 +78,11 @@ export function checkResumeFlags(
   wanted: RunOptions,
   path: string,
 ): void {
+  if (flags.has('file') && saved.dataset !== 'file') {
+    throw flags.error(
+      `--file differs from the run saved in ${path} (dataset ${saved.dataset}); leave it out to resume, or train a new model with another --checkpoint`,
+    );
+  }
   for (const [flag, key] of Object.entries(DEFINING)) {
     if (!flags.has(flag)) continue;
     if (flag === 'dataset' && flags.has('file')) continue;
