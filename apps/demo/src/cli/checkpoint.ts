@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadWeights, type Model, modelFromConfig } from '@recur/architectures';
+import { type Model, modelFromWeights } from '@recur/architectures';
 import type { FileFingerprint } from '@recur/datasets/node';
 import { dispose, type Tensor } from '@recur/tensor';
 import type { Checkpoint } from '@recur/train';
@@ -66,11 +66,6 @@ export function recurMetadata(
   return { version: 1, options, description, ...(data ? { data } : {}) };
 }
 
-/** Frees a model's weights (and gradients), for in-process callers such as the tests. */
-export function disposeModel(model: Model): void {
-  for (const p of Object.values(model.parameters())) p.dispose();
-}
-
 /** A trained model loaded from a `recur train` checkpoint. */
 export interface TrainedModel {
   model: Model;
@@ -95,12 +90,18 @@ export function loadTrainedModel(command: string, path: string, arch: Arch): Tra
     }
     // Checked before the model is built: nothing to free when it is refused.
     const vocabulary = savedVocabulary(command, path, arch, checkpoint.vocabulary);
-    const model = modelFromConfig(checkpoint.config as Record<string, unknown>);
     // Views of the checkpoint's tensors: the model keeps them when the checkpoint is disposed.
+    // The config is checked against these weights before anything is built (bounded by the file).
     const weights: Record<string, Tensor> = {};
     for (const [name, t] of Object.entries(checkpoint.parameters))
       weights[name] = t.reshape(t.shape);
-    loadWeights(model.parameters(), weights);
+    let model: Model;
+    try {
+      model = modelFromWeights(checkpoint.config, weights, path);
+    } catch (error) {
+      dispose(weights);
+      throw error;
+    }
     return { model, metadata, vocabulary, step: checkpoint.step };
   } finally {
     dispose(checkpoint);

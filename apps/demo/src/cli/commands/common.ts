@@ -1,5 +1,6 @@
+import { disposeModel } from '@recur/architectures';
 import { BACKENDS, type BackendName, selectBackend } from '../backend.js';
-import { disposeModel, loadTrainedModel, type TrainedModel } from '../checkpoint.js';
+import { loadTrainedModel, type TrainedModel } from '../checkpoint.js';
 import { type FlagSpec, type FlagSpecs, type Flags, helpText, parseFlags } from '../flags.js';
 import type { Command, CommandIO } from '../io.js';
 import type { Arch } from '../tasks/task.js';

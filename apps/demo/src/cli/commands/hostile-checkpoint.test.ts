@@ -81,6 +81,53 @@ describe('a classifier checkpoint is data, never code', () => {
   });
 });
 
+describe('the inference commands build a model only as large as the weights in the file', () => {
+  const dir = tempDir();
+  const trained = join(dir, 'small.ckpt');
+
+  beforeAll(async () => {
+    const text = join(dir, 'text.txt');
+    writeFileSync(text, 'the quick brown fox jumps over the lazy dog. '.repeat(40));
+    await recurJson(
+      'train',
+      '--file',
+      text,
+      '--steps',
+      '1',
+      '--hidden',
+      '4',
+      '--embedding',
+      '4',
+      '--checkpoint',
+      trained,
+    );
+  });
+
+  it.each([
+    ['hiddenSize', 3000],
+    ['hiddenSize', 1e6],
+    ['numLayers', 200_000],
+  ])(
+    'refuses a config with %s %d beside small weights, fast, leaving nothing',
+    async (key, value) => {
+      const hostile = join(dir, `${key}-${value}.ckpt`);
+      editCheckpoint(trained, hostile, (c) => {
+        (c.config as Record<string, unknown>)[key] = value;
+      });
+      const before = memory().numTensors;
+      const start = performance.now();
+      const line = expectOneLine(
+        await recur('sample', '--checkpoint', hostile, '--length', '3'),
+        'sample',
+      );
+      expect(performance.now() - start).toBeLessThan(5000);
+      expect(line).toContain(hostile);
+      expect(line).toContain(key);
+      expect(memory().numTensors).toBe(before);
+    },
+  );
+});
+
 describe('recur train --resume re-checks what the checkpoint says', () => {
   const dir = tempDir();
   const text = join(dir, 'corpus.txt');

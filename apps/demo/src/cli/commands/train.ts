@@ -1,14 +1,10 @@
+import { disposeModel } from '@recur/architectures';
 import { type FileFingerprint, fileFingerprint } from '@recur/datasets/node';
 import { dispose } from '@recur/tensor';
 import { type Checkpoint, type StepRecord, Trainer } from '@recur/train';
 import { type JsonLinesFile, jsonLinesFile, saveCheckpoint } from '@recur/train/node';
 import { type BackendName, selectBackend } from '../backend.js';
-import {
-  defaultCheckpointPath,
-  disposeModel,
-  readCheckpoint,
-  recurMetadata,
-} from '../checkpoint.js';
+import { defaultCheckpointPath, readCheckpoint, recurMetadata } from '../checkpoint.js';
 import { helpText, parseFlags } from '../flags.js';
 import { compact, count, round, seconds } from '../format.js';
 import { type Command, type CommandIO, println } from '../io.js';
