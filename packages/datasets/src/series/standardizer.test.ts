@@ -27,7 +27,7 @@ describe('Standardizer', () => {
     const back = z.inverseValues(forecast, ['rising']);
     expect(Array.from(back)).toEqual([4.5, 4.5 + z.std[0]!, 4.5 - z.std[0]!].map(Math.fround));
     const again = z.transformValues(back, [0]);
-    [0, 1, -1].forEach((v, i) => expect(again[i]).toBeCloseTo(v, 6));
+    for (const [i, v] of [0, 1, -1].entries()) expect(again[i]).toBeCloseTo(v, 6);
     expect(z.variance(['rising'])[0]).toBeCloseTo(8.25, 5);
     expect(() => z.transformValues([1, 2, 3], ['rising', 'flat'])).toThrow(/not whole rows of 2/);
   });
