@@ -32,7 +32,7 @@ async function run(i: number): Promise<string[]> {
 
 describe('README examples', () => {
   it('has the examples this test knows about', () => {
-    expect(blocks).toHaveLength(7);
+    expect(blocks).toHaveLength(8);
   });
 
   it('char LM data: TBPTT over Moby Dick and its baselines', async () => {
@@ -75,5 +75,9 @@ describe('README examples', () => {
       '1 Go. → Va !',
       '2 Hi. → Salut !',
     ]);
+  });
+
+  it('numeric time series', async () => {
+    expect(await run(7)).toEqual(['0.000518 0.000513', '["humidity","temperature"]']);
   });
 });
