@@ -3,8 +3,10 @@
  * The article's four recurrent designs as small models over `@recur/cells`, each trainable with
  * `@recur/train` (`parameters()` + `loss(batch)`), saved and loaded as config JSON + binary
  * weights: {@link LanguageModel} (many-to-many, same length), {@link Seq2Seq} (many-to-many,
- * different lengths), {@link SequenceClassifier} (many-to-one) and {@link Captioner}
- * (one-to-many); plus decoding (greedy, temperature, top-k, top-p, beam search) and attention.
+ * different lengths), {@link SequenceClassifier} (many-to-one), {@link Captioner}
+ * (one-to-many) and {@link Forecaster} (numeric time series: many-to-one, many-to-many, and
+ * multi-step forecasts fed back as inputs); plus decoding (greedy, temperature, top-k, top-p,
+ * beam search) and attention.
  */
 
 export {
@@ -53,6 +55,14 @@ export {
   sampleToken,
   samplingDistribution,
 } from './decoding.js';
+export {
+  type ForecastBatch,
+  Forecaster,
+  type ForecasterConfig,
+  type ForecasterOptions,
+  type ForecastLoss,
+  type ForecastMode,
+} from './forecaster.js';
 export {
   type GenerateOptions,
   GenerationSession,

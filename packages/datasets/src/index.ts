@@ -3,7 +3,8 @@
  * Data for recur, as plain typed arrays with explicit shapes (no tensors, no model code):
  * vocabularies and tokenizers, padding and masks, bucketing, seeded shuffling and splits, TBPTT
  * streams, n-gram baselines, and synthetic tasks with their baselines. Runs in browsers; the
- * loaders of files and of the optional data packages are in `@recur/datasets/node`.
+ * loaders of files and of the optional data packages are in `@recur/datasets/node`. Numeric time
+ * series: windows, splits by time, z-scores and forecasting baselines.
  */
 
 export {
@@ -49,6 +50,32 @@ export {
   type RowSequences,
   spellDigits,
 } from './real/digits.js';
+export {
+  type Autoregression,
+  type AutoregressionOptions,
+  fitAutoregression,
+  lastValueForecast,
+  meanAbsoluteError,
+  meanSquaredError,
+  seasonalNaiveForecast,
+} from './series/baselines.js';
+export { Standardizer, type StandardizerJSON } from './series/standardizer.js';
+export {
+  selectColumns,
+  type TimeSeries,
+  type TimeSeriesOptions,
+  timeSeries,
+} from './series/time-series.js';
+export { splitSeries } from './series/time-split.js';
+export {
+  slidingWindows,
+  type WindowBatch,
+  type WindowBatchesOptions,
+  type WindowOptions,
+  type Windows,
+  windowBatch,
+  windowBatches,
+} from './series/windows.js';
 export {
   type Split,
   type SplitFractions,

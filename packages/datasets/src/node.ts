@@ -1,8 +1,9 @@
 /**
  * @packageDocumentation
  * The Node-only part of `@recur/datasets`: the optional offline data packages (Moby Dick,
- * CMUdict, SpamAssassin, MNIST — each required only when its loader is called) and streaming
- * loaders for your own files (plain text, CSV/TSV `label,text`, TSV translation pairs).
+ * CMUdict, SpamAssassin, MNIST, the single-hop sensor network — each required only when its loader is called) and streaming
+ * loaders for your own files (plain text, CSV/TSV `label,text`, TSV translation pairs, numeric
+ * CSV/TSV time series).
  */
 
 export {
@@ -21,6 +22,12 @@ export {
   readLabeledText,
 } from './loaders/labeled-text.js';
 export { type NumberedLine, readLines } from './loaders/lines.js';
+export {
+  type NumericCsvOptions,
+  type NumericTable,
+  parseNumericCsv,
+  readNumericCsv,
+} from './loaders/numeric-csv.js';
 export {
   loadTranslationPairs,
   readParallelFiles,
@@ -45,6 +52,12 @@ export {
   mobyDickBaselines,
   mobyDickSplit,
 } from './real/moby-dick.js';
+export {
+  loadSensorNetwork,
+  type SensorNetworkOptions,
+  sensorNetworkSeries,
+  sensorNetworkSplit,
+} from './real/sensor-network.js';
 export {
   type LabeledEmail,
   loadSpamAssassin,

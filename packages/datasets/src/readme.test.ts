@@ -80,4 +80,8 @@ describe('README examples', () => {
       '2 Hi. → Salut !',
     ]);
   });
+
+  it('numeric time series', async () => {
+    expect(await run(7)).toEqual(['0.000518 0.000513', '["humidity","temperature"]']);
+  });
 });
