@@ -1,22 +1,24 @@
 import { formatShape, RecurError } from '@recur/tensor';
 import { Captioner } from './captioner.js';
+import { Forecaster } from './forecaster.js';
 import { LanguageModel } from './language-model.js';
 import type { ModelPlan, ParameterSpec } from './parameter-specs.js';
 import { Seq2Seq } from './seq2seq.js';
 import { SequenceClassifier } from './sequence-classifier.js';
 
-/** The four designs by their `config.architecture` name. */
+/** The designs by their `config.architecture` name. */
 export const ARCHITECTURES = Object.freeze({
   LanguageModel,
   Seq2Seq,
   SequenceClassifier,
   Captioner,
+  Forecaster,
 });
 
 /** The name in `config.architecture` for each design. */
 export type Architecture = keyof typeof ARCHITECTURES;
 
-/** The configuration of any of the four designs. */
+/** The configuration of any of the designs. */
 export type ModelConfig = InstanceType<(typeof ARCHITECTURES)[Architecture]>['config'];
 
 /** One entry of a weight directory: what a file or checkpoint says it holds under a name. */
@@ -35,7 +37,7 @@ const list = (names: string[]): string =>
 
 /**
  * Checks an untrusted model configuration (parsed JSON) without allocating anything: it must
- * name one of the four architectures and pass that constructor's option checks (unknown names,
+ * name one of the architectures and pass that constructor's option checks (unknown names,
  * types, sizes within `CONFIG_LIMITS`). Returns the config with defaults and the parameters it
  * implies. Throws `RecurError` `FORMAT` naming `source` and the field.
  */

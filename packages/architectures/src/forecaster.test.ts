@@ -1,9 +1,11 @@
 import { gradcheck, type Variable } from '@recur/autograd';
-import { memory, randomNormal, type Tensor, tensor, tidy } from '@recur/tensor';
+import { memory, Rng, randomNormal, type Tensor, tensor, tidy } from '@recur/tensor';
 import { Adam } from '@recur/train';
 import { describe, expect, it } from 'vitest';
+import { checkWeightsForConfig } from './check-weights.js';
 import { Forecaster, type ForecastMode } from './forecaster.js';
 import { Dense } from './layers.js';
+import { disposeModel, loadModel, saveModel } from './model-io.js';
 import { trainStep } from './testing/fit.js';
 
 /** `x` `[B, T, F]` with `extra` `[B, S, F]` appended along time. */
@@ -104,7 +106,7 @@ describe('Forecaster', () => {
     );
     expect(
       () => new Forecaster({ inputSize: 2, hiddenSize: 3, mode: 'seq' as ForecastMode }),
-    ).toThrow(/mode is "seq"; expected 'last', 'every-step' or 'feedback'/);
+    ).toThrow(/mode is "seq"; expected last, every-step, feedback/);
     expect(
       () => new Forecaster({ inputSize: 2, hiddenSize: 3, mode: 'every-step', horizon: 2 }),
     ).toThrow(/horizon must be 1/);
@@ -210,5 +212,55 @@ describe('Forecaster', () => {
       expect(memory().numTensors, loss).toBe(before);
       expect(last, loss).toBeLessThan(first / 10);
     }
+  });
+});
+
+describe('Forecaster files and training randomness', () => {
+  it('saves and loads like every model: same forecasts, config checked against the weights', () => {
+    const model = new Forecaster({
+      inputSize: 2,
+      hiddenSize: 6,
+      numLayers: 2,
+      cell: 'gru',
+      mode: 'feedback',
+      horizon: 3,
+      differenced: true,
+      seed: 4,
+    });
+    const x = randomNormal([2, 5, 2], { seed: 2 });
+    const before = memory().numTensors;
+    const loaded = loadModel(saveModel(model)) as Forecaster;
+    expect(loaded.config).toEqual(model.config);
+    expect(loaded.forecast(x, 7)).toEqual(model.forecast(x, 7));
+    disposeModel(loaded);
+    expect(memory().numTensors).toBe(before);
+    const weights = Object.entries(model.parameters()).map(([name, p]) => ({
+      name,
+      shape: p.shape,
+      dtype: p.value.dtype,
+    }));
+    expect(() =>
+      checkWeightsForConfig({ ...model.config, hiddenSize: 3000 }, weights, 'forecaster.recur'),
+    ).toThrow(/forecaster\.recur/);
+    disposeModel(model);
+    x.dispose();
+  });
+
+  it('training with dropout between layers draws from the rng it is given, and needs one', () => {
+    const model = new Forecaster({ inputSize: 1, hiddenSize: 4, numLayers: 2, dropout: 0.5 });
+    const inputs = randomNormal([3, 4, 1], { seed: 1 });
+    const targets = randomNormal([3, 1, 1], { seed: 2 });
+    const before = memory().numTensors;
+    expect(() => model.loss({ inputs, targets })).toThrow(/Forecaster: training with dropout/);
+    expect(memory().numTensors).toBe(before);
+    const lossWith = (seed: number) =>
+      tidy(() =>
+        model.loss({ inputs, targets }, undefined, { rng: new Rng(seed) }).loss.value.item(),
+      );
+    expect(lossWith(7)).toBe(lossWith(7));
+    expect(lossWith(7)).not.toBe(lossWith(8));
+    disposeModel(model);
+    inputs.dispose();
+    targets.dispose();
   });
 });

@@ -12,19 +12,37 @@ import {
   type Variable,
 } from '@recur/autograd';
 import { type CellKind, RecurrentLayer } from '@recur/cells';
-import {
-  checkOptions,
-  formatShape,
-  RecurError,
-  Rng,
-  type Tensor,
-  tensor,
-  tidy,
-} from '@recur/tensor';
+import { formatShape, RecurError, Rng, type Tensor, tensor, tidy } from '@recur/tensor';
 import type { TrainingContext } from '@recur/train';
-import { checkConfigSizes } from './config.js';
+import {
+  CELL_KINDS,
+  CONFIG_LIMITS,
+  checkBoolean,
+  checkChoice,
+  checkModelOptions,
+  checkRate,
+  checkSeed,
+  checkSize,
+  orDefault,
+} from './config.js';
+import { recurrentInit } from './initialization.js';
 import { Dense } from './layers.js';
+import {
+  buildParameters,
+  checkParameterBudget,
+  denseSpecs,
+  type ModelPlan,
+  prefixed,
+  recurrentLayerSpecs,
+} from './parameter-specs.js';
 import type { RecurrentState } from './states.js';
+import { dropoutDraws, trainingRng } from './training-rng.js';
+
+/** How one pass runs the recurrent layer: training (dropout from `rng`) or not. */
+interface LayerPass {
+  training: boolean;
+  rng: Rng | undefined;
+}
 
 /**
  * What a {@link Forecaster} predicts from a window of T steps:
@@ -74,7 +92,6 @@ export type ForecasterOptions = Partial<Omit<ForecasterConfig, 'architecture'>> 
   Pick<ForecasterConfig, 'inputSize' | 'hiddenSize'>;
 
 const OPTIONS = [
-  'architecture',
   'inputSize',
   'targetFeatures',
   'mode',
@@ -117,118 +134,131 @@ export class Forecaster {
   readonly canFeedBack: boolean;
 
   constructor(options: ForecasterOptions) {
+    const { config: c, parameters } = Forecaster.describe(options);
+    this.config = c;
+    const t = c.targetFeatures;
+    this.canFeedBack = t.length === c.inputSize && t.every((f, i) => f === i);
+    const parts = buildParameters(
+      'Forecaster',
+      parameters,
+      (own) => {
+        const rng = new Rng(c.seed);
+        const rnn = own(
+          new RecurrentLayer({
+            cell: c.cell,
+            inputSize: c.inputSize,
+            hiddenSize: c.hiddenSize,
+            numLayers: c.numLayers,
+            dropout: c.dropout,
+            cellOptions: recurrentInit(),
+            rng,
+          }),
+        );
+        const output = own(
+          new Dense({
+            inputSize: c.hiddenSize,
+            outputSize: headSteps(c) * t.length,
+            rng,
+            names: ['W_ao', 'b_o'],
+          }),
+        );
+        return { rnn, output };
+      },
+      forecasterParameters,
+    );
+    this.rnn = parts.rnn;
+    this.output = parts.output;
+  }
+
+  /**
+   * Checks `options` (unknown names, types, sizes within {@link CONFIG_LIMITS}, the mode's
+   * rules) and returns the config with defaults and the parameters it implies, allocating
+   * nothing.
+   */
+  static describe(options: ForecasterOptions): ModelPlan<ForecasterConfig> {
     const owner = 'Forecaster';
-    checkOptions(owner, options, OPTIONS);
-    const architecture = (options as { architecture?: unknown }).architecture;
-    if (architecture !== undefined && architecture !== 'Forecaster') {
-      throw new RecurError(
-        'ARGUMENT',
-        `${owner}: architecture is ${JSON.stringify(architecture)}; expected 'Forecaster'`,
-      );
-    }
-    const mode = options.mode ?? 'last';
-    const inputSize = options.inputSize;
-    this.config = {
+    checkModelOptions(owner, options, OPTIONS);
+    const o = options;
+    const inputSize = checkSize(owner, 'inputSize', o.inputSize);
+    const c: ForecasterConfig = {
       architecture: 'Forecaster',
       inputSize,
-      targetFeatures: options.targetFeatures
-        ? [...options.targetFeatures]
-        : Array.from(
-            { length: Number.isInteger(inputSize) && inputSize > 0 ? inputSize : 0 },
-            (_, i) => i,
-          ),
-      mode,
-      horizon: options.horizon ?? 1,
-      differenced: options.differenced ?? false,
-      cell: options.cell ?? 'lstm',
-      hiddenSize: options.hiddenSize,
-      numLayers: options.numLayers ?? 1,
-      dropout: options.dropout ?? 0,
-      loss: options.loss ?? 'mse',
-      seed: options.seed ?? 0,
+      targetFeatures: checkTargets(
+        owner,
+        orDefault(
+          o.targetFeatures,
+          Array.from({ length: inputSize }, (_, i) => i),
+        ),
+        inputSize,
+      ),
+      mode: checkChoice(owner, 'mode', orDefault(o.mode, 'last'), [
+        'last',
+        'every-step',
+        'feedback',
+      ]),
+      horizon: checkSize(owner, 'horizon', orDefault(o.horizon, 1)),
+      differenced: checkBoolean(owner, 'differenced', orDefault(o.differenced, false)),
+      cell: checkChoice(owner, 'cell', orDefault(o.cell, 'lstm'), CELL_KINDS),
+      hiddenSize: checkSize(owner, 'hiddenSize', o.hiddenSize),
+      numLayers: checkSize(owner, 'numLayers', orDefault(o.numLayers, 1), CONFIG_LIMITS.numLayers),
+      dropout: checkRate(owner, 'dropout', orDefault(o.dropout, 0)),
+      loss: checkChoice(owner, 'loss', orDefault(o.loss, 'mse'), ['mse', 'mae']),
+      seed: checkSeed(owner, 'seed', orDefault(o.seed, 0)),
     };
-    const c = this.config;
-    checkConfigSizes(owner, c, ['inputSize', 'hiddenSize', 'numLayers', 'horizon']);
-    if (!['last', 'every-step', 'feedback'].includes(c.mode)) {
-      throw new RecurError(
-        'ARGUMENT',
-        `${owner}: mode is ${JSON.stringify(c.mode)}; expected 'last', 'every-step' or 'feedback'`,
-      );
-    }
-    if (c.loss !== 'mse' && c.loss !== 'mae') {
-      throw new RecurError(
-        'ARGUMENT',
-        `${owner}: loss is ${JSON.stringify(c.loss)}; expected 'mse' or 'mae'`,
-      );
-    }
-    if (typeof c.differenced !== 'boolean') {
-      throw new RecurError(
-        'ARGUMENT',
-        `${owner}: differenced must be a boolean, got ${String(c.differenced)}`,
-      );
-    }
-    const t = c.targetFeatures;
-    if (
-      !Array.isArray(t) ||
-      t.length === 0 ||
-      t.some((f) => !Number.isInteger(f) || f < 0 || f >= c.inputSize) ||
-      new Set(t).size !== t.length
-    ) {
-      throw new RecurError(
-        'ARGUMENT',
-        `${owner}: targetFeatures must be distinct feature indices in [0, ${c.inputSize}); got ${JSON.stringify(t)}`,
-      );
-    }
     if (c.mode === 'every-step' && c.horizon !== 1) {
       throw new RecurError(
         'ARGUMENT',
         `${owner}: mode 'every-step' predicts one step ahead at every step; horizon must be 1, got ${c.horizon}`,
       );
     }
-    this.canFeedBack = t.length === c.inputSize && t.every((f, i) => f === i);
-    if (c.mode === 'feedback' && !this.canFeedBack) {
+    const t = c.targetFeatures;
+    if (c.mode === 'feedback' && !(t.length === inputSize && t.every((f, i) => f === i))) {
       throw new RecurError(
         'ARGUMENT',
-        `${owner}: mode 'feedback' feeds predictions back as inputs, so targetFeatures must be every input feature in order [0 … ${c.inputSize - 1}]; got ${JSON.stringify(t)}`,
+        `${owner}: mode 'feedback' feeds predictions back as inputs, so targetFeatures must be every input feature in order [0 … ${inputSize - 1}]; got ${JSON.stringify(t)}`,
       );
     }
-    const rng = new Rng(c.seed);
-    this.rnn = new RecurrentLayer({
-      cell: c.cell,
-      inputSize: c.inputSize,
-      hiddenSize: c.hiddenSize,
-      numLayers: c.numLayers,
-      dropout: c.dropout,
-      rng,
-    });
-    this.output = new Dense({
-      inputSize: c.hiddenSize,
-      outputSize: this.#chunk * t.length,
-      rng,
-      names: ['W_ao', 'b_o'],
-    });
+    const parameters = [
+      ...prefixed(
+        'rnn.',
+        recurrentLayerSpecs({
+          cell: c.cell,
+          inputSize,
+          hiddenSize: c.hiddenSize,
+          numLayers: c.numLayers,
+        }),
+      ),
+      ...denseSpecs(c.hiddenSize, headSteps(c) * t.length, ['W_ao', 'b_o']),
+    ];
+    checkParameterBudget(owner, parameters);
+    return { config: c, parameters };
   }
 
   /** Steps one head call predicts: H for `'last'`, else 1. */
   get #chunk(): number {
-    return this.config.mode === 'last' ? this.config.horizon : 1;
+    return headSteps(this.config);
   }
 
   /** Every parameter: `rnn.layer0.forward.W_x`, …, `W_ao`, `b_o`. */
   parameters(): Record<string, Variable> {
-    const out: Record<string, Variable> = {};
-    for (const [name, p] of Object.entries(this.rnn.parameters())) out[`rnn.${name}`] = p;
-    return Object.assign(out, this.output.parameters());
+    return forecasterParameters(this);
   }
 
-  /** Predictions of the mode's target shape: `[B, H, K]`, or `[B, T, K]` for `'every-step'`. */
-  forward(inputs: Tensor, training = false): Variable {
+  /**
+   * Predictions of the mode's target shape: `[B, H, K]`, or `[B, T, K]` for `'every-step'`.
+   * With `training` and dropout (2+ layers), the masks are drawn from `rng`, which is then
+   * required (the trainer passes its own, whose state checkpoints save).
+   */
+  forward(inputs: Tensor, options: { training?: boolean; rng?: Rng | undefined } = {}): Variable {
+    const rng = options.training
+      ? trainingRng('Forecaster', options.rng, dropoutDraws(this.config))
+      : undefined;
+    const pass: LayerPass = { training: options.training ?? false, rng };
     const [B, T] = this.#checkInputs('Forecaster.forward', inputs);
-    if (this.config.mode !== 'every-step')
-      return this.#rollout(inputs, this.config.horizon, training);
+    if (this.config.mode !== 'every-step') return this.#rollout(inputs, this.config.horizon, pass);
     const { differenced } = this.config;
     const x = differenced ? changes(inputs, slice(inputs, [0, 0, 0], [B, 1, -1])) : inputs;
-    const { outputs } = this.rnn.forward(x, { training });
+    const { outputs } = this.rnn.forward(x, pass);
     const K = this.config.targetFeatures.length;
     const y = reshape(this.output.apply(outputs), [B, T, K]);
     return differenced ? add(y, this.#targetsOf(inputs)) : y;
@@ -238,7 +268,7 @@ export class Forecaster {
   loss(
     batch: ForecastBatch,
     _state?: unknown,
-    context?: Pick<TrainingContext, 'training'>,
+    context?: Partial<Pick<TrainingContext, 'training' | 'rng'>>,
   ): { loss: Variable; tokens: number } {
     const fn = 'Forecaster.loss';
     const [B, T] = this.#checkInputs(fn, batch.inputs);
@@ -255,7 +285,10 @@ export class Forecaster {
         `${fn}: targets must be float32 ${formatShape(expected)} for mode '${mode}' (batch, ${mode === 'every-step' ? 'steps' : 'horizon'}, targets); got ${targets?.dtype} ${targets ? formatShape(targets.shape) : String(targets)}`,
       );
     }
-    const prediction = this.forward(batch.inputs, context?.training ?? true);
+    const prediction = this.forward(batch.inputs, {
+      training: context?.training ?? true,
+      rng: context?.rng,
+    });
     const loss =
       this.config.loss === 'mse' ? mse(prediction, targets) : mean(abs(sub(prediction, targets)));
     return { loss, tokens: B * expected[1]! };
@@ -285,7 +318,11 @@ export class Forecaster {
       );
     }
     return noGrad(() =>
-      tidy(() => Float32Array.from(this.#rollout(inputs, steps, false).value.data())),
+      tidy(() =>
+        Float32Array.from(
+          this.#rollout(inputs, steps, { training: false, rng: undefined }).value.data(),
+        ),
+      ),
     );
   }
 
@@ -300,13 +337,13 @@ export class Forecaster {
    * Reads the window, then predicts `steps` steps chunk by chunk, feeding each predicted chunk
    * back through the recurrent layer from the state it reached. Differentiable end to end.
    */
-  #rollout(inputs: Tensor, steps: number, training: boolean): Variable {
+  #rollout(inputs: Tensor, steps: number, pass: LayerPass): Variable {
     const [B, T, F] = inputs.shape as [number, number, number];
     const chunk = this.#chunk;
     const K = this.config.targetFeatures.length;
     const { differenced } = this.config;
     const x = differenced ? changes(inputs, slice(inputs, [0, 0, 0], [B, 1, F])) : inputs;
-    let { states } = this.rnn.forward(x, { training }) as { states: RecurrentState };
+    let { states } = this.rnn.forward(x, pass) as { states: RecurrentState };
     let last: Variable | Tensor = slice(inputs, [0, T - 1, 0], [B, 1, F]);
     const pieces: Variable[] = [];
     for (let done = 0; done < steps; done += chunk) {
@@ -317,7 +354,7 @@ export class Forecaster {
       if (done + chunk >= steps) break;
       // Only reached when the targets are every input feature (canFeedBack): y is a next input.
       const fed = differenced ? changes(y, last) : y;
-      ({ states } = this.rnn.forward(fed, { training, initialState: states }) as {
+      ({ states } = this.rnn.forward(fed, { ...pass, initialState: states }) as {
         states: RecurrentState;
       });
       last = chunk === 1 ? y : slice(y, [0, chunk - 1, 0], [B, 1, K]);
@@ -348,4 +385,34 @@ function changes(x: Variable | Tensor, before: Variable | Tensor): Variable {
   const T = x.shape[1]!;
   const previous = T === 1 ? before : concat([before, slice(x, [0, 0, 0], [-1, T - 1, -1])], 1);
   return sub(x, previous);
+}
+
+/** Steps one head call predicts: H for `'last'`, else 1. */
+function headSteps(c: ForecasterConfig): number {
+  return c.mode === 'last' ? c.horizon : 1;
+}
+
+function forecasterParameters(parts: {
+  rnn: RecurrentLayer;
+  output: Dense;
+}): Record<string, Variable> {
+  const out: Record<string, Variable> = {};
+  for (const [name, p] of Object.entries(parts.rnn.parameters())) out[`rnn.${name}`] = p;
+  return Object.assign(out, parts.output.parameters());
+}
+
+/** Distinct feature indices in `[0, inputSize)`, at least one; throws ARGUMENT otherwise. */
+function checkTargets(owner: string, value: unknown, inputSize: number): number[] {
+  if (
+    !Array.isArray(value) ||
+    value.length === 0 ||
+    value.some((f) => !Number.isInteger(f) || f < 0 || f >= inputSize) ||
+    new Set(value).size !== value.length
+  ) {
+    throw new RecurError(
+      'ARGUMENT',
+      `${owner}: targetFeatures must be distinct feature indices in [0, ${inputSize}); got ${JSON.stringify(value)}`,
+    );
+  }
+  return [...(value as number[])];
 }

@@ -8,6 +8,7 @@ import {
   describeConfig,
   type ModelConfig,
 } from './check-weights.js';
+import type { Forecaster } from './forecaster.js';
 import { withPlaceholderWeights } from './initialization.js';
 import type { LanguageModel } from './language-model.js';
 import type { Seq2Seq } from './seq2seq.js';
@@ -21,8 +22,8 @@ import {
   type ModelFiles,
 } from './serialization.js';
 
-/** Any of the four designs. */
-export type Model = LanguageModel | Seq2Seq | SequenceClassifier | Captioner;
+/** Any of the designs. */
+export type Model = LanguageModel | Seq2Seq | SequenceClassifier | Captioner | Forecaster;
 
 export type { Architecture };
 
