@@ -34,7 +34,7 @@ xvfb=()
 command -v xvfb-run >/dev/null 2>&1 && xvfb=(xvfb-run -a -s "-screen 0 1280x1024x24")
 step "GPU backend tests (Mesa llvmpipe under Xvfb)" "${xvfb[@]}" pnpm turbo run test:gpu --concurrency=1 --continue
 step "browser tests (headless Chromium, WebGL2 on SwiftShader)" pnpm turbo run test:browser --concurrency=1 --continue
-step "API reference (TypeDoc)" pnpm run docs
+step "API reference (TypeDoc)" pnpm run api-docs
 step "bench smoke run (--quick)" pnpm turbo run bench:quick --concurrency=1 --continue
 
 node tooling/scripts/summarize.mjs "$LOG" || status=1

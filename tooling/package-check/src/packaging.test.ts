@@ -169,6 +169,14 @@ describe.each(libraries)('$name', (lib) => {
     }
   });
 
+  it('ships its README and the MIT LICENSE', async () => {
+    const listing = (await run('tar', ['-tzf', tarballs.get(lib.name)!], work)).split('\n');
+    expect(listing).toContain('package/README.md');
+    expect(listing).toContain('package/LICENSE');
+    const license = await run('tar', ['-xzOf', tarballs.get(lib.name)!, 'package/LICENSE'], work);
+    expect(license).toMatch(/^MIT License/);
+  });
+
   it('passes publint (strict)', async () => {
     const result = await check(join(root, 'node_modules/.bin/publint'), [
       'run',
