@@ -68,6 +68,10 @@ const model = new Seq2Seq({
   stopToken: vocabulary.eosId,
   seed: 1,
 });
+if (process.env.SCHEDULED) {
+  // A schedule of the step: evaluated at every update's step, so a resumed run matches too.
+  model.teacherForcing = (step) => scheduledSamplingRatio(step, { kind: 'inverseSigmoid', k: 300 });
+}
 
 const B = 32;
 const epochs = Number(process.env.EPOCHS ?? (dates ? 6 : 16));
@@ -86,10 +90,6 @@ const trainer = new Trainer({
   disposeBatches: true,
   epochs,
   callbacks: {
-    onStep: ({ step }) => {
-      if (process.env.SCHEDULED)
-        model.teacherForcing = scheduledSamplingRatio(step, { kind: 'inverseSigmoid', k: 300 });
-    },
     onEpoch: ({ epoch, loss }) => {
       const { perChar, whole } = accuracy(translate(test.slice(0, 200)), test.slice(0, 200));
       console.log(

@@ -4,7 +4,7 @@ import type { TbpttOptions } from '@recur/train';
 import { describe, expect, it } from 'vitest';
 import { type CaptionBatch, Captioner } from './captioner.js';
 import { LanguageModel, type LanguageModelBatch } from './language-model.js';
-import { Seq2Seq, type Seq2SeqBatch } from './seq2seq.js';
+import { Seq2Seq, type Seq2SeqBatch, scheduledSamplingRatio } from './seq2seq.js';
 import { type ClassifierBatch, SequenceClassifier } from './sequence-classifier.js';
 import type { RecurrentState } from './states.js';
 import { type ExactResumeOptions, straightAndResumed } from './testing/exact-resume.js';
@@ -161,6 +161,17 @@ describe('exact resume through serialized checkpoints (dropout on, 2 layers)', (
       return model;
     };
     await expectExactResume({ makeModel, trainer: { ...trainerBase, data }, stopAfter: 2 }, 2);
+    // Teacher forcing as a schedule of the step: the resumed run evaluates it at the restored step.
+    const scheduled = () => {
+      const model = makeModel();
+      model.teacherForcing = (step) =>
+        scheduledSamplingRatio(step, { kind: 'linear', k: 8, minimum: 0.2 });
+      return model;
+    };
+    await expectExactResume(
+      { makeModel: scheduled, trainer: { ...trainerBase, data }, stopAfter: 2 },
+      2,
+    );
   });
 
   it('SequenceClassifier (bidirectional, mean readout), checkpoint at the epoch boundary', async () => {

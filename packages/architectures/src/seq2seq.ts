@@ -121,11 +121,12 @@ export class Seq2Seq {
   /**
    * Probability that a training step reads the true previous token (1 = pure teacher forcing,
    * one fused decoder pass; below 1 = scheduled sampling, one step at a time, its choices drawn
-   * from the training call's rng). Lower it during training with {@link scheduledSamplingRatio}.
-   * It is not part of a checkpoint: derive it from the step (e.g. in `onStep`, and once after
-   * `Trainer.restore` from the restored step), so a resumed run uses the same values.
+   * from the training call's rng). A number, or a schedule of the training step — e.g.
+   * `(step) => scheduledSamplingRatio(step, { kind: 'inverseSigmoid', k: 300 })` — evaluated
+   * at `context.step` in {@link Seq2Seq.loss}. A schedule of the step resumes exactly (the step
+   * is in every checkpoint); a number changed by hand during training does not.
    */
-  teacherForcing = 1;
+  teacherForcing: number | ((step: number) => number) = 1;
 
   constructor(options: Seq2SeqOptions) {
     const { config: c, parameters } = Seq2Seq.describe(options);
@@ -287,16 +288,17 @@ export class Seq2Seq {
 
   /**
    * Decoder logits `[B, T, V]` for a batch. While `training`, each step reads the true previous
-   * token with probability {@link Seq2Seq.teacherForcing}, otherwise always (pure teacher
-   * forcing). Every random draw of a training pass (those choices, dropout masks) comes from
+   * token with probability {@link Seq2Seq.teacherForcing} (its value at `step` when it is a
+   * schedule), otherwise always (pure teacher forcing). Every random draw of a training pass (those choices, dropout masks) comes from
    * `rng`, required when there is any: the model keeps no generator of its own.
    */
-  forward(batch: Seq2SeqBatch, training = false, rng?: Rng): Variable {
+  forward(batch: Seq2SeqBatch, training = false, rng?: Rng, step = 0): Variable {
     checkBatch(batch);
-    const sampling = training && this.teacherForcing < 1;
+    const ratio = training ? this.#teacherForcingAt(step) : 1;
+    const sampling = ratio < 1;
     const draws = [
       dropoutDraws(this.config),
-      sampling ? `scheduled sampling (teacherForcing ${this.teacherForcing})` : null,
+      sampling ? `scheduled sampling (teacherForcing ${ratio})` : null,
     ].filter((d) => d !== null);
     const generator = training
       ? trainingRng('Seq2Seq', rng, draws.length > 0 ? draws.join(' and ') : null)
@@ -311,7 +313,20 @@ export class Seq2Seq {
         rng: generator,
       }).logits;
     }
-    return this.#scheduledSampling(batch.decoderInput, encoded, generator as Rng);
+    return this.#scheduledSampling(batch.decoderInput, encoded, generator as Rng, ratio);
+  }
+
+  /** {@link teacherForcing} at a training step, checked to be a probability. */
+  #teacherForcingAt(step: number): number {
+    const value = this.teacherForcing;
+    const ratio = typeof value === 'function' ? value(step) : value;
+    if (typeof ratio !== 'number' || !(ratio >= 0 && ratio <= 1)) {
+      throw new RecurError(
+        'RANGE',
+        `Seq2Seq: teacherForcing${typeof value === 'function' ? `(${step})` : ''} must be a probability in [0, 1], got ${String(ratio)}`,
+      );
+    }
+    return ratio;
   }
 
   /**
@@ -323,9 +338,9 @@ export class Seq2Seq {
   loss(
     batch: Seq2SeqBatch,
     _state?: unknown,
-    context?: Partial<Pick<TrainingContext, 'training' | 'rng'>>,
+    context?: Partial<Pick<TrainingContext, 'training' | 'rng' | 'step'>>,
   ): { loss: Variable; tokens: number } {
-    const logits = this.forward(batch, context?.training ?? true, context?.rng);
+    const logits = this.forward(batch, context?.training ?? true, context?.rng, context?.step);
     const options = batch.targetMask ? { mask: batch.targetMask } : {};
     return {
       loss: softmaxCrossEntropy(logits, batch.decoderTarget, options),
@@ -390,7 +405,7 @@ export class Seq2Seq {
    * `teacherForcing`, else the model's greedy prediction from step t − 1 (no gradient through
    * the choice). The first step always reads the start token.
    */
-  #scheduledSampling(decoderInput: Tensor, encoded: Encoded, rng: Rng): Variable {
+  #scheduledSampling(decoderInput: Tensor, encoded: Encoded, rng: Rng, ratio: number): Variable {
     const [B, T] = decoderInput.shape as [number, number];
     const V = this.config.targetVocabularySize;
     const gold = decoderInput.data();
@@ -399,7 +414,7 @@ export class Seq2Seq {
     let predicted: number[] = [];
     for (let t = 0; t < T; t++) {
       const tokens = Array.from({ length: B }, (_, b) =>
-        t === 0 || rng.next() < this.teacherForcing ? gold[b * T + t]! : predicted[b]!,
+        t === 0 || rng.next() < ratio ? gold[b * T + t]! : predicted[b]!,
       );
       const out = this.decoder.run(this.decoder.embedStep(tokens), {
         initialState: state,
