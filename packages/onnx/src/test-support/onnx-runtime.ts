@@ -65,13 +65,19 @@ export function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): numbe
 /**
  * Replaces every parameter with uniform draws in ±scale (seeded): the initial weights are too
  * tame (an IRNN starts as an identity copy, biases at zero) to show a wrong gate order or a
- * missing bias.
+ * missing bias. `adjust` may then change a parameter's drawn values in place.
  */
-export function randomizeWeights(parameters: Record<string, Variable>, seed: number, scale = 0.5) {
+export function randomizeWeights(
+  parameters: Record<string, Variable>,
+  seed: number,
+  scale = 0.5,
+  adjust: Record<string, (values: Float32Array) => void> = {},
+) {
   const rng = new Rng(seed);
   const weights = Object.fromEntries(
     Object.entries(parameters).map(([name, p]) => {
       const values = Float32Array.from({ length: p.value.size }, () => rng.uniform(-scale, scale));
+      adjust[name]?.(values);
       return [name, tensor(values, [...p.shape])];
     }),
   );
