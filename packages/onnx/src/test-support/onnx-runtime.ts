@@ -1,7 +1,9 @@
+import { appendFileSync } from 'node:fs';
 import { loadWeights } from '@recur/architectures';
 import type { Variable } from '@recur/autograd';
 import { Rng, tensor } from '@recur/tensor';
 import * as ort from 'onnxruntime-node';
+import { expect } from 'vitest';
 
 /** An ONNX Runtime session over the exported bytes (CPU). */
 export function openSession(bytes: Uint8Array): Promise<ort.InferenceSession> {
@@ -54,11 +56,16 @@ export function carriedStates(
   return feeds;
 }
 
-/** Largest |a − b|; Infinity when the lengths differ. */
+/**
+ * Largest |a − b|; Infinity when the lengths differ. With `ONNX_DIFFS=<file>` in the
+ * environment, each measurement is appended to that file as `test name <tab> difference`.
+ */
 export function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) return Number.POSITIVE_INFINITY;
   let worst = 0;
   for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+  const report = process.env.ONNX_DIFFS;
+  if (report) appendFileSync(report, `${expect.getState().currentTestName}\t${worst}\n`);
   return worst;
 }
 
