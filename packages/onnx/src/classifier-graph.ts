@@ -1,6 +1,7 @@
 import type { SequenceClassifierConfig } from '@recur/architectures';
 import type { GraphBuilder } from './graph-builder.js';
 import { dense, embedTokens } from './inputs.js';
+import { lengthMask } from './masks.js';
 import type { ParameterReader } from './parameters.js';
 import { batchFirst, emitStack, finalStates, stackOutputSize } from './recurrent.js';
 
@@ -80,7 +81,7 @@ export function classifierGraph(
     pooled = finalStates(g, states[states.length - 1]!.h);
   } else {
     const outputs = batchFirst(g, y); // [B, T, D]
-    const mask = stepMask(g, inputs, lengths); // bool [B, T, 1]
+    const mask = g.op('Unsqueeze', [lengthMask(g, inputs, 1, lengths), g.ints('axis_2', [2])]); // bool [B, T, 1]
     if (readout === 'mean') {
       const kept = g.op('Mul', [outputs, g.op('Cast', [mask], { to: 1 })]);
       const total = g.op('ReduceSum', [kept, g.ints('axis_steps', [1])], { keepdims: 0 });
@@ -111,16 +112,4 @@ export function classifierGraph(
     shape: ['batch', K],
     docString: 'probabilities (softmax, sigmoid) or values (linear), as SequenceClassifier.predict',
   });
-}
-
-/** `step < lengths[b]` for every row and step: bool `[batch, steps, 1]`. */
-function stepMask(g: GraphBuilder, inputs: string, lengths: string): string {
-  const shape = g.op('Shape', [inputs]);
-  const steps = g.op('Gather', [shape, g.constant('index_steps', 'int64', [], [1])], { axis: 0 });
-  const zero = g.constant('zero', 'int64', [], [0]);
-  const one = g.constant('one', 'int64', [], [1]);
-  const range = g.op('Range', [zero, steps, one]); // [T]
-  const limit = g.op('Unsqueeze', [g.op('Cast', [lengths], { to: 7 }), g.ints('axis_1', [1])]);
-  const mask = g.op('Less', [g.op('Unsqueeze', [range, g.ints('axis_0', [0])]), limit]); // [B, T]
-  return g.op('Unsqueeze', [mask, g.ints('axis_2', [2])]);
 }

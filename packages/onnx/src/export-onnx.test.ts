@@ -43,13 +43,6 @@ function refused(fn: () => unknown, code: string, message: RegExp): void {
 }
 
 describe('exportOnnx refusals', () => {
-  it('refuses a Seq2Seq with attention, naming the attention', () => {
-    const m = translator('general');
-    refused(() => exportOnnx(m, { part: 'decoder' }), 'ARGUMENT', /attention 'general'.*null/);
-    refused(() => exportOnnx(m, { part: 'encoder' }), 'ARGUMENT', /attention/);
-    disposeModel(m);
-  });
-
   it('needs part encoder or decoder for a Seq2Seq, and refuses part elsewhere', () => {
     const m = translator(null);
     refused(
@@ -117,6 +110,25 @@ describe('exportOnnx files', () => {
     expect(ONNX_OPSET).toBe(17);
     const text = new TextDecoder().decode(exportOnnx(lm));
     expect(text).toContain(JSON.stringify(lm.config));
+  });
+
+  it('give a Seq2Seq with attention the encoder outputs as memory', async () => {
+    const m = translator('general');
+    const encoder = await openSession(exportOnnx(m, { part: 'encoder' }));
+    const decoder = await openSession(exportOnnx(m, { part: 'decoder' }));
+    expect(encoder.inputNames).toEqual(['source', 'source_lengths']);
+    expect(encoder.outputNames).toEqual(['Y_h_0', 'Y_c_0', 'memory']);
+    expect(decoder.inputNames).toEqual([
+      'tokens',
+      'initial_h_0',
+      'initial_c_0',
+      'memory',
+      'source_lengths',
+    ]);
+    expect(decoder.outputNames).toEqual(['logits', 'Y_h_0', 'Y_c_0']);
+    await encoder.release();
+    await decoder.release();
+    disposeModel(m);
   });
 
   it('name every input and output of a classifier', async () => {

@@ -37,12 +37,13 @@ const CELLS: readonly CellKind[] = ['rnn', 'irnn', 'lstm', 'gru'];
  * - `SequenceClassifier`: `inputs` (int64 ids `[batch, steps]`, or float features
  *   `[batch, steps, F]`) and `lengths` int32 `[batch]` in; `logits` and `predictions`
  *   `[batch, K]` out. Every readout (`last`, `mean`, `max`) and bidirectional layers export.
- * - `Seq2Seq` without attention, one half per file (`options.part`): the `encoder` takes
- *   `source` int64 `[batch, S]` and `source_lengths` int32 `[batch]` and gives `Y_h_{l}`
- *   (`Y_c_{l}`); the `decoder` has the language model's inputs and outputs, started from them.
+ * - `Seq2Seq`, one half per file (`options.part`): the `encoder` takes `source` int64
+ *   `[batch, S]` and `source_lengths` int32 `[batch]` and gives `Y_h_{l}` (`Y_c_{l}`), and with
+ *   attention `memory` `[batch, S, H]`; the `decoder` has the language model's inputs and
+ *   outputs, started from the encoder's states, and with attention also takes `memory` and
+ *   `source_lengths` (dot, general and additive scores all export).
  *
- * Refused (`ARGUMENT`, naming the reason): a `Captioner`, a `Seq2Seq` with attention, a
- * `Seq2Seq` without `part`. A parameter whose shape its config does not imply is a `FORMAT`
+ * Refused (`ARGUMENT`, naming the reason): a `Captioner`, a `Seq2Seq` without `part`. A parameter whose shape its config does not imply is a `FORMAT`
  * error. The model's config is saved in the file's metadata (`recur.config`).
  *
  * ```ts
@@ -81,12 +82,6 @@ export function exportOnnx(model: Model, options: ExportOnnxOptions = {}): Uint8
     case 'Seq2Seq': {
       const c = config as Seq2SeqConfig;
       checkCell(c.cell);
-      if (c.attention !== null) {
-        throw new RecurError(
-          'ARGUMENT',
-          `${OWNER}: this Seq2Seq decoder attends over the encoder outputs (attention '${c.attention}'), which the exporter does not write as ONNX; only Seq2Seq models with attention null export`,
-        );
-      }
       if (part !== 'encoder' && part !== 'decoder') {
         throw new RecurError(
           'ARGUMENT',
@@ -101,7 +96,7 @@ export function exportOnnx(model: Model, options: ExportOnnxOptions = {}): Uint8
     default:
       throw new RecurError(
         'ARGUMENT',
-        `${OWNER}: a ${config.architecture} cannot be exported to ONNX; supported are LanguageModel, SequenceClassifier and Seq2Seq (without attention)`,
+        `${OWNER}: a ${config.architecture} cannot be exported to ONNX; supported are LanguageModel, SequenceClassifier and Seq2Seq`,
       );
   }
   return encodeModel({

@@ -2,14 +2,16 @@ import type { Seq2SeqConfig } from '@recur/architectures';
 import type { GraphBuilder } from './graph-builder.js';
 import { embedTokens } from './inputs.js';
 import type { ParameterReader } from './parameters.js';
-import { emitStack } from './recurrent.js';
+import { batchFirst, emitStack } from './recurrent.js';
 import { stateOutputs, tokenDecoderGraph, tokenEncoding } from './token-decoder-graph.js';
 
 /**
- * The graph of a `Seq2Seq` encoder (`Seq2Seq.encode` without attention):
+ * The graph of a `Seq2Seq` encoder (`Seq2Seq.encode`):
  *
  *     inputs   source int64 [batch, source_steps]; source_lengths int32 [batch] (1..source_steps)
  *     outputs  Y_h_{l} (and Y_c_{l}) float [1, batch, H]: the decoder's initial_h_{l} / initial_c_{l}
+ *              with attention also: memory float [batch, source_steps, H], the last layer's
+ *              outputs, for the decoder's `memory` input
  */
 export function seq2seqEncoderGraph(
   g: GraphBuilder,
@@ -39,11 +41,19 @@ export function seq2seqEncoderGraph(
     numLayers,
     bidirectional: false,
   };
-  const { states } = emitStack(g, weights, stack, x, { scope: 'encoder.', lengths });
+  const { y, states } = emitStack(g, weights, stack, x, { scope: 'encoder.', lengths });
   stateOutputs(g, states, 1, H, 'batch');
+  if (config.attention !== null) {
+    g.output(batchFirst(g, y), {
+      name: 'memory',
+      dataType: 'float32',
+      shape: ['batch', 'source_steps', H],
+      docString: "the last layer's outputs at every source step: the decoder's memory input",
+    });
+  }
 }
 
-/** The graph of a `Seq2Seq` decoder without attention: see {@link tokenDecoderGraph}. */
+/** The graph of a `Seq2Seq` decoder, with its attention if it has one: see {@link tokenDecoderGraph}. */
 export function seq2seqDecoderGraph(
   g: GraphBuilder,
   weights: ParameterReader,
@@ -56,5 +66,6 @@ export function seq2seqDecoderGraph(
     cell: config.cell,
     hiddenSize: config.hiddenSize,
     numLayers: config.numLayers,
+    attention: config.attention,
   });
 }

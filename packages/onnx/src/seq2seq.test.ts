@@ -25,19 +25,29 @@ const SOURCES = [
   [5, 5, 6, 1],
 ];
 
-const cases = (['rnn', 'irnn', 'lstm', 'gru'] as const).flatMap((cell) => [
+const cases = (['rnn', 'irnn', 'lstm', 'gru'] as const).flatMap((cell, i) => [
   {
     cell,
     numLayers: 1,
     sourceInput: { kind: 'embedding', size: 4 } as TokenInput,
     targetInput: { kind: 'onehot' } as TokenInput,
+    attention: null,
   },
   {
     cell,
     numLayers: 2,
     sourceInput: { kind: 'onehot' } as TokenInput,
     targetInput: { kind: 'embedding', size: 5 } as TokenInput,
+    attention: null,
   },
+  // Every score with every cell.
+  ...(['dot', 'general', 'additive'] as const).map((attention, j) => ({
+    cell,
+    numLayers: 1 + ((i + j) % 2),
+    sourceInput: { kind: 'embedding', size: 4 } as TokenInput,
+    targetInput: { kind: 'embedding', size: 5 } as TokenInput,
+    attention,
+  })),
 ]);
 
 function model(c: (typeof cases)[number]): Seq2Seq {
@@ -47,6 +57,7 @@ function model(c: (typeof cases)[number]): Seq2Seq {
     hiddenSize: H,
     cell: c.cell,
     numLayers: c.numLayers,
+    attention: c.attention,
     sourceInput: c.sourceInput,
     targetInput: c.targetInput,
     startToken: START,
@@ -72,20 +83,21 @@ async function translateWithOnnx(
   const B = sources.length;
   const S = Math.max(...sources.map((s) => s.length));
   const ids = sources.flatMap((s) => [...s, ...new Array<number>(S - s.length).fill(0)]);
-  let state: Record<string, OrtTensor> = carriedStates(
-    await encoder.run({
-      source: int64(ids, [B, S]),
-      source_lengths: int32(
-        sources.map((s) => s.length),
-        [B],
-      ),
-    }),
+  const lengths = int32(
+    sources.map((s) => s.length),
+    [B],
   );
+  const encoded = await encoder.run({ source: int64(ids, [B, S]), source_lengths: lengths });
+  // With attention, every decoder step also reads the encoder outputs.
+  const memory: Record<string, OrtTensor> = encoded.memory
+    ? { memory: encoded.memory, source_lengths: lengths }
+    : {};
+  let state: Record<string, OrtTensor> = carriedStates(encoded);
   const out: number[][] = sources.map(() => []);
   const done = new Array<boolean>(B).fill(false);
   let input = new Array<number>(B).fill(START);
   for (let t = 0; t < maxLength && done.some((d) => !d); t++) {
-    const step = await decoder.run({ tokens: int64(input, [B, 1]), ...state });
+    const step = await decoder.run({ tokens: int64(input, [B, 1]), ...state, ...memory });
     const logits = step.logits!.data as Float32Array;
     input = input.map((_, b) => greedy(logits.subarray(b * TARGET_V, (b + 1) * TARGET_V)));
     input.forEach((token, b) => {
@@ -100,7 +112,7 @@ async function translateWithOnnx(
 
 describe('exportOnnx(Seq2Seq)', () => {
   it.each(cases)(
-    '$cell, $numLayers layer(s), source $sourceInput.kind, target $targetInput.kind: teacher-forced logits match within 1e-5 and greedy translations are equal',
+    '$cell, $numLayers layer(s), attention $attention, source $sourceInput.kind, target $targetInput.kind: teacher-forced logits match within 1e-5 and greedy translations are equal',
     async (c) => {
       const m = model(c);
       const encoder = await openSession(exportOnnx(m, { part: 'encoder' }));
@@ -124,19 +136,22 @@ describe('exportOnnx(Seq2Seq)', () => {
           return Float32Array.from(logits.value.data());
         }),
       );
+      const lengths = int32(
+        SOURCES.map((s) => s.length),
+        [B],
+      );
       const encoded = await encoder.run({
         source: int64(
           SOURCES.flatMap((s) => [...s, ...new Array<number>(S - s.length).fill(0)]),
           [B, S],
         ),
-        source_lengths: int32(
-          SOURCES.map((s) => s.length),
-          [B],
-        ),
+        source_lengths: lengths,
       });
+      expect(encoded.memory === undefined).toBe(c.attention === null);
       const decoded = await decoder.run({
         tokens: int64(decoderIds, [B, T]),
         ...carriedStates(encoded),
+        ...(encoded.memory ? { memory: encoded.memory, source_lengths: lengths } : {}),
       });
       expect(maxDifference(decoded.logits!.data as Float32Array, expected)).toBeLessThan(TOLERANCE);
       // Greedy decoding, one ONNX call per step.

@@ -1,4 +1,5 @@
-import type { TokenInput } from '@recur/architectures';
+import type { AttentionScore, TokenInput } from '@recur/architectures';
+import { attentionGraph } from './attention-graph.js';
 import type { GraphBuilder } from './graph-builder.js';
 import { dense, embedTokens, type TokenEncoding } from './inputs.js';
 import type { ParameterReader } from './parameters.js';
@@ -19,6 +20,8 @@ export interface TokenDecoderSpec {
   cell: CellKind;
   hiddenSize: number;
   numLayers: number;
+  /** A Seq2Seq decoder's attention over the encoder outputs, or null. */
+  attention?: AttentionScore | null;
 }
 
 /** `TokenInput` of a decoder → how its ids are embedded, with the table's parameter name. */
@@ -60,6 +63,8 @@ export function stateOutputs(
  * graph of a {@link LanguageModel} and of a Seq2Seq decoder:
  *
  *     inputs   tokens int64 [batch, steps]; initial_h_{l} (and initial_c_{l}) float [1, batch, H]
+ *              with attention also: memory float [batch, source_steps, H] (the encoder outputs)
+ *              and source_lengths int32 [batch]
  *     outputs  logits float [batch, steps, V]; Y_h_{l} (and Y_c_{l}) float [1, batch, H]
  *
  * Feeding `Y_h_{l}`/`Y_c_{l}` back as the next call's initial states continues the sequence,
@@ -70,7 +75,7 @@ export function tokenDecoderGraph(
   weights: ParameterReader,
   spec: TokenDecoderSpec,
 ): void {
-  const { prefix, vocabularySize: V, input, cell, hiddenSize: H, numLayers } = spec;
+  const { prefix, vocabularySize: V, input, cell, hiddenSize: H, numLayers, attention } = spec;
   const tokens = g.input({
     name: 'tokens',
     dataType: 'int64',
@@ -88,6 +93,23 @@ export function tokenDecoderGraph(
       });
     initial.push(hasCellState(cell) ? { h: state('h'), c: state('c') } : { h: state('h') });
   }
+  const attended = attention
+    ? {
+        score: attention,
+        memory: g.input({
+          name: 'memory',
+          dataType: 'float32',
+          shape: ['batch', 'source_steps', H],
+          docString: "the encoder's outputs, as its graph returns them",
+        }),
+        lengths: g.input({
+          name: 'source_lengths',
+          dataType: 'int32',
+          shape: ['batch'],
+          docString: 'real (unpadded) steps of each source row',
+        }),
+      }
+    : null;
   const x = embedTokens(g, weights, tokens, tokenEncoding(prefix, V, input));
   const inputSize = input.kind === 'embedding' ? input.size : V;
   const stack = {
@@ -99,14 +121,9 @@ export function tokenDecoderGraph(
     bidirectional: false,
   };
   const { y, states } = emitStack(g, weights, stack, x, { scope: 'rnn.', initial });
-  const logits = dense(
-    g,
-    weights,
-    batchFirst(g, y),
-    { W: `${prefix}W_ao`, b: `${prefix}b_o` },
-    H,
-    V,
-  );
+  const outputs = batchFirst(g, y);
+  const readout = attended ? attentionGraph(g, weights, prefix, outputs, H, attended) : outputs;
+  const logits = dense(g, weights, readout, { W: `${prefix}W_ao`, b: `${prefix}b_o` }, H, V);
   g.output(logits, {
     name: 'logits',
     dataType: 'float32',
