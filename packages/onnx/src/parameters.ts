@@ -36,6 +36,6 @@ export class ParameterReader {
         `${this.#owner}: parameter '${name}' is ${p.value.dtype}; expected float32`,
       );
     }
-    return Float32Array.from(p.value.data());
+    return p.value.data() as Float32Array; // a copy (read back from the GPU if it lives there)
   }
 }

@@ -1,3 +1,5 @@
+const UTF8 = new TextEncoder();
+
 /**
  * The part of the protocol-buffers wire format an ONNX file needs, written by hand so the
  * package has no runtime dependency: varints (wire type 0), length-delimited bytes, strings and
@@ -34,7 +36,7 @@ export class ProtoWriter {
 
   /** A UTF-8 string field. */
   string(field: number, value: string): this {
-    return this.bytes(field, new TextEncoder().encode(value));
+    return this.bytes(field, UTF8.encode(value));
   }
 
   /** A nested message field. */
