@@ -86,6 +86,21 @@ describe('exportOnnx refusals', () => {
     refused(() => exportOnnx({} as never), 'ARGUMENT', /model must be a recur model/);
   });
 
+  it('refuses an architecture or a cell it does not know, by name', () => {
+    const other = { config: { architecture: 'Transformer' }, parameters: () => ({}) };
+    const cell = { config: { ...lm.config, cell: 'mgu' }, parameters: () => lm.parameters() };
+    refused(
+      () => exportOnnx(other as unknown as Model),
+      'ARGUMENT',
+      /a Transformer cannot be exported/,
+    );
+    refused(
+      () => exportOnnx(cell as unknown as Model),
+      'ARGUMENT',
+      /cell 'mgu' has no ONNX operator/,
+    );
+  });
+
   it('refuses a model whose parameters its config does not imply (FORMAT, naming the parameter)', () => {
     const wrong = parameter(zeros([4, 7]), 'W_ao');
     const { W_ao: _, ...withoutOutput } = lm.parameters();

@@ -43,8 +43,10 @@ const CELLS: readonly CellKind[] = ['rnn', 'irnn', 'lstm', 'gru'];
  *   outputs, started from the encoder's states, and with attention also takes `memory` and
  *   `source_lengths` (dot, general and additive scores all export).
  *
- * Refused (`ARGUMENT`, naming the reason): a `Captioner`, a `Seq2Seq` without `part`. A parameter whose shape its config does not imply is a `FORMAT`
- * error. The model's config is saved in the file's metadata (`recur.config`).
+ * Refused (`ARGUMENT`, naming the reason): a `Captioner`, a `Seq2Seq` without `part`, `part`
+ * for any other model, an unknown option. A parameter missing, or of a shape its config does not
+ * imply, is a `FORMAT` error. The model's config is saved in the file's metadata
+ * (`recur.config`). The model is only read: no tensor is allocated.
  *
  * ```ts
  * const bytes = exportOnnx(lm);                        // Uint8Array: write it to lm.onnx

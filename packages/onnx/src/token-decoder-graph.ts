@@ -60,7 +60,7 @@ export function stateOutputs(
 
 /**
  * Token ids in, next-token logits and the final states out, from given initial states — the
- * graph of a {@link LanguageModel} and of a Seq2Seq decoder:
+ * graph of a `LanguageModel` and of a `Seq2Seq` decoder:
  *
  *     inputs   tokens int64 [batch, steps]; initial_h_{l} (and initial_c_{l}) float [1, batch, H]
  *              with attention also: memory float [batch, source_steps, H] (the encoder outputs)
