@@ -84,7 +84,7 @@ describe.skipIf(!probe)('useBackend', () => {
     expect(backend.name).toBe('cpu');
     expect(getBackend().name).toBe('cpu');
     expect(notices).toEqual([
-      "recur: using the CPU backend: the GPU is a software renderer (SwiftShader: Google SwiftShader), slower than the CPU backend; useBackend('gpu') uses it anyway",
+      "recur: using the CPU backend: the GPU is a software renderer (SwiftShader: Google SwiftShader), slower than the CPU; choose the 'gpu' backend to use it anyway",
     ]);
     expect(context.isContextLost()).toBe(false);
     release(context);

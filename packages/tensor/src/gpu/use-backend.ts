@@ -76,7 +76,7 @@ export function useBackend(choice: BackendChoice, options: UseBackendOptions = {
     const renderer = backend.renderer === software ? software : `${software}: ${backend.renderer}`;
     notice(
       `recur: using the CPU backend: the GPU is a software renderer (${renderer}), slower than ` +
-        "the CPU backend; useBackend('gpu') uses it anyway",
+        "the CPU; choose the 'gpu' backend to use it anyway",
     );
     return setBackend('cpu');
   }
