@@ -9,8 +9,10 @@
  *    stay flat from step to step, and that the loss chart, the gradient-flow heatmap and the
  *    samples render;
  * 4. trains the same runs on the CPU backend and checks that the losses agree with the GPU's;
- * 5. checks that Stop stops a long run, and that without WebGL (a second browser with the GPU
- *    disabled) asking for the GPU falls back to the CPU backend and says why;
+ * 5. checks that Stop stops a long run, that `auto` on SwiftShader (a software renderer, far
+ *    slower than the CPU) takes the CPU backend and shows why, that at 420 px wide nothing
+ *    overflows the page and no menu cuts its text, and that without WebGL (a second browser with
+ *    the GPU disabled) asking for the GPU falls back to the CPU backend and says why;
  * 6. saves screenshots under e2e/artifacts/ and prints "e2e: N passed, M failed" (exit code 1
  *    on any failure).
  *
@@ -295,6 +297,83 @@ try {
     );
   }
 
+  // --- auto on SwiftShader, in a 420 px wide window ---
+  // SwiftShader is a software renderer, far slower than the CPU backend: auto must not take it.
+  const narrow = await browser.newPage({ viewport: { width: 420, height: 900 } });
+  narrow.on('pageerror', (error) => pageErrors.push(error.message));
+  await narrow.goto(`${url}?preset=moby-dick`);
+  await narrow.waitForSelector('.panel[data-panel="B"]');
+  const auto = await train(narrow, 'auto', STEPS);
+  console.log(`auto run: ${seconds(auto.wall)} for ${STEPS} steps in both panels at once`);
+  auto.panels.forEach((p, i) => {
+    check(
+      `auto run ${p.name} on SwiftShader takes the CPU backend and says why`,
+      p.state === 'done' &&
+        p.backend === 'cpu' &&
+        /the GPU is a software renderer \(SwiftShader: .*SwiftShader.*\)/.test(p.status),
+      p.status.split('\n')[0],
+    );
+    console.log(
+      `  run ${p.name} timing — auto (CPU): ${timing(p.stepMilliseconds)}; explicit GPU (SwiftShader): ${timing(gpu.panels[i].stepMilliseconds)}`,
+    );
+  });
+  const notices = await narrow.evaluate(() =>
+    [...document.querySelectorAll('.status div')]
+      .filter((d) => /software renderer/.test(d.textContent ?? ''))
+      .map((d) => {
+        const box = d.getBoundingClientRect();
+        return box.width > 0 && box.height > 0 && box.left >= 0 && box.right <= innerWidth;
+      }),
+  );
+  check(
+    'the software-renderer notice is visible in both panels, within the window',
+    notices.length === 2 && notices.every(Boolean),
+    `${notices.length} notices`,
+  );
+  await narrow.screenshot({ path: join(artifacts, 'demo-420px.png'), fullPage: true });
+  const layout = await narrow.evaluate(() => {
+    const root = document.documentElement;
+    const width = root.clientWidth;
+    const name = (e) =>
+      `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}${e.className && typeof e.className === 'string' ? `.${e.className.split(' ')[0]}` : ''}`;
+    const overflowing = [...document.body.querySelectorAll('*')]
+      .filter((e) => e.getBoundingClientRect().right > width + 0.5)
+      .map((e) => `${name(e)} (right edge ${Math.round(e.getBoundingClientRect().right)} px)`);
+    return { scrollWidth: root.scrollWidth, clientWidth: width, overflowing };
+  });
+  check(
+    'at 420 px the page does not scroll sideways and no element crosses its right edge',
+    layout.scrollWidth <= layout.clientWidth && layout.overflowing.length === 0,
+    `scrollWidth ${layout.scrollWidth}, clientWidth ${layout.clientWidth}${layout.overflowing.length ? `; ${layout.overflowing.slice(0, 5).join(', ')}` : ''}`,
+  );
+  // A menu is cut when it is narrower than it would be sized to show its longest entry.
+  const cutMenus = [];
+  const architectures = await narrow
+    .locator('.panel[data-panel="A"] select[name="architecture"] option')
+    .evaluateAll((options) => options.map((o) => o.value));
+  for (const architecture of architectures) {
+    await narrow.selectOption('.panel[data-panel="A"] select[name="architecture"]', architecture);
+    const cut = await narrow.evaluate(() =>
+      [...document.querySelectorAll('select')].flatMap((select) => {
+        const natural = select.cloneNode(true);
+        Object.assign(natural.style, { width: 'auto', minWidth: '0', position: 'absolute' });
+        select.after(natural);
+        const needed = natural.getBoundingClientRect().width;
+        natural.remove();
+        const width = select.getBoundingClientRect().width;
+        return width + 0.5 < needed
+          ? [`${select.name || select.id} ${Math.round(width)} < ${Math.round(needed)} px`]
+          : [];
+      }),
+    );
+    cutMenus.push(...cut.map((c) => `${architecture}: ${c}`));
+  }
+  check(
+    "at 420 px every menu (the dataset menu for each architecture) shows its longest entry's whole text",
+    cutMenus.length === 0,
+    cutMenus.length ? [...new Set(cutMenus)].join('; ') : `${architectures.length} architectures`,
+  );
+
   check('no page or worker errors', pageErrors.length === 0, pageErrors.join('; '));
 
   // --- No WebGL: asking for the GPU falls back to the CPU and says why ---
@@ -315,7 +394,7 @@ try {
     );
   }
   console.log(
-    `screenshots: ${join(artifacts, 'demo-gpu.png')}, ${join(artifacts, 'demo-cpu.png')}`,
+    `screenshots: ${join(artifacts, 'demo-gpu.png')}, ${join(artifacts, 'demo-cpu.png')}, ${join(artifacts, 'demo-420px.png')}`,
   );
 } catch (error) {
   check(

@@ -31,11 +31,7 @@ declare global {
 function describeEnvironment(): PageResult['environment'] {
   try {
     const gpu = createGpuBackend();
-    const gl = gpu.context;
-    const info = gl.getExtension('WEBGL_debug_renderer_info');
-    const renderer = String(
-      info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER),
-    );
+    const renderer = gpu.renderer;
     const kernelClass = gpu.kernelClass;
     gpu.destroy();
     return { kernelClass, renderer };

@@ -3,7 +3,7 @@
  * (gpu.js on WebGL2 through an OffscreenCanvas, or the CPU), then trains step by step and posts
  * every loss, a gradient-flow row every few steps and a sample now and then.
  */
-import { type Backend, setBackend } from '@recur/tensor';
+import { type Backend, RecurError, setBackend } from '@recur/tensor';
 import type { GpuBackend } from '@recur/tensor/gpu';
 import type { BackendName, FromWorker, RunConfig, ToWorker } from './protocol.js';
 import { TrainingSession } from './training/session.js';
@@ -33,43 +33,48 @@ function yieldToEvents(): Promise<void> {
 /** "gpu.js on WebGL2: <renderer>" (the kernel class name does not survive minification). */
 function describeGpu(gpu: GpuBackend): string {
   const gl = gpu.context;
-  const info = gl.getExtension('WEBGL_debug_renderer_info');
-  const renderer = String(
-    info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER),
-  );
   const webgl2 =
     typeof WebGL2RenderingContext !== 'undefined' && gl instanceof WebGL2RenderingContext;
-  return `gpu.js on ${webgl2 ? 'WebGL2' : 'WebGL1'}: ${renderer}`;
+  return `gpu.js on ${webgl2 ? 'WebGL2' : 'WebGL1'}: ${gpu.renderer}`;
 }
 
-/**
- * Activates the backend asked for; a GPU that cannot start falls back to the CPU, saying why.
- * The GPU backend (gpu.js, most of the worker's code) is loaded only when it is asked for.
- */
-async function chooseBackend(choice: BackendName): Promise<{
+/** The backend that runs, what it runs on, and why it is the CPU when the GPU was asked for. */
+interface ChosenBackend {
   backend: 'gpu' | 'cpu';
   detail: string;
   fallback?: string;
-}> {
+}
+
+const CPU_DETAIL = 'CPU backend (WebAssembly SIMD kernels where available)';
+
+/**
+ * Activates the backend asked for. `auto` is the library's choice: the GPU on a hardware
+ * renderer, else the CPU with its notice shown (no WebGL, or a software renderer such as
+ * SwiftShader, far slower than the CPU). `gpu` takes the GPU even when it renders in software,
+ * and falls back to the CPU, saying why, only when the GPU backend cannot start. The GPU backend
+ * (gpu.js, most of the worker's code) is loaded only when it may be used.
+ */
+async function chooseBackend(choice: BackendName): Promise<ChosenBackend> {
   if (choice === 'cpu') {
     setBackend('cpu');
-    return { backend: 'cpu', detail: 'CPU backend (WebAssembly SIMD kernels where available)' };
+    return { backend: 'cpu', detail: CPU_DETAIL };
   }
   const { useBackend } = await import('@recur/tensor/gpu');
-  let fallback: string | undefined;
-  const active: Backend = useBackend('auto', {
-    notice: (message) => {
-      fallback = message;
-    },
-  });
-  if (active.name === 'gpu') {
-    return { backend: 'gpu', detail: describeGpu(active as GpuBackend) };
+  let notice: string | undefined;
+  let active: Backend;
+  try {
+    active = useBackend(choice, { notice: (message) => (notice = message) });
+  } catch (error) {
+    if (!(error instanceof RecurError && error.code === 'BACKEND')) throw error;
+    notice = `the GPU backend cannot start: ${error.message}`;
+    active = setBackend('cpu');
   }
-  const reason = (fallback ?? 'the GPU backend cannot start').replace(
-    /^recur: using the CPU backend because /,
+  if (active.name === 'gpu') return { backend: 'gpu', detail: describeGpu(active as GpuBackend) };
+  const reason = (notice ?? 'the GPU backend cannot start').replace(
+    /^recur: using the CPU backend(?: because |: )/,
     '',
   );
-  return { backend: 'cpu', detail: 'CPU backend', fallback: `fell back to it: ${reason}` };
+  return { backend: 'cpu', detail: CPU_DETAIL, fallback: reason };
 }
 
 async function mobyDickText(config: RunConfig): Promise<string | undefined> {

@@ -6,6 +6,7 @@ import {
   type GpuKernelClass,
   gpuJs,
 } from './gpujs.js';
+import { rendererOf } from './renderer.js';
 
 /** Where the backend computes: a WebGL context and the gpu.js instance compiling kernels for it. */
 export interface GlEnvironment {
@@ -13,6 +14,12 @@ export interface GlEnvironment {
   readonly context: GlContext;
   /** The gpu.js kernel class in use: `HeadlessGLKernel` (Node), `WebGL2Kernel` or `WebGLKernel`. */
   readonly kernelClass: string;
+  /**
+   * What renders: the GPU's name (`WEBGL_debug_renderer_info` where available, headless-gl's
+   * underlying OpenGL renderer in Node, else `RENDERER`), e.g. "ANGLE (NVIDIA, …)" or a software
+   * renderer such as SwiftShader or llvmpipe.
+   */
+  readonly renderer: string;
   /** Whether kernels may write several outputs in one launch (WebGL draw buffers). */
   readonly kernelMaps: boolean;
   /** WebGL textures alive in the context (counted since the backend attached to it). */
@@ -200,6 +207,7 @@ export function openGlEnvironment(options: ContextOptions = {}): GlEnvironment {
     throw backendError(`gpu: gpu.js cannot use this WebGL context (${firstLine(error)})`, error);
   }
   checkFloatTextures(context, kernelClass);
+  const renderer = rendererOf(context);
 
   let lost: string | null = null;
   let destroyed = false;
@@ -214,6 +222,7 @@ export function openGlEnvironment(options: ContextOptions = {}): GlEnvironment {
     gpu,
     context,
     kernelClass: kernelClass?.name ?? 'unknown',
+    renderer,
     kernelMaps: Boolean(kernelClass?.features?.kernelMap),
     liveTextures: textures.live,
     lostReason: () => {

@@ -9,8 +9,9 @@ import { inCI } from './gpu-test-env.js';
 
 /**
  * What a machine without a usable GPU sees, tested for real in a child Node process: one with no
- * X display, and one where `require('gl')` fails (as when headless-gl is not installed or its
- * native addon did not build). The child runs this package's source, bundled by esbuild.
+ * X display, one where `require('gl')` fails (as when headless-gl is not installed or its
+ * native addon did not build), and one whose only GPU is a software renderer (Mesa's llvmpipe
+ * under Xvfb). The child runs this package's source, bundled by esbuild.
  */
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -22,8 +23,10 @@ const PROBE = `
 import { createGpuBackend, useBackend } from ${JSON.stringify(join(here, 'index.ts'))};
 const report = {};
 try {
-  createGpuBackend();
+  const created = createGpuBackend();
   report.create = 'ok';
+  report.renderer = created.renderer;
+  created.destroy();
 } catch (error) {
   report.create = { name: error.name, code: error.code, message: error.message, stack: error.stack };
 }
@@ -56,6 +59,7 @@ Module._load = function (request, ...rest) {
 
 interface Report {
   create: 'ok' | { name: string; code: string; message: string; stack: string };
+  renderer?: string;
   auto: string;
   notices: string[];
   autoDefault: string;
@@ -63,7 +67,11 @@ interface Report {
   gpu: 'ok' | { code: string; message: string };
 }
 
-function runProbe(env: NodeJS.ProcessEnv, preload?: string): { report: Report; stderr: string } {
+function runProbe(
+  env: NodeJS.ProcessEnv,
+  preload?: string,
+  wrapper: string[] = [],
+): { report: Report; stderr: string } {
   mkdirSync(scratch, { recursive: true });
   const bundle = join(scratch, `probe-${process.pid}.mjs`);
   const built = buildSync({
@@ -83,7 +91,8 @@ function runProbe(env: NodeJS.ProcessEnv, preload?: string): { report: Report; s
     writeFileSync(file, preload);
     args.unshift('--require', file);
   }
-  const child = spawnSync(process.execPath, args, {
+  const [command, ...prefix] = [...wrapper, process.execPath];
+  const child = spawnSync(command!, [...prefix, ...args], {
     cwd: packageRoot,
     env,
     encoding: 'utf8',
@@ -124,6 +133,11 @@ function expectCpuFallback(report: Report, stderr: string, reason: RegExp): void
   expect(stderr.trim()).toBe('');
 }
 
+/** Whether `xvfb-run` (a virtual X display: Mesa's llvmpipe renders) is installed. */
+function hasXvfbRun(): boolean {
+  return spawnSync('sh', ['-c', 'command -v xvfb-run'], { encoding: 'utf8' }).status === 0;
+}
+
 /** Whether headless-gl's native addon loads here (resolved from gpu.js, as the backend does). */
 function glLoads(): boolean {
   try {
@@ -157,4 +171,23 @@ describe('gpu backend on a machine that cannot run it', () => {
       /the 'gl' package \(headless-gl\) is not installed or its native addon did not build/,
     );
   });
+
+  // Xvfb has no GPU: its OpenGL is Mesa's llvmpipe, a software renderer.
+  it.runIf(process.platform === 'linux' && hasXvfbRun() && (inCI() || glLoads()))(
+    'a software renderer (llvmpipe under Xvfb): auto takes the CPU with one notice, gpu still starts',
+    () => {
+      const { report, stderr } = runProbe(withoutDisplay(), undefined, ['xvfb-run', '-a']);
+      expect(report.create).toBe('ok');
+      expect(report.renderer).toMatch(/llvmpipe/);
+      expect(report.auto).toBe('cpu');
+      expect(report.notices).toHaveLength(1);
+      expect(report.notices[0]).toMatch(
+        /^recur: using the CPU backend: the GPU is a software renderer \(llvmpipe: .*llvmpipe.*\)/,
+      );
+      expect(report.autoDefault).toBe('cpu');
+      expect(report.warnings).toEqual(report.notices);
+      expect(report.gpu).toBe('ok');
+      expect(stderr.trim()).toBe('');
+    },
+  );
 });

@@ -96,6 +96,14 @@ export class GpuBackend implements Backend, ProgramRunner {
     return this.#env.kernelClass;
   }
 
+  /**
+   * What renders: the GPU's name, or a software renderer's (SwiftShader, llvmpipe, …; see
+   * `softwareRenderer`), as WebGL reports it.
+   */
+  get renderer(): string {
+    return this.#env.renderer;
+  }
+
   /** Whether one kernel launch can write several outputs (WebGL draw buffers); fused kernels use it. */
   get kernelMaps(): boolean {
     return this.#env.kernelMaps;

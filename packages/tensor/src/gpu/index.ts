@@ -21,5 +21,6 @@ export { createGpuBackend, GpuBackend, type GpuBackendOptions } from './gpu-back
 export { gpuBackendForTests, inCI } from './gpu-test-env.js';
 export type { GlContext } from './gpujs.js';
 export type { KernelCacheStats } from './kernel-cache.js';
+export { rendererOf, softwareRenderer } from './renderer.js';
 export { GpuData, MAX_GPU_ELEMENTS } from './runner.js';
 export { type BackendChoice, type UseBackendOptions, useBackend } from './use-backend.js';
