@@ -1,6 +1,6 @@
 import { RecurError, Tensor, tidy, zerosLike } from '@recur/tensor';
-import { record } from './node.js';
 import { tensorOf } from './ops/operands.js';
+import { record } from './record.js';
 import type { Variable } from './variable.js';
 
 /** What a custom op's forward returns. */

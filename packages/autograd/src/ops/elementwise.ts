@@ -1,6 +1,6 @@
 import type { Tensor, TensorLike } from '@recur/tensor';
 import * as T from '@recur/tensor';
-import { recordOne } from '../node.js';
+import { recordOne } from '../record.js';
 import type { Operand, Variable } from '../variable.js';
 import { operandValue, tensorOf, tensorsAmong } from './operands.js';
 

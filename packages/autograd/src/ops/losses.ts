@@ -1,6 +1,6 @@
 import type { Tensor } from '@recur/tensor';
 import * as T from '@recur/tensor';
-import { needsGraph, recordOne } from '../node.js';
+import { needsGraph, recordOne } from '../record.js';
 import { type Operand, Variable } from '../variable.js';
 import { square, sub } from './elementwise.js';
 import { tensorOf } from './operands.js';

@@ -1,6 +1,6 @@
 import type { MatmulOptions, Tensor } from '@recur/tensor';
 import * as T from '@recur/tensor';
-import { recordOne } from '../node.js';
+import { recordOne } from '../record.js';
 import type { Variable } from '../variable.js';
 import { tensorOf } from './operands.js';
 
