@@ -1,5 +1,5 @@
 import { dispose, tensor, tidy, withBackend } from '@recur/tensor';
-import { gpuBackendForTests } from '@recur/tensor/gpu';
+import { gpuBackendForTests } from '@recur/tensor/testing/gpu';
 import { describe, expect, it } from 'vitest';
 import { Captioner } from './captioner.js';
 import { LanguageModel } from './language-model.js';

@@ -1,6 +1,6 @@
 import * as T from '@recur/tensor';
 import { CpuBackend, memory, Rng, type Tensor, toBackend, withBackend } from '@recur/tensor';
-import { gpuBackendForTests } from '@recur/tensor/gpu';
+import { gpuBackendForTests } from '@recur/tensor/testing/gpu';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backward } from './backward.js';
 import { assertGradcheck } from './gradcheck.js';

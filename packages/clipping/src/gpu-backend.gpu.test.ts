@@ -1,5 +1,5 @@
 import { getBackend, memory, setBackend, tensor } from '@recur/tensor';
-import { gpuBackendForTests } from '@recur/tensor/gpu';
+import { gpuBackendForTests } from '@recur/tensor/testing/gpu';
 import { afterAll, describe, expect, it } from 'vitest';
 import { clipGradNorm } from './clip-grad-norm.js';
 import { clipGradValue } from './clip-grad-value.js';

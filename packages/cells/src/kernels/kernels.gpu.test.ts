@@ -22,7 +22,7 @@ import {
   toBackend,
   withBackend,
 } from '@recur/tensor';
-import { gpuBackendForTests } from '@recur/tensor/gpu';
+import { gpuBackendForTests } from '@recur/tensor/testing/gpu';
 import { describe, expect, it } from 'vitest';
 import { sequence } from '../sequence.js';
 import { inputsFor, KINDS, leaf, makeCell, maxAbsDiff, sequenceFn } from '../test-utils.js';

@@ -4,8 +4,8 @@ import { defineKernel } from '../kernel.js';
 import { dispose } from '../memory.js';
 import { randomNormal } from '../ops/creation.js';
 import { add, mul } from '../ops/elementwise.js';
+import { gpuBackendForTests } from '../testing/gpu.js';
 import { divFloor, kernelSource, programRunner } from './authoring.js';
-import { gpuBackendForTests } from './gpu-test-env.js';
 
 const gpu = gpuBackendForTests();
 

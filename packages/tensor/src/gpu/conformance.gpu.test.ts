@@ -1,8 +1,8 @@
 import { describe, it } from 'vitest';
+import { gpuBackendForTests } from '../testing/gpu.js';
 import { describeConformance } from '../testing/index.js';
 import { CONFORMANCE_TOLERANCE } from './differential-checks.js';
 import type { GpuBackend } from './gpu-backend.js';
-import { gpuBackendForTests } from './gpu-test-env.js';
 
 // One backend (one WebGL context) for the whole suite. Without a usable GPU the suite is
 // skipped with the reason printed (in CI, gpuBackendForTests throws and the run fails).

@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { inCI } from './gpu-test-env.js';
+import { inCI } from '../testing/gpu.js';
 
 /**
  * What a machine without a usable GPU sees, tested for real in a child Node process: one with no

@@ -3,8 +3,8 @@ import { withBackend } from '../backends.js';
 import { RecurError } from '../errors.js';
 import { tensor } from '../ops/creation.js';
 import { add } from '../ops/elementwise.js';
+import { gpuBackendForTests } from '../testing/gpu.js';
 import { createGpuBackend } from './gpu-backend.js';
-import { gpuBackendForTests } from './gpu-test-env.js';
 
 const gpu = gpuBackendForTests();
 

@@ -3,8 +3,8 @@ import { withBackend } from '../backends.js';
 import { RecurError } from '../errors.js';
 import { dispose, memory } from '../memory.js';
 import { randomNormal } from '../ops/creation.js';
+import { gpuBackendForTests } from '../testing/gpu.js';
 import { lstmGates, rnnStep } from './fused.js';
-import { gpuBackendForTests } from './gpu-test-env.js';
 
 // Values against the composed ops are in the differential checks; here: launch counts, memory
 // and argument errors.

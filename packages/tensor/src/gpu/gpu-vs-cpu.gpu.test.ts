@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { CpuBackend } from '../cpu/cpu-backend.js';
 import { memory } from '../memory.js';
+import { gpuBackendForTests } from '../testing/gpu.js';
 import { differentialChecks, runCheck } from './differential-checks.js';
-import { gpuBackendForTests } from './gpu-test-env.js';
 
 const gpu = gpuBackendForTests();
 const cpu = new CpuBackend();

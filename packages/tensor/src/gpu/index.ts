@@ -18,7 +18,6 @@ export {
   rnnStepGpu,
 } from './fused.js';
 export { createGpuBackend, GpuBackend, type GpuBackendOptions } from './gpu-backend.js';
-export { gpuBackendForTests, inCI } from './gpu-test-env.js';
 export type { GlContext } from './gpujs.js';
 export type { KernelCacheStats } from './kernel-cache.js';
 export { rendererOf, softwareRenderer } from './renderer.js';

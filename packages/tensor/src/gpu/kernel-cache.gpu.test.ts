@@ -4,7 +4,7 @@ import { dispose, tidy } from '../memory.js';
 import { ones, tensor } from '../ops/creation.js';
 import { add, tanh } from '../ops/elementwise.js';
 import type { Tensor } from '../tensor.js';
-import { gpuBackendForTests } from './gpu-test-env.js';
+import { gpuBackendForTests } from '../testing/gpu.js';
 
 const gpu = gpuBackendForTests();
 

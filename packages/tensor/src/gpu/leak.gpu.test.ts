@@ -6,7 +6,7 @@ import { add, mul, square, sub, tanh } from '../ops/elementwise.js';
 import { matmul } from '../ops/matmul.js';
 import { mean, sum } from '../ops/reduce.js';
 import type { Tensor } from '../tensor.js';
-import { gpuBackendForTests } from './gpu-test-env.js';
+import { gpuBackendForTests } from '../testing/gpu.js';
 
 const gpu = gpuBackendForTests();
 

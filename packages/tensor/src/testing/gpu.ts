@@ -1,5 +1,11 @@
-import { isBackendError } from './errors.js';
-import { createGpuBackend, type GpuBackend, type GpuBackendOptions } from './gpu-backend.js';
+/**
+ * @packageDocumentation
+ * Helpers for test files that run on the GPU backend (`@recur/tensor/testing/gpu`): a backend
+ * that skips (with the reason printed) where this machine cannot start one, and fails in CI.
+ * Needs `gpu.js`, like `@recur/tensor/gpu`.
+ */
+import { isBackendError } from '../gpu/errors.js';
+import { createGpuBackend, type GpuBackend, type GpuBackendOptions } from '../gpu/gpu-backend.js';
 
 /** Whether the tests run in CI, where a GPU backend that cannot start is a failure, not a skip. */
 export function inCI(): boolean {

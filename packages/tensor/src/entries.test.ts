@@ -1,0 +1,14 @@
+import { describe, expect, it } from 'vitest';
+import * as gpu from './gpu/index.js';
+import * as main from './index.js';
+import * as testingGpu from './testing/gpu.js';
+
+describe('public entries', () => {
+  it('@recur/tensor/gpu exports no test helpers: they live in @recur/tensor/testing/gpu', () => {
+    for (const helper of ['gpuBackendForTests', 'inCI']) {
+      expect(Object.keys(gpu)).not.toContain(helper);
+      expect(Object.keys(main)).not.toContain(helper);
+      expect(Object.keys(testingGpu)).toContain(helper);
+    }
+  });
+});
