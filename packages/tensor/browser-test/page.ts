@@ -1,13 +1,12 @@
 /**
  * The browser test page: the GPU test files of src/gpu (the whole conformance suite, the
- * differential checks against the CPU backend, leaks, kernel cache, fused kernels, errors) run
+ * differential checks against the CPU backend, leaks, kernel cache, errors) run
  * on gpu.js's WebGL2 backend, through a small stand-in for vitest's API.
  */
 import '../src/gpu/conformance.gpu.test.js';
 import '../src/gpu/gpu-vs-cpu.gpu.test.js';
 import '../src/gpu/leak.gpu.test.js';
 import '../src/gpu/kernel-cache.gpu.test.js';
-import '../src/gpu/fused.gpu.test.js';
 import '../src/gpu/errors.gpu.test.js';
 import '../src/gpu/use-backend.gpu.test.js';
 import { createGpuBackend } from '../src/gpu/index.js';

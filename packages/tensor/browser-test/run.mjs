@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Runs the GPU backend's tests (conformance suite, differential checks against the CPU
- * backend, leaks, kernel cache, fused kernels, errors) in headless Chromium on gpu.js's WebGL2
+ * backend, leaks, kernel cache, errors) in headless Chromium on gpu.js's WebGL2
  * backend (SwiftShader when there is no GPU). Bundles browser-test/page.ts with esbuild, serves
  * it on 127.0.0.1, prints every failure and "N passed, M failed", saves a screenshot under
  * browser-test/artifacts/, and exits non-zero on any failure.

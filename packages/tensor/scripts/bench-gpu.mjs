@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { createGpuBackend, rnnStep } from '../dist/gpu.js';
+import { createGpuBackend } from '../dist/gpu.js';
 // CPU backend vs gpu.js backend, per op and per RNN training step, over sizes. Not a test. The GPU
 // side is whatever OpenGL headless-gl finds: on a machine without a GPU that is Mesa's llvmpipe
 // (software), where only correctness counts; run it on a machine with a GPU for real numbers.
@@ -124,22 +124,6 @@ for (const h of quick ? [64, 256] : [64, 256, 1024]) {
     const ratio = row(`H ${h}, B ${bsz}`, setup, rnnTrainingStep);
     if (ratio > 1) crossover.push(`H ${h} B ${bsz}`);
   }
-}
-console.log(
-  `\n${'fused rnnStep vs composed'.padEnd(34)} ${'composed'.padStart(9)} ${'fused'.padStart(9)}`,
-);
-for (const h of [64, 256]) {
-  const setup = () => [
-    normal([32, h], 20),
-    normal([32, h], 21),
-    normal([h, h], 22),
-    normal([h], 23),
-  ];
-  const composed = time(gpu, setup, (xw, a, w, b) => tanh(add(add(xw, matmul(a, w)), b)));
-  const fused = time(gpu, setup, (xw, a, w, b) => rnnStep([xw, a, w, b], { activation: 'tanh' }));
-  console.log(
-    `${`gpu, H ${h}, B 32`.padEnd(34)} ${fmt(composed).padStart(9)} ${fmt(fused).padStart(9)}`,
-  );
 }
 console.log(
   `\nGPU faster for: ${crossover.length ? crossover.join(', ') : 'no training-step size measured here'}`,

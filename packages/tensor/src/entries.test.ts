@@ -11,4 +11,13 @@ describe('public entries', () => {
       expect(Object.keys(testingGpu)).toContain(helper);
     }
   });
+
+  it('the tensor package knows nothing of RNNs: no recurrent kernels in its entries or backends', () => {
+    for (const name of ['rnnStep', 'rnnStepGpu', 'lstmGates', 'lstmGatesGpu']) {
+      expect(Object.keys(gpu)).not.toContain(name);
+      expect(Object.keys(main)).not.toContain(name);
+    }
+    expect('lstmCellInto' in main.CpuBackend.prototype).toBe(false);
+    expect(typeof main.CpuBackend.prototype.linkWasm).toBe('function');
+  });
 });

@@ -22,6 +22,7 @@ export {
   CpuData,
   type CpuWasmMode,
 } from './cpu/cpu-backend.js';
+export type { WasmExtension, WasmModuleSource } from './cpu/wasm/wasm-extension.js';
 export type { MemoryInfo } from './engine.js';
 export { formatShape, RecurError, type RecurErrorCode } from './errors.js';
 export {

@@ -1,5 +1,5 @@
 ;; Hot CPU kernels of @recur/tensor in WebAssembly SIMD (hand-written; compiled at build time by
-;; scripts/build-wasm.mjs into src/cpu/wasm/kernels-wasm.generated.ts).
+;; recur-build-wasm (tooling/build-wasm.mjs) into src/cpu/wasm/kernels-wasm.generated.ts).
 ;;
 ;; Memory layout is chosen by the caller (src/cpu/wasm/wasm-kernels.ts): it copies operands into
 ;; this module's memory, calls a kernel with byte addresses, and copies the result out. Every
@@ -28,9 +28,9 @@
 ;;       op: 0 exp, 1 sigmoid, 2 tanh, 3 relu, 4 neg, 5 abs, 6 sqrt, 7 square.
 ;;       exp is Cephes' expf (range reduction by ln 2, degree-6 polynomial, ~1 ulp); tanh is
 ;;       Cephes' tanhf (odd polynomial below 0.625, 1 - 2/(e^{2x}+1) above). NaN propagates.
-;;   lstmCell(z, cPrev, c, a, rows, h)
-;;       One LSTM step's gate math: z (rows × 4h, [z_u z_f z_c z_o]) becomes the activations
-;;       [σ σ tanh σ]; c = Γf·cPrev + Γu·c̃ and a = Γo·tanh(c) (rows × h). h % 4 = 0.
+;;   exp4(x), sigmoid4(x), tanh4(x)   (v128) -> v128
+;;       The vector math `unary` uses, exported for the modules that other packages link to the
+;;       CPU backend (see src/cpu/wasm/wasm-extension.ts): they import these and `memory`.
 (module
   (memory (export "memory") 1)
 
@@ -521,7 +521,7 @@
 
   ;; e^x for 4 lanes (Cephes expf). Below -86.5 the result is flushed to 0 (the true value is
   ;; under 3e-38); above 88.7228 it is +Inf.
-  (func $exp4 (param $x v128) (result v128)
+  (func $exp4 (export "exp4") (param $x v128) (result v128)
     (local $xc v128) (local $n v128) (local $r v128) (local $p v128) (local $scale v128)
     (local.set $xc
       (f32x4.max
@@ -567,12 +567,12 @@
     (v128.andnot (local.get $p)
       (f32x4.lt (local.get $x) (v128.const f32x4 -86.5 -86.5 -86.5 -86.5))))
 
-  (func $sigmoid4 (param $x v128) (result v128)
+  (func $sigmoid4 (export "sigmoid4") (param $x v128) (result v128)
     (f32x4.div (v128.const f32x4 1 1 1 1)
       (f32x4.add (v128.const f32x4 1 1 1 1) (call $exp4 (f32x4.neg (local.get $x))))))
 
   ;; tanh for 4 lanes (Cephes tanhf).
-  (func $tanh4 (param $x v128) (result v128)
+  (func $tanh4 (export "tanh4") (param $x v128) (result v128)
     (local $ax v128) (local $big v128) (local $z v128) (local $small v128)
     (local.set $ax (f32x4.abs (local.get $x)))
     ;; |x| > 0.625: 1 - 2/(e^{2|x|} + 1), with the sign of x
@@ -618,48 +618,4 @@
           (f32x4.mul (local.get $v) (local.get $v))))
       (local.set $x (i32.add (local.get $x) (i32.const 16)))
       (br_if $l (i32.lt_u (local.tee $out (i32.add (local.get $out) (i32.const 16))) (local.get $end)))))
-
-  ;; ── fused recurrent step ──────────────────────────────────────────────────────────────
-
-  ;; One LSTM step's gate math over `rows` rows (notation.md, gate order u, f, c̃, o). `z` holds
-  ;; each row's pre-activations [z_u | z_f | z_c | z_o] (4·h values) and is overwritten with
-  ;; the activations [Γu | Γf | c̃ | Γo]; then c = Γf·cPrev + Γu·c̃ and a = Γo·tanh(c), each
-  ;; rows × h. h must be a multiple of 4 (whole vectors within each gate block).
-  (func (export "lstmCell") (param $z i32) (param $cPrev i32) (param $c i32) (param $a i32)
-    (param $rows i32) (param $h i32)
-    (local $r i32) (local $j i32) (local $hb i32) (local $zu i32) (local $off i32) (local $s i32)
-    (local $u v128) (local $f v128) (local $g v128) (local $o v128) (local $cv v128)
-    (local.set $hb (i32.shl (local.get $h) (i32.const 2)))
-    (block $rDone
-      (loop $rLoop
-        (br_if $rDone (i32.ge_u (local.get $r) (local.get $rows)))
-        (local.set $zu (i32.add (local.get $z) (i32.mul (local.get $r) (i32.shl (local.get $hb) (i32.const 2)))))
-        (local.set $s (i32.mul (local.get $r) (local.get $hb)))
-        (local.set $j (i32.const 0))
-        (block $jDone
-          (loop $jLoop
-            (br_if $jDone (i32.ge_u (local.get $j) (local.get $hb)))
-            (local.set $off (i32.add (local.get $zu) (local.get $j)))
-            (local.set $u (call $sigmoid4 (v128.load (local.get $off))))
-            (local.set $f (call $sigmoid4 (v128.load (i32.add (local.get $off) (local.get $hb)))))
-            (local.set $g (call $tanh4
-              (v128.load (i32.add (local.get $off) (i32.shl (local.get $hb) (i32.const 1))))))
-            (local.set $o (call $sigmoid4
-              (v128.load (i32.add (local.get $off) (i32.mul (local.get $hb) (i32.const 3))))))
-            (v128.store (local.get $off) (local.get $u))
-            (v128.store (i32.add (local.get $off) (local.get $hb)) (local.get $f))
-            (v128.store (i32.add (local.get $off) (i32.shl (local.get $hb) (i32.const 1))) (local.get $g))
-            (v128.store (i32.add (local.get $off) (i32.mul (local.get $hb) (i32.const 3))) (local.get $o))
-            (local.set $off (i32.add (local.get $s) (local.get $j)))
-            (local.set $cv
-              (f32x4.add
-                (f32x4.mul (local.get $f) (v128.load (i32.add (local.get $cPrev) (local.get $off))))
-                (f32x4.mul (local.get $u) (local.get $g))))
-            (v128.store (i32.add (local.get $c) (local.get $off)) (local.get $cv))
-            (v128.store (i32.add (local.get $a) (local.get $off))
-              (f32x4.mul (local.get $o) (call $tanh4 (local.get $cv))))
-            (local.set $j (i32.add (local.get $j) (i32.const 16)))
-            (br $jLoop)))
-        (local.set $r (i32.add (local.get $r) (i32.const 1)))
-        (br $rLoop))))
 )

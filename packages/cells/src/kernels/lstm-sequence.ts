@@ -1,6 +1,5 @@
 import {
   add,
-  type CpuBackend,
   concat,
   defineKernel,
   matmul,
@@ -29,6 +28,7 @@ import {
   rowsAt,
 } from './cpu.js';
 import { lstmBackwardGpu, lstmForwardGpu } from './gpu/lstm.js';
+import { lstmCellPass, lstmCellScratch } from './lstm-cell-pass.js';
 import { dimsOf, previousStates, type SequenceAttrs, timeAt } from './sequence.js';
 
 /**
@@ -56,7 +56,7 @@ export const lstmSequenceForward = defineKernel<SequenceAttrs>({
       const outC = new Float32Array(B * T * H);
       const gates = new Float32Array(B * T * G);
       const z = new Float32Array(B * G);
-      const scratch = { zc: new Float32Array(B * H), tanhC: new Float32Array(B * H) };
+      const scratch = lstmCellScratch(B, H);
       let prevA: Float32Array = f32(cpu, a0!);
       let prevC: Float32Array = f32(cpu, c0!);
       let nextA: Float32Array = new Float32Array(B * H);
@@ -68,9 +68,7 @@ export const lstmSequenceForward = defineKernel<SequenceAttrs>({
         // z = x⟨t⟩ W_x + b + a⟨t−1⟩ W_a, then the gates, c⟨t⟩ and a⟨t⟩ in one pass.
         rowsAt(xp, t, { B, T }, G, z);
         cpu.gemm(prevA, waV, B, G, H, false, false, z, true);
-        if (!cpu.lstmCellInto(z, prevC, nextC, nextA, B, H)) {
-          lstmCellTs(cpu, z, prevC, nextC, nextA, B, H, scratch);
-        }
+        lstmCellPass(cpu, z, prevC, nextC, nextA, B, H, scratch);
         for (let r = 0; r < B; r++) {
           const o = r * H;
           const ho = (r * T + t) * H;
@@ -101,40 +99,6 @@ export const lstmSequenceForward = defineKernel<SequenceAttrs>({
   },
   fallback: (inputs, attrs) => tidy(() => lstmForwardComposed(inputs, attrs)),
 });
-
-/**
- * The TypeScript path of `CpuBackend.lstmCellInto` (when H is not a multiple of 4 or wasm is
- * off): activates `z` in place (σ, σ, tanh, σ) and writes c⟨t⟩ and a⟨t⟩.
- */
-function lstmCellTs(
-  cpu: CpuBackend,
-  z: Float32Array,
-  prevC: Float32Array,
-  nextC: Float32Array,
-  nextA: Float32Array,
-  B: number,
-  H: number,
-  { zc, tanhC }: { zc: Float32Array; tanhC: Float32Array },
-): void {
-  const G = 4 * H;
-  for (let r = 0; r < B; r++) zc.set(z.subarray(r * G + 2 * H, r * G + 3 * H), r * H);
-  cpu.unaryInto('sigmoid', z, z); // Γu, Γf, Γo (the c̃ block is overwritten below)
-  cpu.unaryInto('tanh', zc, zc); // c̃
-  for (let r = 0; r < B; r++) {
-    const o = r * H;
-    const ro = r * G;
-    z.set(zc.subarray(o, o + H), ro + 2 * H);
-    for (let j = 0; j < H; j++) {
-      nextC[o + j] = z[ro + H + j]! * prevC[o + j]! + z[ro + j]! * zc[o + j]!;
-    }
-  }
-  cpu.unaryInto('tanh', nextC, tanhC);
-  for (let r = 0; r < B; r++) {
-    const o = r * H;
-    const ro = r * G + 3 * H;
-    for (let j = 0; j < H; j++) nextA[o + j] = z[ro + j]! * tanhC[o + j]!;
-  }
-}
 
 function lstmForwardComposed(
   [x, wx, wa, b, a0, c0, mask]: readonly Tensor[],

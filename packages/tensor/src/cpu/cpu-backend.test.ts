@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { describeConformance } from '../testing/index.js';
@@ -118,37 +119,6 @@ describe('CpuBackend', () => {
     }
   });
 
-  it('lstmCellInto does one LSTM step of gate math in wasm; declines where it cannot (h % 4, no wasm)', () => {
-    const cpu = new CpuBackend({ wasm: 'always' });
-    const [rows, h] = [3, 8];
-    const z = Float32Array.from({ length: rows * 4 * h }, (_, i) => 3 * Math.sin(i * 1.7));
-    const cPrev = Float32Array.from({ length: rows * h }, (_, i) => Math.cos(i));
-    const pre = Float32Array.from(z);
-    const c = new Float32Array(rows * h);
-    const a = new Float32Array(rows * h);
-    expect(cpu.lstmCellInto(z, cPrev, c, a, rows, h)).toBe(true);
-    const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
-    for (let r = 0; r < rows; r++) {
-      for (let j = 0; j < h; j++) {
-        const at = r * 4 * h + j;
-        const [u, f, g, o] = [
-          sigmoid(pre[at]!),
-          sigmoid(pre[at + h]!),
-          Math.tanh(pre[at + 2 * h]!),
-          sigmoid(pre[at + 3 * h]!),
-        ];
-        for (const [k, v] of [u, f, g, o].entries()) expect(z[at + k * h]).toBeCloseTo(v, 6);
-        const cv = f * cPrev[r * h + j]! + u * g;
-        expect(c[r * h + j]).toBeCloseTo(cv, 5);
-        expect(a[r * h + j]).toBeCloseTo(o * Math.tanh(cv), 5);
-      }
-    }
-    const untouched = Float32Array.from(pre);
-    expect(cpu.lstmCellInto(untouched, cPrev, c, a, 4, 6)).toBe(false);
-    expect(untouched).toEqual(pre);
-    expect(new CpuBackend({ wasm: 'never' }).lstmCellInto(pre, cPrev, c, a, rows, h)).toBe(false);
-  });
-
   it('gemm past every cache block (m > 128, n > 2048, k > 256) matches the TypeScript GEMM', () => {
     const cpu = new CpuBackend({ wasm: 'always' });
     const ts = new CpuBackend({ wasm: 'never' });
@@ -169,8 +139,18 @@ describe('CpuBackend', () => {
   });
 
   it('embeds the wasm module compiled from wasm/kernels.wat (the generated file is current)', () => {
-    const script = fileURLToPath(new URL('../../scripts/build-wasm.mjs', import.meta.url));
-    const output = execFileSync(process.execPath, [script, '--check'], { encoding: 'utf8' });
+    const script = createRequire(import.meta.url).resolve('@recur/tooling/build-wasm');
+    const output = execFileSync(
+      process.execPath,
+      [
+        script,
+        'wasm/kernels.wat',
+        'src/cpu/wasm/kernels-wasm.generated.ts',
+        'KERNELS_WASM_BASE64',
+        '--check',
+      ],
+      { encoding: 'utf8', cwd: fileURLToPath(new URL('../..', import.meta.url)) },
+    );
     expect(output).toContain('matches');
   });
 });

@@ -25,6 +25,11 @@ import {
 import { type GemmPlan, gemmTs, planGemm } from './matmul.js';
 import { argReduceValues, reduceValues, softmaxValues } from './reduce.js';
 import {
+  linkWasmExtension,
+  type WasmExtension,
+  type WasmModuleSource,
+} from './wasm/wasm-extension.js';
+import {
   loadWasmKernels,
   WASM_BINARY_OPS,
   WASM_UNARY_OPS,
@@ -265,25 +270,15 @@ export class CpuBackend implements Backend {
   }
 
   /**
-   * One LSTM step's gate math on raw arrays, for fused kernels (gate order u, f, c̃, o): `z`
-   * (`rows × 4h` pre-activations) is overwritten with the activations `[Γu, Γf, c̃, Γo]`, then
-   * `c = Γf ⊙ cPrev + Γu ⊙ c̃` and `a = Γo ⊙ tanh(c)` are written (`rows × h`). One wasm SIMD
-   * pass where available and `h` is a multiple of 4; returns false (having done nothing) otherwise,
-   * for the caller to do it in TypeScript.
+   * Links another package's WebAssembly SIMD module to this backend's kernels (see
+   * {@link WasmModuleSource}): how a fused kernel of that package runs its own wasm pass over the
+   * same memory and vector math. Null where this backend runs without wasm (`wasmMode` is
+   * `'never'`, or WebAssembly SIMD is unavailable): the caller runs its TypeScript path. Whether
+   * a call pays at a given size is the caller's choice (`wasmMode` `'always'` asks for wasm at
+   * every size). Throws a `FORMAT` error for a module that does not link.
    */
-  lstmCellInto(
-    z: Float32Array,
-    cPrev: Float32Array,
-    c: Float32Array,
-    a: Float32Array,
-    rows: number,
-    h: number,
-  ): boolean {
-    if (h % 4 !== 0) return false;
-    return (
-      this.#wasmFor(rows * 4 * h, WASM_MIN.unary.sigmoid)?.lstmCell(z, cPrev, c, a, rows, h) ??
-      false
-    );
+  linkWasm<Exports>(source: WasmModuleSource): WasmExtension<Exports> | null {
+    return this.#wasm ? linkWasmExtension<Exports>(this.#wasm, source) : null;
   }
 
   #gemm(

@@ -60,10 +60,9 @@ import {
 import { tidy } from '../memory.js';
 import { Rng } from '../rng.js';
 import type { Tensor } from '../tensor.js';
-import { lstmGates, rnnStep } from './fused.js';
 
 /**
- * Differential checks: every primitive op (and the fused kernels) run on the CPU reference
+ * Differential checks: every primitive op runs on the CPU reference
  * backend and on the GPU backend with the same inputs, results compared element by element.
  * Plain functions (no test framework) so the vitest suite and the browser page share them.
  */
@@ -603,49 +602,6 @@ function shapeChecks(): Check[] {
   ];
 }
 
-function fusedChecks(): Check[] {
-  return [
-    {
-      name: 'rnnStep tanh [z]',
-      inputs: () => [normal([3, 5], 120, 2)],
-      run: ([z]) => rnnStep([z!], { activation: 'tanh' }),
-    },
-    {
-      name: 'rnnStep relu [z]',
-      inputs: () => [normal([3, 5], 121, 2)],
-      run: ([z]) => rnnStep([z!], { activation: 'relu' }),
-    },
-    {
-      name: 'rnnStep tanh [xW, aPrev, W_ah, b_h]',
-      inputs: () => [
-        normal([4, 6], 122),
-        normal([4, 6], 123),
-        normal([6, 6], 124, 0.5),
-        normal([6], 125),
-      ],
-      run: (xs) => rnnStep(xs, { activation: 'tanh' }),
-      tolerance: { atol: 1e-5, rtol: 1e-5 },
-    },
-    {
-      name: 'lstmGates [z, cPrev]',
-      inputs: () => [normal([3, 8], 126, 2), normal([3, 2], 127)],
-      run: (xs) => lstmGates(xs, {}),
-    },
-    {
-      name: 'lstmGates [xW, aPrev, W_a, b, cPrev]',
-      inputs: () => [
-        normal([2, 12], 128),
-        normal([2, 5], 129),
-        normal([5, 12], 130, 0.5),
-        normal([12], 131),
-        normal([2, 3], 132),
-      ],
-      run: (xs) => lstmGates(xs, {}),
-      tolerance: { atol: 1e-5, rtol: 1e-5 },
-    },
-  ];
-}
-
 /** Reductions, matmuls and scatters long enough to be split across launches. */
 function longChecks(): Check[] {
   const loose = { atol: 1e-4, rtol: 1e-5 };
@@ -719,7 +675,6 @@ export function differentialChecks(): Check[] {
     ...reduceChecks(),
     ...softmaxChecks(),
     ...shapeChecks(),
-    ...fusedChecks(),
     ...longChecks(),
   ];
 }

@@ -1,6 +1,7 @@
 import { type BroadcastPlan, forEachBlock, innerBlock } from '../broadcast.js';
 import type { GemmPlan } from '../matmul.js';
 import { KERNELS_WASM_BASE64 } from './kernels-wasm.generated.js';
+import type { WasmExtension } from './wasm-extension.js';
 
 /** The binary ops the wasm module implements, by its op code. */
 export const WASM_BINARY_OPS = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5 } as const;
@@ -51,7 +52,6 @@ interface KernelExports {
     c: number,
     accumulate: number,
   ): void;
-  lstmCell(z: number, cPrev: number, c: number, a: number, rows: number, h: number): void;
   binaryRows(
     op: number,
     a: number,
@@ -65,6 +65,10 @@ interface KernelExports {
     cols: number,
   ): void;
   unary(op: number, x: number, out: number, n: number): void;
+  /** The vector math (v128 → v128), exported for linked modules; not callable from JavaScript. */
+  exp4: WebAssembly.ExportValue;
+  sigmoid4: WebAssembly.ExportValue;
+  tanh4: WebAssembly.ExportValue;
 }
 
 /**
@@ -200,33 +204,6 @@ export class WasmKernels {
     return true;
   }
 
-  /**
-   * One LSTM step's gate math (see the `lstmCell` kernel): `z` (`rows × 4h` pre-activations) is
-   * overwritten with the activated gates, and `c`, `a` (`rows × h`) receive the new cell and
-   * hidden state from `cPrev`. `h` must be a multiple of 4. Returns false when it does not fit.
-   */
-  lstmCell(
-    z: Float32Array,
-    cPrev: Float32Array,
-    c: Float32Array,
-    a: Float32Array,
-    rows: number,
-    h: number,
-  ): boolean {
-    const cPrevAt = z.byteLength;
-    const cAt = cPrevAt + cPrev.byteLength;
-    const aAt = cAt + c.byteLength;
-    const f32 = this.#reserve(aAt + a.byteLength);
-    if (!f32) return false;
-    f32.set(z, 0);
-    f32.set(cPrev, cPrevAt >> 2);
-    this.#exports.lstmCell(0, cPrevAt, cAt, aAt, rows, h);
-    z.set(f32.subarray(0, z.length));
-    c.set(f32.subarray(cAt >> 2, (cAt >> 2) + c.length));
-    a.set(f32.subarray(aAt >> 2, (aAt >> 2) + a.length));
-    return true;
-  }
-
   /** `out[i] = op(x[i])`; returns false when `x` is too large for wasm memory. */
   unary(op: WasmUnaryOp, x: Float32Array, out: Float32Array): boolean {
     const outAt = pad16(x.byteLength);
@@ -238,9 +215,25 @@ export class WasmKernels {
     out.set(f32.subarray(outAt >> 2, (outAt >> 2) + out.length));
     return true;
   }
+
+  /**
+   * Instantiates another package's module against this one (see {@link WasmExtension}): it
+   * imports `recur.memory` (this module's memory) and `recur.exp4`, `recur.sigmoid4`,
+   * `recur.tanh4`. Throws what `WebAssembly.Instance` throws when the imports do not match.
+   */
+  link<Exports>(module: WebAssembly.Module): WasmExtension<Exports> {
+    const { memory, exp4, sigmoid4, tanh4 } = this.#exports;
+    const instance = new WebAssembly.Instance(module, {
+      recur: { memory, exp4, sigmoid4, tanh4 },
+    });
+    return {
+      exports: instance.exports as Exports,
+      reserve: (bytes) => this.#reserve(bytes),
+    };
+  }
 }
 
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
