@@ -54,6 +54,39 @@ export const COMPARISONS: ReadonlySet<BinaryOp> = new Set<BinaryOp>([
   'greaterEqual',
 ]);
 
+/**
+ * Unary ops whose result is float32 even for int32 input (the others keep int32): the ones
+ * whose values are not integers. Stated once; the front end, every backend and the test tables
+ * read it.
+ */
+export const FLOAT_ONLY_UNARY: ReadonlySet<UnaryOp> = new Set<UnaryOp>([
+  'exp',
+  'log',
+  'sqrt',
+  'reciprocal',
+  'tanh',
+  'sigmoid',
+]);
+
+/** The element type of `op(x)` for `x` of `dtype`: see {@link FLOAT_ONLY_UNARY}. */
+export function unaryDType(op: UnaryOp, dtype: DType): DType {
+  return dtype === 'int32' && !FLOAT_ONLY_UNARY.has(op) ? 'int32' : 'float32';
+}
+
+/**
+ * The element type of `a op b`: comparisons give int32 0/1; two int32 operands give int32,
+ * except `div` and `pow` (fractions, negative powers); anything else float32.
+ */
+export function binaryDType(op: BinaryOp, a: DType, b: DType): DType {
+  if (COMPARISONS.has(op)) return 'int32';
+  return a === 'int32' && b === 'int32' && op !== 'div' && op !== 'pow' ? 'int32' : 'float32';
+}
+
+/** The element type of `where(cond, a, b)`: int32 when both branches are int32. */
+export function whereDType(a: DType, b: DType): DType {
+  return a === 'int32' && b === 'int32' ? 'int32' : 'float32';
+}
+
 export type ReduceOp = 'sum' | 'mean' | 'max' | 'min';
 export type ArgReduceOp = 'argmax' | 'argmin';
 

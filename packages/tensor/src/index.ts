@@ -15,6 +15,13 @@ export type {
   TypedArray,
   UnaryOp,
 } from './backend.js';
+export {
+  binaryDType,
+  COMPARISONS,
+  FLOAT_ONLY_UNARY,
+  unaryDType,
+  whereDType,
+} from './backend.js';
 export { getBackend, registerBackend, setBackend, toBackend, withBackend } from './backends.js';
 export {
   CpuBackend,

@@ -3,17 +3,19 @@ import {
   type Backend,
   type BackendMemory,
   type BinaryOp,
-  COMPARISONS,
+  binaryDType,
   type DataId,
   type DType,
   type ReduceOp,
   type TensorInfo,
   type TypedArray,
   type UnaryOp,
+  unaryDType,
+  whereDType,
 } from '../backend.js';
 import { type Shape, sizeOf } from '../shape.js';
 import { innerBlock, planBroadcast } from './broadcast.js';
-import { binaryTs, FLOAT_ONLY_UNARY, unaryTs, whereTs } from './elementwise.js';
+import { binaryTs, unaryTs, whereTs } from './elementwise.js';
 import {
   alloc,
   concatValues,
@@ -176,10 +178,7 @@ export class CpuBackend implements Backend {
 
   unary(op: UnaryOp, x: TensorInfo): DataId {
     const xs = this.values(x);
-    const out = alloc(
-      x.dtype === 'int32' && !FLOAT_ONLY_UNARY.has(op) ? 'int32' : 'float32',
-      xs.length,
-    );
+    const out = alloc(unaryDType(op, x.dtype), xs.length);
     this.unaryInto(op, xs, out);
     return this.write(out);
   }
@@ -199,10 +198,7 @@ export class CpuBackend implements Backend {
   binary(op: BinaryOp, a: TensorInfo, b: TensorInfo, outShape: Shape): DataId {
     const av = this.values(a);
     const bv = this.values(b);
-    const intOut =
-      COMPARISONS.has(op) ||
-      (a.dtype === 'int32' && b.dtype === 'int32' && op !== 'div' && op !== 'pow');
-    const out = alloc(intOut ? 'int32' : 'float32', sizeOf(outShape));
+    const out = alloc(binaryDType(op, a.dtype, b.dtype), sizeOf(outShape));
     const plan = planBroadcast([a.shape, b.shape], outShape);
     if (
       op in WASM_BINARY_OPS &&
@@ -339,10 +335,7 @@ export class CpuBackend implements Backend {
   }
 
   where(cond: TensorInfo, a: TensorInfo, b: TensorInfo, outShape: Shape): DataId {
-    const out = alloc(
-      a.dtype === 'int32' && b.dtype === 'int32' ? 'int32' : 'float32',
-      sizeOf(outShape),
-    );
+    const out = alloc(whereDType(a.dtype, b.dtype), sizeOf(outShape));
     const plan = planBroadcast([cond.shape, a.shape, b.shape], outShape);
     whereTs(this.values(cond), this.values(a), this.values(b), out, plan);
     return this.write(out);

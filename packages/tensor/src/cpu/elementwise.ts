@@ -183,13 +183,3 @@ const unaryLoops: Record<UnaryOp, UnaryLoop> = {
 export function unaryTs(op: UnaryOp, x: TypedArray, out: TypedArray): void {
   unaryLoops[op](out, x);
 }
-
-/** Unary ops whose result is float32 even for int32 input. */
-export const FLOAT_ONLY_UNARY: ReadonlySet<UnaryOp> = new Set<UnaryOp>([
-  'exp',
-  'log',
-  'sqrt',
-  'reciprocal',
-  'tanh',
-  'sigmoid',
-]);

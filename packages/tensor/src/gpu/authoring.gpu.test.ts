@@ -22,7 +22,7 @@ export const addScaledRow = defineKernel<{ scale: number }>({
         `return x0[i] + scale * x1[i - r * ${cols}];`,
       ];
       const program = {
-        key: `addScaledRow[${rows},${cols}]`,
+        name: `addScaledRow[${rows},${cols}]`,
         source: kernelSource(['x0', 'x1', 'scale'], lines),
         size: rows * cols,
       };
@@ -70,7 +70,7 @@ describe.skipIf(!gpu)('@recur/tensor/gpu-kernels: a kernel written in another pa
     withBackend(gpu!, () => {
       const x = randomNormal([2, 3], { seed: 3 });
       const program = {
-        key: 'test.scaled[2,3]',
+        name: 'test.scaled[2,3]',
         source: kernelSource(
           ['x0', 'scale'],
           ['const i = this.thread.x;', 'return scale * x0[i];'],

@@ -17,7 +17,7 @@
  *       const gpu = programRunner('addRows', backend);
  *       const [rows, cols] = x!.shape as [number, number];
  *       const lines = ['const i = this.thread.x;', ...divFloor('r', 'i', cols), `return x0[i] + x1[i - r * ${cols}];`];
- *       const program = { key: `addRows[${rows},${cols}]`, source: kernelSource(['x0', 'x1'], lines), size: rows * cols };
+ *       const program = { name: `addRows[${rows},${cols}]`, source: kernelSource(['x0', 'x1'], lines), size: rows * cols };
  *       const [out] = gpu.runProgram('addRows', program, [x!, row!]);
  *       return [{ dataId: out!, shape: x!.shape, dtype: 'float32' }];
  *     },
@@ -38,6 +38,7 @@ export {
   nanTest,
   ONE,
   type Program,
+  programKey,
   sigmoidInto,
   tanhInto,
 } from './codegen.js';

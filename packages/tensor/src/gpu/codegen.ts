@@ -7,8 +7,11 @@ import { type Shape, stridesOf } from '../shape.js';
  * row-major values; a kernel computes one output element at flat index `this.thread.x`.
  */
 export interface Program {
-  /** Cache key: the op and every literal the source depends on. */
-  readonly key: string;
+  /**
+   * For messages, e.g. `unary:tanh[3,4]`. Not the cache key: the backend derives that from
+   * everything that is compiled ({@link programKey}), so no literal can be left out of it.
+   */
+  readonly name: string;
   /**
    * `function (x0, x1, …, s0, …) { … }` (see {@link kernelSource}): texture parameters `x0`,
    * `x1`, … first, then float scalars. The scalars {@link NAN}, {@link INF} and {@link ONE} are
@@ -22,6 +25,22 @@ export interface Program {
    * a named function the main body calls; the value it returns is stored.
    */
   readonly subKernels?: readonly string[];
+}
+
+/**
+ * The one cache-key rule for GPU kernels, the backend's own and other packages': everything a
+ * compiled kernel depends on — its source (every literal baked in), its output size, its
+ * sub-kernels, and the kind and size of each input (gpu.js compiles texture and array sizes
+ * in). Launches with equal keys can share one compiled kernel; the program's name is not part
+ * of it.
+ */
+export function programKey(
+  program: Program,
+  inputs: readonly (readonly [kind: string, size: number])[],
+): string {
+  const sub = program.subKernels ? `{${program.subKernels.join('|')}}` : '';
+  const args = inputs.map(([kind, size]) => `${kind}${size}`).join(',');
+  return `[${program.size}](${args})${sub}:${program.source}`;
 }
 
 /**

@@ -73,7 +73,7 @@ describe.skipIf(!gpu)('gpu backend errors', () => {
   it('a kernel gpu.js cannot compile is reported as a RecurError naming the op, not a gpu.js stack', () => {
     const x = withBackend(gpu!, () => tensor([1, 2]));
     const broken = {
-      key: 'broken[2]',
+      name: 'broken[2]',
       source: 'function (x0) {\n  return x0[this.thread.x] +;\n}',
       size: 2,
     };

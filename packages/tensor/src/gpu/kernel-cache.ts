@@ -21,7 +21,7 @@ export interface KernelCacheStats {
 }
 
 /**
- * Compiled kernels by key (op + shapes), least recently used first. Beyond `limit` entries the
+ * Compiled kernels by key (`programKey`: source, sizes and inputs), least recently used first. Beyond `limit` entries the
  * least recently used kernels with no live outputs are destroyed (gpu.js deletes a kernel's
  * textures with it, so one whose outputs are still in use is kept).
  */

@@ -1,6 +1,6 @@
 import type { BackendMemory } from '../backend.js';
 import { RecurError } from '../errors.js';
-import { type Program, programParams, specialValue } from './codegen.js';
+import { type Program, programKey, programParams, specialValue } from './codegen.js';
 import type { GlEnvironment } from './context.js';
 import { backendError, firstLine } from './errors.js';
 import type { GpuKernelRun, GpuKernelSettings, GpuTexture } from './gpujs.js';
@@ -120,21 +120,27 @@ export class KernelRunner {
     }
     const values: unknown[] = [];
     const runtime: number[] = [];
+    const inputs: [kind: string, size: number][] = [];
     for (const arg of args) {
       if (typeof arg === 'number') runtime.push(arg);
-      else if (arg instanceof Float32Array) values.push(arg);
-      else if (arg.freed || !arg.texture) {
+      else if (arg instanceof Float32Array) {
+        values.push(arg);
+        inputs.push(['a', arg.length]);
+      } else if (arg.freed || !arg.texture) {
         throw new RecurError(
           'BACKEND',
-          `${op}: internal error: kernel ${program.key} was given ${arg.freed ? 'freed' : 'empty'} storage`,
+          `${op}: internal error: kernel ${program.name} was given ${arg.freed ? 'freed' : 'empty'} storage`,
         );
-      } else values.push(arg.texture);
+      } else {
+        values.push(arg.texture);
+        inputs.push(['t', arg.size]);
+      }
     }
     const { textures: inputCount, scalars } = programParams(program.source);
     if (values.length !== inputCount) {
       throw new RecurError(
         'ARGUMENT',
-        `${op}: kernel ${program.key} reads ${inputCount} input tensors (x0…x${inputCount - 1}); got ${values.length}`,
+        `${op}: kernel ${program.name} reads ${inputCount} input tensors (x0…x${inputCount - 1}); got ${values.length}`,
       );
     }
     let next = 0;
@@ -142,17 +148,17 @@ export class KernelRunner {
     if (next !== runtime.length || values.includes(undefined)) {
       throw new RecurError(
         'ARGUMENT',
-        `${op}: kernel ${program.key} takes the run-time scalars (${scalars.join(', ')}); got ${runtime.length} values`,
+        `${op}: kernel ${program.name} takes the run-time scalars (${scalars.join(', ')}); got ${runtime.length} values`,
       );
     }
     let entry: CachedKernel | null = null;
     let result: unknown;
     try {
-      entry = this.#cache.get(program.key, () => this.#compile(program));
+      entry = this.#cache.get(programKey(program, inputs), () => this.#compile(program));
       result = entry.run(...values);
     } catch (error) {
       if (entry && entry.liveOutputs === 0) this.#cache.discard(entry);
-      throw this.#translate(`${op} (kernel ${program.key})`, error);
+      throw this.#translate(`${op} (kernel ${program.name})`, error);
     }
     const textures = program.subKernels
       ? [
@@ -163,7 +169,7 @@ export class KernelRunner {
     return textures.map((texture) => {
       if (!isTexture(texture)) {
         throw backendError(
-          `${op}: gpu.js returned no GPU texture for kernel ${program.key} (did it fall back to the CPU?)`,
+          `${op}: gpu.js returned no GPU texture for kernel ${program.name} (did it fall back to the CPU?)`,
         );
       }
       return this.#track(texture, program.size, entry);
@@ -181,7 +187,7 @@ export class KernelRunner {
       onRequestFallback: () => {
         const reason = (run?.kernel as { fallbackReason?: string } | undefined)?.fallbackReason;
         throw backendError(
-          `gpu: gpu.js cannot run kernel ${program.key} on this GPU${reason ? ` (${reason})` : ''} and wanted to fall back to the CPU`,
+          `gpu: gpu.js cannot run kernel ${program.name} on this GPU${reason ? ` (${reason})` : ''} and wanted to fall back to the CPU`,
         );
       },
     };

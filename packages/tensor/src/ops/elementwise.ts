@@ -1,4 +1,4 @@
-import { type BinaryOp, COMPARISONS, type UnaryOp } from '../backend.js';
+import { type BinaryOp, binaryDType, type UnaryOp, unaryDType, whereDType } from '../backend.js';
 import { RecurError } from '../errors.js';
 import { broadcastShapes } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -6,15 +6,8 @@ import { backendOf, checkTensor, type TensorLike, withScalars, wrap } from './ch
 
 function unary(op: UnaryOp, x: Tensor): Tensor {
   checkTensor(op, 'x', x);
-  return wrap(
-    x.backend,
-    x.backend.unary(op, x),
-    x.shape,
-    x.dtype === 'int32' && floatOnly.has(op) ? 'float32' : x.dtype,
-  );
+  return wrap(x.backend, x.backend.unary(op, x), x.shape, unaryDType(op, x.dtype));
 }
-
-const floatOnly = new Set<UnaryOp>(['exp', 'log', 'sqrt', 'reciprocal', 'tanh', 'sigmoid']);
 
 export const neg = (x: Tensor): Tensor => unary('neg', x);
 export const abs = (x: Tensor): Tensor => unary('abs', x);
@@ -34,11 +27,7 @@ function binary(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
   const backend = backendOf(op, [a, b]);
   return withScalars(op, backend, [a, b], ['a', 'b'], ([ta, tb]) => {
     const outShape = broadcastShapes(op, ta!.shape, tb!.shape);
-    const dtype = COMPARISONS.has(op)
-      ? 'int32'
-      : ta!.dtype === 'int32' && tb!.dtype === 'int32' && op !== 'div' && op !== 'pow'
-        ? 'int32'
-        : 'float32';
+    const dtype = binaryDType(op, ta!.dtype, tb!.dtype);
     return wrap(backend, backend.binary(op, ta!, tb!, outShape), outShape, dtype);
   });
 }
@@ -76,7 +65,7 @@ export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
       broadcastShapes('where', condition.shape, ta!.shape),
       tb!.shape,
     );
-    const dtype = ta!.dtype === 'int32' && tb!.dtype === 'int32' ? 'int32' : 'float32';
+    const dtype = whereDType(ta!.dtype, tb!.dtype);
     return wrap(backend, backend.where(condition, ta!, tb!, outShape), outShape, dtype);
   });
 }

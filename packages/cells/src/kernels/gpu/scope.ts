@@ -121,8 +121,8 @@ export function withGpuScope(
 /**
  * A program computing one element per thread (`lines` see `i`, the flat output index) of an
  * output of `size` elements. Its texture parameters are `x0 … xN`, N the highest one `lines`
- * read, then `scalars`; its cache key is the name, the size and the source itself, so no literal
- * baked into the source can be left out of the key.
+ * read, then `scalars`. The backend derives its cache key from the source, the sizes and the
+ * inputs (`programKey`), so no literal baked into the source can be left out of the key.
  */
 export function program(
   name: string,
@@ -137,7 +137,7 @@ export function program(
     ...scalars,
   ];
   const source = kernelSource(params, body);
-  return { key: `cells.${name}[${size}]:${source}`, source, size };
+  return { name: `cells.${name}[${size}]`, source, size };
 }
 
 /** Declares `row` and `j`: the row and column of element `i` in a `[rows, width]` output. */

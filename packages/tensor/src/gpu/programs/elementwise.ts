@@ -127,7 +127,7 @@ export function mapProgram(
   lines.push(...body);
   const params = [...inputs.map((_, k) => `x${k}`), ...specialParams(body), ...scalars];
   return {
-    key: `${name}${keyOf(outShape, ...inputs)}`,
+    name: `${name}${keyOf(outShape, ...inputs)}`,
     source: kernelSource(params, lines),
     size: sizeOf(outShape),
   };
@@ -181,7 +181,7 @@ export function copyProgram(shape: Shape): Program {
 
 /** Every element set to the run-time scalar `value`. */
 export function fillProgram(size: number): Program {
-  return { key: `fill[${size}]`, source: kernelSource(['value'], ['return value;']), size };
+  return { name: `fill[${size}]`, source: kernelSource(['value'], ['return value;']), size };
 }
 
 /**
@@ -190,7 +190,7 @@ export function fillProgram(size: number): Program {
  */
 export function uploadProgram(size: number): Program {
   return {
-    key: `upload[${size}]`,
+    name: `upload[${size}]`,
     source: kernelSource(['x0'], ['return x0[this.thread.x];']),
     size,
   };

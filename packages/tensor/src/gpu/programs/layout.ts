@@ -21,7 +21,7 @@ export function sliceProgram(
     `return x0[${[String(start), ...terms].join(' + ')}];`,
   ];
   return {
-    key: `slice${keyOf(shape)}@${begin.join(',')}${keyOf(size)}`,
+    name: `slice${keyOf(shape)}@${begin.join(',')}${keyOf(size)}`,
     source: kernelSource(['x0'], lines),
     size: sizeOf(size),
   };
@@ -39,7 +39,7 @@ export function transposeProgram(shape: Shape, perm: readonly number[], outShape
     `return x0[${terms.length ? terms.join(' + ') : '0'}];`,
   ];
   return {
-    key: `transpose${keyOf(shape)}{${perm.join(',')}}`,
+    name: `transpose${keyOf(shape)}{${perm.join(',')}}`,
     source: kernelSource(['x0'], lines),
     size: sizeOf(outShape),
   };
@@ -63,7 +63,7 @@ export function concatProgram(shapes: readonly Shape[], axis: number, outShape: 
     );
   });
   return {
-    key: `concat{${axis}}${keyOf(outShape, ...shapes)}`,
+    name: `concat{${axis}}${keyOf(outShape, ...shapes)}`,
     source: kernelSource(
       shapes.map((_, k) => `x${k}`),
       lines,
@@ -91,7 +91,7 @@ export function gatherProgram(
     `return x0[(o * ${dim} + row) * ${inner} + j];`,
   ];
   return {
-    key: `gather{${axis}}${keyOf(shape)}[${indicesSize}]`,
+    name: `gather{${axis}}${keyOf(shape)}[${indicesSize}]`,
     source: kernelSource(['x0', 'x1'], lines),
     size: sizeOf(outShape),
   };
@@ -129,7 +129,7 @@ export function scatterAddProgram(
     'return acc;',
   ];
   return {
-    key: `scatterAdd{${axis}}[${indicesSize}/${groupSize}]${keyOf(outShape)}`,
+    name: `scatterAdd{${axis}}[${indicesSize}/${groupSize}]${keyOf(outShape)}`,
     source: kernelSource(['x0', 'x1', 'x2'], lines),
     size: sizeOf(outShape),
   };

@@ -60,7 +60,7 @@ export function matmulProgram(
   );
   const range = kRange ? `k${kRange.start}+${kRange.length}` : '';
   return {
-    key: `matmul${transposeA ? 'T' : 'N'}${transposeB ? 'T' : 'N'}${keyOf(a, b, outShape)}${range}`,
+    name: `matmul${transposeA ? 'T' : 'N'}${transposeB ? 'T' : 'N'}${keyOf(a, b, outShape)}${range}`,
     source: kernelSource(['x0', 'x1'], lines),
     size: sizeOf(outShape),
   };

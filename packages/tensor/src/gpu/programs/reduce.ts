@@ -128,14 +128,14 @@ export function reduceProgram(
   const baseTerms = kept.map((d, j) => `c${j} * ${strides[d]!}`);
   lines.push(`const base = ${baseTerms.length ? baseTerms.join(' + ') : '0'};`);
   const valueAt = (r: string) => [...reducedOffset(shape, axes, r), 'const v = x0[base + off];'];
-  const key = `reduce:${op}${keyOf(shape)}{${axes.join(',')}}${chunk === null ? '' : `/${chunk}`}${options.divisor ? `÷${options.divisor}` : ''}`;
+  const name = `reduce:${op}${keyOf(shape)}{${axes.join(',')}}${chunk === null ? '' : `/${chunk}`}${options.divisor ? `÷${options.divisor}` : ''}`;
   if (op === 'sum' || op === 'mean') {
     const divisor = options.divisor ?? count;
     lines.push(
       ...sumLoop('acc', loopOver(count, chunk), valueAt, 'v'),
       op === 'mean' ? `return acc / ${divisor};` : 'return acc;',
     );
-    return { key, source: kernelSource(['x0', ONE], lines), size: sizeOf(outShape) * parts };
+    return { name, source: kernelSource(['x0', ONE], lines), size: sizeOf(outShape) * parts };
   }
   const loop = loopOver(count, chunk, 1);
   lines.push(
@@ -150,7 +150,7 @@ export function reduceProgram(
     `if (nan == 1) { return ${NAN}; }`,
     'return m;',
   );
-  return { key, source: kernelSource(['x0', NAN], lines), size: sizeOf(outShape) * parts };
+  return { name, source: kernelSource(['x0', NAN], lines), size: sizeOf(outShape) * parts };
 }
 
 /**
@@ -207,7 +207,7 @@ export function argReduceProgram(
   );
   const mode = split === null ? '' : chunk !== null ? `/${chunk}` : `<${parts}`;
   return {
-    key: `${op}${keyOf(shape)}{${axis}}${mode}`,
+    name: `${op}${keyOf(shape)}{${axis}}${mode}`,
     source: kernelSource(split && 'parts' in split ? ['x0', 'x1'] : ['x0'], lines),
     size: sizeOf(outShape) * (chunk === null ? 1 : parts),
   };
@@ -249,7 +249,7 @@ export function softmaxStatsProgram(shape: Shape, axis: number): Program {
     'return total;',
   ];
   return {
-    key: `softmaxStats${keyOf(shape)}{${axis}}`,
+    name: `softmaxStats${keyOf(shape)}{${axis}}`,
     source: kernelSource(['x0', INF, NAN, ONE], body),
     size: 2 * lanes,
   };
@@ -281,7 +281,7 @@ export function softmaxShiftProgram(shape: Shape, axis: number): Program {
     'return Math.exp(x0[i] - mx);',
   ];
   return {
-    key: `softmaxShift${keyOf(shape)}{${axis}}`,
+    name: `softmaxShift${keyOf(shape)}{${axis}}`,
     source: kernelSource(['x0', 'x1', INF], body),
     size: sizeOf(shape),
   };
@@ -309,7 +309,7 @@ export function softmaxApplyProgram(
     log ? 'return x0[i] - mx - Math.log(total);' : 'return Math.exp(x0[i] - mx) / total;',
   ];
   return {
-    key: `${log ? 'logSoftmax' : 'softmax'}${keyOf(shape)}{${axis}}${separate ? '/split' : ''}`,
+    name: `${log ? 'logSoftmax' : 'softmax'}${keyOf(shape)}{${axis}}${separate ? '/split' : ''}`,
     source: kernelSource(separate ? ['x0', 'x1', 'x2', INF] : ['x0', 'x1'], body),
     size: sizeOf(shape),
   };
