@@ -71,8 +71,8 @@ const RULES: readonly [RegExp, string, TensorLayout][] = [
   [/^(.*)b_o$/, '$1output.bias', 'same'],
   [/^(.*)W_c$/, '$1combine.weight', 'transposed'],
   [/^(.*)b_c$/, '$1combine.bias', 'same'],
-  // Luong general: score = k · (W_a q), W_a [V, Q] is nn.Linear(Q, V, bias=False).weight as is.
-  [/^(.*)attention\.W_a$/, '$1attention.query.weight', 'same'],
+  // Luong general, score = (k W_a) · q: the keys go through nn.Linear(V, Q, bias=False).
+  [/^(.*)attention\.W_a$/, '$1attention.key.weight', 'transposed'],
   [/^(.*)attention\.W_q$/, '$1attention.query.weight', 'transposed'],
   [/^(.*)attention\.W_k$/, '$1attention.key.weight', 'transposed'],
   [/^(.*)attention\.v$/, '$1attention.v', 'same'],
