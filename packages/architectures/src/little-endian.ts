@@ -24,9 +24,14 @@ export function littleEndianBytes(values: Float32Array | Int32Array): Uint8Array
   return bytes;
 }
 
-/** The values of little-endian `bytes` (a copy; `bytes.length` a multiple of 4). */
+/**
+ * The values of little-endian `bytes` (a copy; `bytes.length` a multiple of 4). The copy is
+ * made with `set`, not `slice`: a Node `Buffer`'s `slice` shares memory with the (pooled)
+ * buffer behind it, so its `.buffer` would hold other bytes.
+ */
 export function valuesFromLittleEndian(bytes: Uint8Array, dtype: DType): Float32Array | Int32Array {
-  const copy = bytes.slice();
+  const copy = new Uint8Array(bytes.length);
+  copy.set(bytes);
   if (!hostIsLittleEndian) swap4(copy);
   return dtype === 'int32' ? new Int32Array(copy.buffer) : new Float32Array(copy.buffer);
 }

@@ -291,3 +291,18 @@ describe('hostile model files and state dicts', () => {
     expect(memory().numTensors).toBe(before);
   });
 });
+
+describe('loading from a Node Buffer', () => {
+  it('reads the bytes the Buffer views, not the pool behind it (safetensors and .recur)', () => {
+    const model = perturb(lm('lstm'));
+    for (const bytes of [saveModel(model), saveRecurModel(model)]) {
+      // A Buffer at an offset inside a larger ArrayBuffer, as fs.readFileSync returns small files.
+      const pooled = Buffer.concat([Buffer.from([1, 2, 3, 4, 5, 6, 7, 8]), Buffer.from(bytes)]);
+      const view = pooled.subarray(8);
+      const loaded = loadModel(view);
+      expect(bitsOf(loaded)).toEqual(bitsOf(model));
+      disposeModel(loaded);
+    }
+    disposeModel(model);
+  });
+});

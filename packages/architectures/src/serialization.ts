@@ -3,7 +3,9 @@ import { crc32 } from '@recur/train';
 import { littleEndianBytes, valuesFromLittleEndian } from './little-endian.js';
 
 /**
- * The recur model format, version 2. Two layouts carry the same information:
+ * The legacy recur model format, version 2 (`saveRecurModel`, `saveModelFiles`; `saveModel`
+ * writes safetensors, `model-safetensors.ts`, and `loadModel` reads both). Two layouts carry the
+ * same information:
  *
  * **One file** (`.recur`):
  *
