@@ -15,6 +15,7 @@ import {
   describeConfig,
   type ModelConfig,
 } from './check-weights.js';
+import { inferPyTorchConfig } from './infer-config.js';
 import { withPlaceholderWeights } from './initialization.js';
 import type { LanguageModel } from './language-model.js';
 import {
@@ -184,8 +185,10 @@ export interface ModelFromPyTorchOptions {
  * `safetensors.torch.save_file(module.state_dict(), path)`), named as the PyTorch mirror of
  * the model names its parameters (the table in the package README: `embedding.weight`,
  * `rnn.weight_ih_l0`, `rnn.weight_hh_l0_reverse`, `output.weight`, …). `config` says which
- * model and its sizes (as for the model's constructor, `architecture` included); it may be left
- * out for a file that records one (`recur.config`, as {@link saveModel} writes). Multi-layer
+ * model and its sizes (as for the model's constructor, `architecture` included); for a
+ * `LanguageModel` or `SequenceClassifier` the sizes the tensors show may be left out
+ * ({@link inferPyTorchConfig}: e.g. `{ architecture: 'LanguageModel' }` for an LSTM). It may be
+ * left out entirely for a file that records one (`recur.config`, as {@link saveModel} writes). Multi-layer
  * and bidirectional `nn.RNN` / `nn.LSTM` are read; `nn.RNN(nonlinearity='relu')` is
  * `cell: 'irnn'`. Every tensor the config implies must be there with its shape, and no other
  * (a `FORMAT` error names the missing and unexpected ones) — checked before anything is
@@ -199,7 +202,10 @@ export function modelFromPyTorch(
   checkOptions('modelFromPyTorch', options, ['name']);
   const fn = `modelFromPyTorch (${options.name ?? 'state dict'})`;
   const file = readSafetensors(source, fn);
-  const recorded = config === undefined ? readModelMetadata(file, fn).config : config;
+  const recorded =
+    config === undefined
+      ? readModelMetadata(file, fn).config
+      : inferPyTorchConfig(config, file.entries, fn);
   if (config === undefined && file.metadata['recur.naming'] !== 'pytorch') {
     throw new RecurError(
       'FORMAT',

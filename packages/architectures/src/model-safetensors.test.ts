@@ -306,3 +306,77 @@ describe('loading from a Node Buffer', () => {
     disposeModel(model);
   });
 });
+
+describe('modelFromPyTorch infers what the shapes say', () => {
+  const cases: [string, () => Model, Record<string, unknown>][] = [
+    [
+      'an LSTM language model from its architecture alone',
+      () => lm('lstm'),
+      { architecture: 'LanguageModel' },
+    ],
+    [
+      'a one-hot RNN language model given its cell',
+      () =>
+        new LanguageModel({
+          vocabularySize: 5,
+          hiddenSize: 3,
+          input: { kind: 'onehot' },
+          cell: 'rnn',
+          seed: 5,
+        }),
+      { architecture: 'LanguageModel', cell: 'rnn' },
+    ],
+    [
+      'a bidirectional RNN classifier given its cell',
+      () => classifier('rnn'),
+      { architecture: 'SequenceClassifier', cell: 'rnn' },
+    ],
+    [
+      'a features classifier given its input',
+      () =>
+        new SequenceClassifier({
+          input: { kind: 'features', size: 3 },
+          hiddenSize: 4,
+          numLayers: 3,
+          outputSize: 2,
+          seed: 6,
+        }),
+      { architecture: 'SequenceClassifier', input: { kind: 'features', size: 3 } },
+    ],
+  ];
+  for (const [what, make, partial] of cases) {
+    it(what, () => {
+      const model = perturb(make());
+      const imported = modelFromPyTorch(withoutMetadata(saveModel(model)), partial);
+      // Everything but the seed of the initial weights, which a state dict does not record.
+      expect({ ...imported.config, seed: model.config.seed }).toEqual(model.config);
+      expect(bitsOf(imported)).toEqual(bitsOf(model));
+      for (const m of [model, imported]) disposeModel(m);
+    });
+  }
+
+  it('refuses to guess, naming the field: tanh or relu, features or one-hot', () => {
+    const rnn = lm('rnn');
+    const bytes = withoutMetadata(saveModel(rnn));
+    expectFormat(
+      () => modelFromPyTorch(bytes, { architecture: 'LanguageModel' }),
+      /config.cell is not given and nn.RNN weights do not say tanh \(cell rnn\) or relu \(cell irnn\)/,
+    );
+    const features = new SequenceClassifier({
+      input: { kind: 'features', size: 3 },
+      hiddenSize: 4,
+      outputSize: 2,
+    });
+    const f = withoutMetadata(saveModel(features));
+    expectFormat(
+      () => modelFromPyTorch(f, { architecture: 'SequenceClassifier' }),
+      /config.input is not given and without embedding.weight the input may be features or one-hot/,
+    );
+    // A given size that disagrees with the file is refused by the directory check.
+    expectFormat(
+      () => modelFromPyTorch(bytes, { architecture: 'LanguageModel', cell: 'rnn', hiddenSize: 6 }),
+      /implies float32/,
+    );
+    for (const m of [rnn, features]) disposeModel(m);
+  });
+});
