@@ -22,6 +22,7 @@ export {
   CpuData,
   type CpuWasmMode,
 } from './cpu/cpu-backend.js';
+export { checkDTypeName, DTYPES } from './dtype.js';
 export type { MemoryInfo } from './engine.js';
 export { formatShape, RecurError, type RecurErrorCode } from './errors.js';
 export {
@@ -97,6 +98,8 @@ export { checkOptions, closest } from './options.js';
 export { Rng, type RngState } from './rng.js';
 export {
   broadcastShapes,
+  checkShape,
+  MAX_TENSOR_SIZE,
   normalizeAxis,
   type Shape,
   shapesEqual,
