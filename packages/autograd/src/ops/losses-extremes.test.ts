@@ -65,6 +65,19 @@ describe('softmaxCrossEntropy at extreme logits', () => {
     expect(tie.value).toBeCloseTo(Math.LN2, 6);
   });
 
+  it('a +Infinity logit takes the limit: 0 at its class, +Infinity elsewhere, no NaN', () => {
+    const inf = Number.POSITIVE_INFINITY;
+    const right = softmaxRow([inf, 0, 1], 0);
+    expect(right.value).toBe(0);
+    expect(right.grad).toEqual([0, 0, 0]);
+    const wrong = softmaxRow([inf, 0, 1], 2);
+    expect(wrong.value).toBe(inf);
+    expect(wrong.grad).toEqual([1, 0, -1]);
+    const tie = softmaxRow([inf, inf, 0], 1);
+    expect(tie.value).toBeCloseTo(Math.LN2, 6);
+    expect(tie.grad).toEqual([0.5, -0.5, 0]);
+  });
+
   it('the label at −Infinity is an infinite loss; with smoothing any −Infinity is', () => {
     expect(softmaxRow([Number.NEGATIVE_INFINITY, 0], 0).value).toBe(Number.POSITIVE_INFINITY);
     const smoothed = softmaxRow([Number.NEGATIVE_INFINITY, 0], 1, { labelSmoothing: 0.1 });

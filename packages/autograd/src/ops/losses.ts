@@ -52,8 +52,10 @@ export interface SoftmaxCrossEntropyOptions {
  * Classes with target weight 0 add nothing (`0 · log 0 = 0`), so a `−Infinity` logit (a class
  * ruled out) or a logit so far below the others that its log-probability overflows float32
  * leaves the loss and the gradient finite; with `labelSmoothing` every class has weight, and such
- * a logit makes the loss `+Infinity`, as it mathematically is. Positions with weight 0 (masked or
- * ignored) add nothing whatever their logits.
+ * a logit makes the loss `+Infinity`, as it mathematically is. A `+Infinity` logit takes the
+ * limit: the `+Infinity` classes share the probability, so the loss is 0 (or `log k` for k tied)
+ * at its class and `+Infinity` elsewhere, never NaN. Positions with weight 0 (masked or ignored)
+ * add nothing whatever their logits.
  */
 export function softmaxCrossEntropy(
   logits: Variable | Tensor,
