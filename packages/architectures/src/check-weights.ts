@@ -87,11 +87,28 @@ export function checkWeightsForConfig(
   source: string,
 ): ModelPlan<ModelConfig> {
   const plan = describeConfig(config, source);
-  const expected = new Map<string, ParameterSpec>(plan.parameters.map((p) => [p.name, p]));
+  checkDirectory(plan.parameters, weights, source, `config (${plan.config.architecture})`);
+  return plan;
+}
+
+/**
+ * Compares a weight directory with the tensors `expected` describes, one for one: the same
+ * names (none missing, none extra, none twice), each of the same shape and dtype. Allocates
+ * nothing. Throws `RecurError` `FORMAT` naming `source`, the first offending weight and what
+ * implied it (`what`, e.g. `config (LanguageModel)`). The core of {@link checkWeightsForConfig},
+ * also used for files whose tensors are named otherwise (PyTorch names).
+ */
+export function checkDirectory(
+  expected: readonly ParameterSpec[],
+  weights: readonly WeightDescription[],
+  source: string,
+  what: string,
+): void {
+  const byName = new Map<string, ParameterSpec>(expected.map((p) => [p.name, p]));
   const seen = new Set<string>();
   const unexpected: string[] = [];
   for (const w of weights) {
-    const spec = expected.get(w.name);
+    const spec = byName.get(w.name);
     if (!spec) {
       unexpected.push(String(w.name));
       continue;
@@ -107,16 +124,15 @@ export function checkWeightsForConfig(
       const given = Array.isArray(w.shape) ? formatShape(w.shape) : String(w.shape);
       throw new RecurError(
         'FORMAT',
-        `${source}: weight ${w.name} is ${String(w.dtype)} ${given}; config (${plan.config.architecture}) implies ${spec.dtype} ${formatShape(spec.shape)}`,
+        `${source}: weight ${w.name} is ${String(w.dtype)} ${given}; ${what} implies ${spec.dtype} ${formatShape(spec.shape)}`,
       );
     }
   }
-  const missing = plan.parameters.filter((p) => !seen.has(p.name)).map((p) => p.name);
+  const missing = expected.filter((p) => !seen.has(p.name)).map((p) => p.name);
   if (missing.length > 0 || unexpected.length > 0) {
     throw new RecurError(
       'FORMAT',
-      `${source}: the weights do not match config (${plan.config.architecture}, ${plan.parameters.length} parameters): missing ${list(missing)}; unexpected ${list(unexpected)}`,
+      `${source}: the weights do not match ${what} (${expected.length} tensors): missing ${list(missing)}; unexpected ${list(unexpected)}`,
     );
   }
-  return plan;
 }

@@ -131,7 +131,7 @@ export class TokenDecoder {
             hiddenSize: H,
             numLayers: options.numLayers ?? 1,
             dropout: options.dropout ?? 0,
-            cellOptions: recurrentInit(),
+            cellOptions: recurrentInit(options.cell),
             rng,
           }),
         );

@@ -150,7 +150,7 @@ export class Forecaster {
             hiddenSize: c.hiddenSize,
             numLayers: c.numLayers,
             dropout: c.dropout,
-            cellOptions: recurrentInit(),
+            cellOptions: recurrentInit(c.cell),
             rng,
           }),
         );

@@ -76,14 +76,30 @@ export {
   disposeModel,
   type LoadModelOptions,
   loadModel,
+  loadModelWithExtras,
   loadWeights,
   type Model,
+  type ModelFromPyTorchOptions,
   modelFromConfig,
+  modelFromPyTorch,
   modelFromWeights,
   saveModel,
   saveModelFiles,
+  saveRecurModel,
 } from './model-io.js';
+export type { ModelExtras, SaveModelOptions } from './model-safetensors.js';
 export type { ModelPlan, ParameterSpec } from './parameter-specs.js';
+export type { TensorNaming } from './pytorch-names.js';
+export {
+  encodeSafetensors,
+  readSafetensors,
+  SAFETENSORS_CHECKSUM_KEY,
+  SAFETENSORS_LIMITS,
+  type SafetensorsEntry,
+  type SafetensorsFile,
+  type SafetensorsTensor,
+  safetensorsValues,
+} from './safetensors.js';
 export {
   type Encoded,
   type PaddedIds,

@@ -1,3 +1,5 @@
+import type { CellKind } from '@recur/cells';
+
 /**
  * How the recurrent layers a model constructor builds draw their first weights. By default the
  * cells' own initialisation (Keras: Glorot input weights, orthogonal recurrent blocks — an
@@ -7,9 +9,12 @@
  */
 let placeholder = false;
 
-/** The `cellOptions` a constructor passes to `RecurrentLayer` (undefined: the cells' default). */
-export function recurrentInit(): { init: 'uniform' } | undefined {
-  return placeholder ? { init: 'uniform' } : undefined;
+/**
+ * The `cellOptions` a constructor passes to a `RecurrentLayer` of `cell` (undefined: the cells'
+ * default). The IRNN has no `init` choice: its identity and small Gaussian weights cost O(n).
+ */
+export function recurrentInit(cell: CellKind): { init: 'uniform' } | undefined {
+  return placeholder && cell !== 'irnn' ? { init: 'uniform' } : undefined;
 }
 
 /** Runs `build` with cheap placeholder weights (every one of which the caller will overwrite). */

@@ -3,14 +3,23 @@ import { memory, RecurError, Rng } from '@recur/tensor';
 import { describe, expect, it } from 'vitest';
 import { Captioner } from './captioner.js';
 import { LanguageModel } from './language-model.js';
-import { disposeModel, loadModel, type Model, saveModel, saveModelFiles } from './model-io.js';
+import {
+  disposeModel,
+  loadModel,
+  type Model,
+  modelFromPyTorch,
+  saveModel,
+  saveModelFiles,
+  saveRecurModel,
+} from './model-io.js';
 import { Seq2Seq } from './seq2seq.js';
 import { SequenceClassifier } from './sequence-classifier.js';
 import type { ModelFiles } from './serialization.js';
+import { withoutMetadata } from './testing/safetensors-files.js';
 
 /**
- * Seeded fuzzing of everything that reads untrusted model data: saved models (one file and the
- * json + bin pair) and vocabulary JSON, mutated at random (bit flips, random bytes, insertions,
+ * Seeded fuzzing of everything that reads untrusted model data: saved models (safetensors, one
+ * `.recur` file and the json + bin pair, PyTorch state dicts without a checksum) and vocabulary JSON, mutated at random (bit flips, random bytes, insertions,
  * deletions) and truncated at every length. Each case must either be refused with a FORMAT
  * error — no other error type, no tensor left behind — or, where the mutation happened to
  * change nothing, load exactly the saved model.
@@ -66,11 +75,17 @@ interface Tally {
 const tally = (): Tally => ({ cases: 0, refused: 0, identical: 0, wrong: [] });
 
 /** Loads `source`; a FORMAT error or a model identical to `original` passes. */
-function check(t: Tally, what: string, original: Model, source: Uint8Array | ModelFiles): void {
+function check(
+  t: Tally,
+  what: string,
+  original: Model,
+  source: Uint8Array | ModelFiles,
+  load: (source: Uint8Array | ModelFiles) => Model = loadModel,
+): void {
   t.cases++;
   let loaded: Model;
   try {
-    loaded = loadModel(source);
+    loaded = load(source);
   } catch (error) {
     if (error instanceof RecurError && error.code === 'FORMAT') t.refused++;
     else t.wrong.push(`${what}: ${String(error)}`);
@@ -150,15 +165,18 @@ describe('fuzzing saved models and vocabularies', () => {
     const before = memory().numTensors;
     const single = tally();
     const pair = tally();
+    const safetensors = tally();
     const encoder = new TextEncoder();
     const decoder = new TextDecoder();
     const all = models();
     for (const [name, model] of all) {
-      const bytes = saveModel(model);
+      const bytes = saveRecurModel(model);
       const files = saveModelFiles(model);
       const json = encoder.encode(files.json);
+      const saved = saveModel(model);
       for (const [kind, mutate] of Object.entries(mutations)) {
         for (let i = 0; i < 150; i++) {
+          check(safetensors, `${name} safetensors ${kind} #${i}`, model, mutate(saved, rng));
           check(single, `${name} file ${kind} #${i}`, model, mutate(bytes, rng));
           const onJson = i % 2 === 0;
           const changed = mutate(onJson ? json : files.weights, rng);
@@ -173,6 +191,8 @@ describe('fuzzing saved models and vocabularies', () => {
         }
       }
       // Truncation at every length (the pair: model.bin at every length, model.json at many).
+      for (let n = 0; n < saved.length; n++)
+        check(safetensors, `${name} safetensors cut ${n}`, model, saved.slice(0, n));
       for (let n = 0; n < bytes.length; n++)
         check(single, `${name} cut ${n}`, model, bytes.slice(0, n));
       for (let n = 0; n < files.weights.length; n++)
@@ -189,11 +209,14 @@ describe('fuzzing saved models and vocabularies', () => {
     for (const [, model] of all) disposeModel(model);
     expect(memory().numTensors).toBe(before);
     console.info(
-      `model fuzz (seed ${SEED}): single file ${single.cases} cases, ${single.refused} FORMAT, ${single.identical} no-op; ` +
+      `model fuzz (seed ${SEED}): safetensors ${safetensors.cases} cases, ${safetensors.refused} FORMAT, ${safetensors.identical} no-op; ` +
+        `single .recur file ${single.cases} cases, ${single.refused} FORMAT, ${single.identical} no-op; ` +
         `pair ${pair.cases} cases, ${pair.refused} FORMAT, ${pair.identical} no-op`,
     );
+    expect(safetensors.wrong).toEqual([]);
     expect(single.wrong).toEqual([]);
     expect(pair.wrong).toEqual([]);
+    expect(safetensors.cases).toBeGreaterThan(5000);
     expect(single.cases + pair.cases).toBeGreaterThan(5000);
   });
 
@@ -206,7 +229,7 @@ describe('fuzzing saved models and vocabularies', () => {
     const wrong: string[] = [];
     const all = models();
     for (const [name, model] of all) {
-      const v2 = saveModel(model);
+      const v2 = saveRecurModel(model);
       const v1 = v2.slice(0, v2.length - 4);
       new DataView(v1.buffer).setUint32(8, 1, true);
       for (const [kind, mutate] of Object.entries(mutations)) {
@@ -226,6 +249,39 @@ describe('fuzzing saved models and vocabularies', () => {
     expect(memory().numTensors).toBe(before);
     console.info(`v1 fuzz: ${cases} cases, ${refused} FORMAT, ${loaded} loaded`);
     expect(wrong).toEqual([]);
+  });
+
+  it('PyTorch state dicts (no checksum) mutated at random: FORMAT or a model, never another error', () => {
+    const rng = new Rng(SEED + 3);
+    const before = memory().numTensors;
+    let cases = 0;
+    let refused = 0;
+    let loaded = 0;
+    const wrong: string[] = [];
+    const every = models();
+    const all = every.filter(([, m]) => m.config.cell !== 'gru');
+    for (const [name, model] of all) {
+      const stateDict = withoutMetadata(saveModel(model));
+      const config = model.config as unknown as Record<string, unknown>;
+      const attempt = (bytes: Uint8Array, what: string) => {
+        cases++;
+        try {
+          disposeModel(modelFromPyTorch(bytes, config));
+          loaded++; // a changed weight byte: without a checksum it cannot be told (documented)
+        } catch (error) {
+          if (error instanceof RecurError && error.code === 'FORMAT') refused++;
+          else wrong.push(`${name} ${what}: ${String(error)}`);
+        }
+      };
+      for (const [kind, mutate] of Object.entries(mutations))
+        for (let i = 0; i < 150; i++) attempt(mutate(stateDict, rng), `${kind} #${i}`);
+      for (let n = 0; n < stateDict.length; n++) attempt(stateDict.slice(0, n), `cut ${n}`);
+    }
+    for (const [, model] of every) disposeModel(model);
+    expect(memory().numTensors).toBe(before);
+    console.info(`state dict fuzz: ${cases} cases, ${refused} FORMAT, ${loaded} loaded`);
+    expect(wrong).toEqual([]);
+    expect(cases).toBeGreaterThan(2000);
   });
 
   it('every mutated or truncated vocabulary JSON is a FORMAT error or a consistent vocabulary', () => {

@@ -8,8 +8,8 @@ import {
   loadModel,
   type Model,
   modelFromWeights,
-  saveModel,
   saveModelFiles,
+  saveRecurModel,
 } from './model-io.js';
 import { recurrentLayerSpecs } from './parameter-specs.js';
 import { SequenceClassifier } from './sequence-classifier.js';
@@ -43,7 +43,7 @@ const small = () =>
 
 describe('loading refuses hostile configs before allocating', () => {
   const model = small();
-  const bytes = saveModel(model);
+  const bytes = saveRecurModel(model);
   const files = saveModelFiles(model);
   const { header, data } = splitFile(bytes);
   const withConfig = (patch: Record<string, unknown>) => ({
@@ -103,7 +103,7 @@ const tiny = () =>
 
 describe('format version 2: checksums and an exact layout', () => {
   const model = tiny();
-  const bytes = saveModel(model);
+  const bytes = saveRecurModel(model);
   const files = saveModelFiles(model);
 
   it('refuses every single-byte change and every truncation of a single file', () => {
@@ -177,7 +177,7 @@ describe('format version 2: checksums and an exact layout', () => {
       hiddenSize: 2,
       outputSize: 3,
     });
-    const split = splitFile(saveModel(odd));
+    const split = splitFile(saveRecurModel(odd));
     const last = split.header.weights.at(-1) as { offset: number; byteLength: number };
     expect(last.byteLength % 8).toBe(4);
     split.data[last.offset + last.byteLength] = 7;
@@ -296,7 +296,7 @@ describe('checkWeightsForConfig', () => {
 
 describe('a failed load or construction leaves no tensors', () => {
   const model = small();
-  const bytes = saveModel(model);
+  const bytes = saveRecurModel(model);
   const { header, data } = splitFile(bytes);
 
   it('loadModel failing in several ways', () => {

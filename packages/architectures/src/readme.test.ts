@@ -1,40 +1,58 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import * as datasets from '@recur/datasets';
+import * as T from '@recur/tensor';
+import * as train from '@recur/train';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+import * as architectures from './index.js';
 
-// The README's other snippets are fragments (they use a `model` defined elsewhere); the
-// sections listed here are complete programs and run against the sources.
-const here = dirname(fileURLToPath(import.meta.url));
-const readme = readFileSync(join(here, '..', 'README.md'), 'utf8');
-const dir = mkdtempSync(join(tmpdir(), 'recur-architectures-readme-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+/** The README's complete programs (PyTorch both ways, time series) run as written. */
+const root = fileURLToPath(new URL('../', import.meta.url));
+const readme = fs.readFileSync(`${root}README.md`, 'utf8');
+const sections = readme
+  .split(/^## /m)
+  .filter((s) => /^(PyTorch → recur|recur → PyTorch|Time series)/.test(s));
+const blocks = sections.flatMap((s) => [...s.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!));
 
-/** Runs the `ts` block of README section `heading` and returns what it logged. */
-async function run(heading: string): Promise<string[]> {
-  const section = readme.split(/^## /m).find((s) => s.startsWith(heading));
-  const code = section?.match(/```ts\n([\s\S]*?)```/)?.[1];
-  if (!code) throw new Error(`README has no ts block under "## ${heading}"`);
-  const file = join(dir, `${heading.replace(/\W+/g, '-')}.ts`);
-  writeFileSync(
-    file,
-    `${code.replaceAll("'@recur/architectures'", `'${join(here, 'index.ts')}'`)}\nexport {};\n`,
-  );
-  const logs: string[] = [];
-  const spy = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
-    logs.push(args.map(String).join(' '));
-  });
-  try {
-    await import(file);
-  } finally {
-    spy.mockRestore();
-  }
-  return logs;
+/** Runs a README block (TypeScript → CommonJS) and returns the lines it logged. */
+function run(source: string): string[] {
+  const js = ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+  }).outputText;
+  const modules: Record<string, unknown> = {
+    '@recur/tensor': T,
+    '@recur/architectures': architectures,
+    '@recur/datasets': datasets,
+    '@recur/train': train,
+    // Paths in the examples are relative to this package.
+    'node:fs': { readFileSync: (path: string) => fs.readFileSync(`${root}${path}`) },
+  };
+  const lines: string[] = [];
+  const log = (...args: unknown[]) => lines.push(args.map(String).join(' '));
+  const require = (name: string) => {
+    if (!(name in modules)) throw new Error(`README example imports unknown module ${name}`);
+    return modules[name];
+  };
+  new Function('require', 'exports', 'console', js)(require, {}, { log });
+  return lines;
 }
 
-describe('README examples', () => {
-  it('Time series: Forecaster trains and forecasts 20 steps with feedback', async () => {
-    expect(await run('Time series: `Forecaster`')).toEqual(['40']);
+/** What the block says it prints: the `// …` comment after its last console.log. */
+function promised(source: string): string {
+  const match = [...source.matchAll(/console\.log\(.*\);\s*\/\/ (.*)/g)].pop();
+  return match![1]!.trim();
+}
+
+describe('README', () => {
+  it('has a runnable example for each direction and for time series', () => {
+    expect(blocks.length).toBe(3);
   });
+
+  it.each(blocks.map((b, i) => [i, b] as const))(
+    'example %i prints what it promises',
+    (_i, block) => {
+      expect(run(block).at(-1)).toBe(promised(block));
+    },
+  );
 });

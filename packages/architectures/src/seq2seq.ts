@@ -153,7 +153,7 @@ export class Seq2Seq {
             hiddenSize: c.hiddenSize,
             numLayers: c.numLayers,
             dropout: c.dropout,
-            cellOptions: recurrentInit(),
+            cellOptions: recurrentInit(c.cell),
             rng,
           }),
         );

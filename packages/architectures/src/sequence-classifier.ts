@@ -146,7 +146,7 @@ export class SequenceClassifier {
             numLayers: c.numLayers,
             bidirectional: c.bidirectional,
             dropout: c.dropout,
-            cellOptions: recurrentInit(),
+            cellOptions: recurrentInit(c.cell),
             rng,
           }),
         );

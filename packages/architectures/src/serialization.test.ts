@@ -2,7 +2,7 @@ import { memory, RecurError, tensor, tidy } from '@recur/tensor';
 import { describe, expect, it } from 'vitest';
 import { Captioner } from './captioner.js';
 import { LanguageModel } from './language-model.js';
-import { loadModel, type Model, saveModel, saveModelFiles } from './model-io.js';
+import { loadModel, type Model, saveModel, saveModelFiles, saveRecurModel } from './model-io.js';
 import { Seq2Seq } from './seq2seq.js';
 import { SequenceClassifier } from './sequence-classifier.js';
 import { decodeModelFile, decodeWeights, encodeModelFile, encodeWeights } from './serialization.js';
@@ -92,11 +92,12 @@ const cases: [string, () => Model, (m: Model) => Float32Array][] = [
 
 describe('saveModel / loadModel', () => {
   for (const [name, make, run] of cases) {
-    it(`${name}: a loaded model gives identical outputs, as one file and as a pair`, () => {
+    it(`${name}: a loaded model gives identical outputs, as safetensors, .recur and a pair`, () => {
       const model = make();
       perturb(model);
       const expected = run(model);
-      for (const loaded of [loadModel(saveModel(model)), loadModel(saveModelFiles(model))]) {
+      const saved = [saveModel(model), saveRecurModel(model), saveModelFiles(model)];
+      for (const loaded of saved.map((s) => loadModel(s))) {
         expect(loaded.constructor).toBe(model.constructor);
         expect(loaded.config).toEqual(model.config);
         expect(Array.from(run(loaded))).toEqual(Array.from(expected));
@@ -104,9 +105,9 @@ describe('saveModel / loadModel', () => {
     });
   }
 
-  it('rejects corrupt files with FORMAT errors', () => {
+  it('rejects corrupt .recur files with FORMAT errors', () => {
     const model = new LanguageModel({ vocabularySize: 5, hiddenSize: 4, seed: 1 });
-    const bytes = saveModel(model);
+    const bytes = saveRecurModel(model);
     expect(() => loadModel(bytes.slice(0, 10))).toThrow(/not a recur model/);
     const wrongMagic = bytes.slice();
     wrongMagic[0] = 0;

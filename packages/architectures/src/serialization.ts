@@ -1,8 +1,11 @@
 import { type DType, formatShape, RecurError, type Tensor, tensor } from '@recur/tensor';
 import { crc32 } from '@recur/train';
+import { littleEndianBytes, valuesFromLittleEndian } from './little-endian.js';
 
 /**
- * The recur model format, version 2. Two layouts carry the same information:
+ * The legacy recur model format, version 2 (`saveRecurModel`, `saveModelFiles`; `saveModel`
+ * writes safetensors, `model-safetensors.ts`, and `loadModel` reads both). Two layouts carry the
+ * same information:
  *
  * **One file** (`.recur`):
  *
@@ -65,25 +68,6 @@ export interface ModelFiles {
   weights: Uint8Array;
 }
 
-const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-function bytesOf(values: Float32Array | Int32Array): Uint8Array {
-  const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength).slice();
-  if (!littleEndian) swap4(bytes);
-  return bytes;
-}
-
-function swap4(bytes: Uint8Array): void {
-  for (let i = 0; i + 3 < bytes.length; i += 4) {
-    const a = bytes[i]!;
-    const b = bytes[i + 1]!;
-    bytes[i] = bytes[i + 3]!;
-    bytes[i + 1] = bytes[i + 2]!;
-    bytes[i + 2] = b;
-    bytes[i + 3] = a;
-  }
-}
-
 const padded = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;
 const hex = (n: number): string => n.toString(16).padStart(8, '0');
 
@@ -97,7 +81,7 @@ export function encodeWeights(weights: Record<string, Tensor>): {
   let offset = 0;
   for (const [name, t] of Object.entries(weights)) {
     t.assertAlive('encodeWeights', name);
-    const bytes = bytesOf(t.data() as Float32Array | Int32Array);
+    const bytes = littleEndianBytes(t.data() as Float32Array | Int32Array);
     entries.push({
       name,
       dtype: t.dtype,
@@ -226,10 +210,10 @@ export function decodeWeights(
   const out: Record<string, Tensor> = Object.create(null);
   try {
     for (const e of entries) {
-      const bytes = data.slice(e.offset, e.offset + e.byteLength);
-      if (!littleEndian) swap4(bytes);
-      const values =
-        e.dtype === 'int32' ? new Int32Array(bytes.buffer) : new Float32Array(bytes.buffer);
+      const values = valuesFromLittleEndian(
+        data.subarray(e.offset, e.offset + e.byteLength),
+        e.dtype,
+      );
       out[e.name] = tensor(values, e.shape, e.dtype);
     }
   } catch (error) {

@@ -1,5 +1,6 @@
 import {
   add,
+  checkOptions,
   formatShape,
   onesLike,
   RecurError,
@@ -35,6 +36,7 @@ export interface GradOptions extends BackwardOptions {
  * given. The saved tensors of the graph are released afterwards (unless `retainGraph`).
  */
 export function backward(loss: Variable, seed?: Tensor, options: BackwardOptions = {}): void {
+  checkOptions('backward', options, ['retainGraph']);
   if (!loss.requiresGrad) {
     throw new RecurError(
       'ARGUMENT',
@@ -64,6 +66,7 @@ export function grad(
   inputs: readonly Variable[],
   options: GradOptions = {},
 ): Tensor[] {
+  checkOptions('grad', options, ['retainGraph', 'seed']);
   if (!Array.isArray(inputs)) {
     throw new RecurError('ARGUMENT', 'grad: inputs must be an array of Variables');
   }

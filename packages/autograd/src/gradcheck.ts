@@ -1,4 +1,5 @@
 import {
+  checkOptions,
   formatShape,
   RecurError,
   Rng,
@@ -70,6 +71,7 @@ export function gradcheck(
   inputs: readonly Tensor[],
   options: GradcheckOptions = {},
 ): GradcheckResult {
+  checkOptions('gradcheck', options, ['eps', 'atol', 'rtol', 'seed']);
   const { eps = 1e-3, atol = 1e-3, rtol = 1e-2, seed = 1 } = options;
   if (typeof fn !== 'function')
     throw new RecurError('ARGUMENT', 'gradcheck: fn must be a function');

@@ -1,4 +1,5 @@
 import {
+  checkOptions,
   formatShape,
   keep,
   RecurError,
@@ -65,6 +66,7 @@ export class Variable {
       throw new RecurError('ARGUMENT', `Variable: value must be a Tensor, got ${what}`);
     }
     value.assertAlive('Variable', 'value');
+    checkOptions('Variable', options, ['requiresGrad', 'name', 'persistent']);
     this.id = nextVariableId++;
     this.value = value;
     this.requiresGrad = options.requiresGrad ?? false;

@@ -45,7 +45,17 @@ export function checkSequenceInput(
   return { B, T, I };
 }
 
-/** Checks a `[B, T]` mask (float32 or int32; nonzero marks a real step). */
+/**
+ * Masks already found to hold only 0 and 1. A tensor's values never change, so each mask is
+ * read once however many layers, directions and calls use it.
+ */
+const checkedMasks = new WeakSet<Tensor>();
+
+/**
+ * Checks a `[B, T]` mask (float32 or int32) whose values are 1 (a real step) or 0 (padding):
+ * any other value — 2, −1, 0.5, NaN — is a RANGE error naming its position. The values are read
+ * once per mask tensor (one read-back on a GPU backend), not per step.
+ */
 export function checkMask(op: string, mask: unknown, B: number, T: number): Tensor | undefined {
   if (mask === undefined || mask === null) return undefined;
   if (!(mask instanceof Tensor))
@@ -56,6 +66,19 @@ export function checkMask(op: string, mask: unknown, B: number, T: number): Tens
       'SHAPE',
       `${op}: mask must be [${B},${T}] (batch, time of x), got ${formatShape(mask.shape)}`,
     );
+  }
+  if (!checkedMasks.has(mask)) {
+    const values = mask.data();
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (v !== 0 && v !== 1) {
+        throw new RecurError(
+          'RANGE',
+          `${op}: mask must hold only 0 (padding) and 1 (a real step); mask[${Math.floor(i / T)},${i % T}] is ${v}`,
+        );
+      }
+    }
+    checkedMasks.add(mask);
   }
   return mask;
 }

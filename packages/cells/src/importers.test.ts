@@ -93,7 +93,7 @@ describe('fromPyTorch', () => {
         weight_ih_l0: entry(randomMatrix(8, 3, rng)),
         weight_hh_l0: entry(randomMatrix(8, 3, rng)),
       }),
-    ).toThrow(/weight_hh_l0 must be \[4·H, H\]/);
+    ).toThrow(/weight_hh_l0 must be \[12,3\] \(\[4·H, H\] .*\), got \[8,3\]/);
   });
 });
 
@@ -120,7 +120,7 @@ describe('fromKeras', () => {
     expect(() => fromKeras('lstm', [entry(randomMatrix(3, 8, rng))])).toThrow(RecurError);
     expect(() =>
       fromKeras('lstm', [entry(randomMatrix(3, 8, rng)), entry(randomMatrix(2, 6, rng))]),
-    ).toThrow(/recurrent_kernel must be \[H, 4·H\]/);
+    ).toThrow(/recurrent_kernel must be \[2,8\] \(\[H, 4·H\] .*\), got \[2,6\]/);
     const resetAfterBias = { shape: [2, 6], values: new Array(12).fill(0) };
     expect(() =>
       fromKeras('gru', [
@@ -131,6 +131,50 @@ describe('fromKeras', () => {
     ).toThrow(/reset_after=True GRU/);
     expect(() =>
       fromKeras('lstm', [entry(randomMatrix(3, 7, rng)), entry(randomMatrix(2, 8, rng))]),
-    ).toThrow(/weight W_x must be \[3,8\], got \[3,7\]/);
+    ).toThrow(/fromKeras: kernel must be \[3,8\] \(\[I, 4·H\] .*\), got \[3,7\]/);
+  });
+});
+
+describe('importer errors name the weight', () => {
+  it('fromKeras takes nested arrays, and refuses ragged or foreign values with FORMAT', () => {
+    const rng = new Rng(6);
+    const cell = fromKeras('rnn', [randomMatrix(3, 2, rng), randomMatrix(2, 2, rng), [0.5, -0.5]]);
+    expect(cell.b_h.value.data()).toEqual(Float32Array.of(0.5, -0.5));
+    cell.dispose();
+    const code = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (error) {
+        return `${(error as RecurError).code} ${(error as Error).message}`;
+      }
+      return 'no error';
+    };
+    expect(code(() => fromKeras('rnn', [[[1, 2], [3]], randomMatrix(2, 2, rng)] as never))).toMatch(
+      /^FORMAT fromKeras: kernel is an array but not a rectangular array/,
+    );
+    expect(code(() => fromKeras('rnn', ['abc', randomMatrix(2, 2, rng)] as never))).toMatch(
+      /^FORMAT fromKeras: kernel must be a Tensor, a TF.js tensor, \{ shape, values \} or nested arrays/,
+    );
+    expect(
+      code(() => fromKeras('rnn', [randomMatrix(3, 2, rng), randomMatrix(2, 2, rng), [1, 2, 3]])),
+    ).toMatch(/^SHAPE fromKeras: bias must be \[2\] .*got \[3\]/);
+    expect(
+      code(() => fromKeras('rnn', [{ shape: [3, 2], values: [1, 2] }, randomMatrix(2, 2, rng)])),
+    ).toMatch(/^SHAPE fromKeras: kernel has shape \[3,2\] \(6 values\) but holds 2/);
+  });
+
+  it('fromPyTorch names mis-shaped biases and refuses unknown options', () => {
+    const rng = new Rng(7);
+    const dict = {
+      weight_ih_l0: randomMatrix(2, 3, rng),
+      weight_hh_l0: randomMatrix(2, 2, rng),
+      bias_hh_l0: [1, 2, 3],
+    };
+    expect(() => fromPyTorch('rnn', dict as never)).toThrow(
+      /fromPyTorch: bias_hh_l0 must be \[2\] .*got \[3\]/,
+    );
+    expect(() => fromPyTorch('rnn', dict as never, { layers: 1 } as never)).toThrow(
+      "fromPyTorch: unknown option 'layers'",
+    );
   });
 });

@@ -1,4 +1,13 @@
-import { formatShape, RecurError, Tensor, tensor } from '@recur/tensor';
+import {
+  checkOptions,
+  checkShape,
+  formatShape,
+  keep,
+  RecurError,
+  Tensor,
+  tensor,
+  tidy,
+} from '@recur/tensor';
 import type { CellKind } from './cells/cell.js';
 import { GRUCell } from './cells/gru-cell.js';
 import { IRNNCell } from './cells/irnn-cell.js';
@@ -7,10 +16,13 @@ import { RNNCell } from './cells/rnn-cell.js';
 
 /**
  * A weight from another library: a recur Tensor, anything with `shape` and `dataSync()` (a
- * TensorFlow.js tensor), or `{ shape, values }` (e.g. numbers read from a PyTorch state dict).
+ * TensorFlow.js tensor), `{ shape, values }` (e.g. numbers read from a PyTorch state dict), or
+ * nested arrays of numbers (e.g. `w.arraySync()`, or JSON).
  */
 export type ForeignWeight =
   | Tensor
+  | readonly number[]
+  | readonly (readonly number[])[]
   | { readonly shape: readonly number[]; dataSync(): ArrayLike<number> }
   | { readonly shape: readonly number[]; readonly values: ArrayLike<number> };
 
@@ -25,42 +37,140 @@ export type CellOf<K extends CellKind> = K extends 'lstm'
 
 const GATES: Record<CellKind, number> = { rnn: 1, irnn: 1, lstm: 4, gru: 3 };
 
-/** Copies a foreign weight into a new float32 Tensor, checking its rank. */
-function toTensor(op: string, name: string, w: ForeignWeight | undefined, rank: number): Tensor {
-  if (w === undefined || w === null) throw new RecurError('ARGUMENT', `${op}: ${name} is missing`);
-  let values: ArrayLike<number>;
-  const shape = [...w.shape];
-  if (w instanceof Tensor) values = w.data();
-  else if ('dataSync' in w && typeof w.dataSync === 'function') values = w.dataSync();
-  else if ('values' in w) values = w.values;
-  else
+/** A foreign weight's shape and a way to read its values, once checked. */
+interface Described {
+  name: string;
+  shape: number[];
+  read: () => ArrayLike<number>;
+}
+
+/** The shape of nested arrays of numbers, or null if they are ragged or hold anything else. */
+function nestedShape(value: unknown): number[] | null {
+  if (typeof value === 'number') return [];
+  if (!Array.isArray(value)) return null;
+  if (value.length === 0) return [0];
+  const inner = nestedShape(value[0]);
+  if (inner === null) return null;
+  for (const item of value) {
+    const s = nestedShape(item);
+    if (s === null || s.length !== inner.length || s.some((d, i) => d !== inner[i])) return null;
+  }
+  return [value.length, ...inner];
+}
+
+/**
+ * Checks one foreign weight — a Tensor, a TF.js tensor, `{ shape, values }` or nested arrays of
+ * numbers — and its rank, naming it; reads nothing yet.
+ */
+function describe(op: string, name: string, w: unknown, rank: number): Described {
+  if (w === undefined || w === null) throw new RecurError('FORMAT', `${op}: ${name} is missing`);
+  let shape: number[];
+  let read: () => ArrayLike<number>;
+  if (Array.isArray(w)) {
+    const nested = nestedShape(w);
+    if (nested === null) {
+      throw new RecurError(
+        'FORMAT',
+        `${op}: ${name} is an array but not a rectangular array of numbers (nested arrays must all have the same lengths)`,
+      );
+    }
+    shape = nested;
+    read = () => (w as unknown[]).flat(rank) as number[];
+  } else if (w instanceof Tensor) {
+    w.assertAlive(op, name);
+    shape = [...w.shape];
+    read = () => w.data();
+  } else if (typeof w === 'object' && Array.isArray((w as { shape?: unknown }).shape)) {
+    shape = [...(w as { shape: number[] }).shape];
+    const source = w as { dataSync?: unknown; values?: unknown };
+    if (typeof source.dataSync === 'function') {
+      read = () => (source.dataSync as () => ArrayLike<number>)();
+    } else if (
+      source.values !== null &&
+      typeof source.values === 'object' &&
+      'length' in source.values
+    ) {
+      const values = source.values as ArrayLike<number>;
+      read = () => values;
+    } else {
+      throw new RecurError(
+        'FORMAT',
+        `${op}: ${name} has a shape but neither dataSync() nor values`,
+      );
+    }
+  } else {
     throw new RecurError(
       'FORMAT',
-      `${op}: ${name} must be a Tensor, a TF.js tensor or { shape, values }`,
-    );
-  if (shape.length !== rank) {
-    throw new RecurError(
-      'SHAPE',
-      `${op}: ${name} must have rank ${rank}, got ${formatShape(shape)}`,
+      `${op}: ${name} must be a Tensor, a TF.js tensor, { shape, values } or nested arrays of numbers, got ${typeof w}`,
     );
   }
-  return tensor(Float32Array.from(values), shape);
+  if (shape.length !== rank || shape.some((d) => !Number.isInteger(d) || d < 0)) {
+    throw new RecurError(
+      'SHAPE',
+      `${op}: ${name} must be a ${rank}-D array of non-negative integer sizes, got ${formatShape(shape)}`,
+    );
+  }
+  return { name, shape, read };
 }
 
-/** The 2-D transpose of `t` (a new tensor; disposes `t`). */
-function transposed(t: Tensor): Tensor {
-  const [r, c] = t.shape as [number, number];
-  const v = t.data();
-  t.dispose();
+/** Refuses `w` unless its shape is `expected`, naming the weight and `what` the sizes mean. */
+function expectShape(op: string, w: Described, expected: number[], what: string): void {
+  if (w.shape.length !== expected.length || w.shape.some((d, i) => d !== expected[i])) {
+    throw new RecurError(
+      'SHAPE',
+      `${op}: ${w.name} must be ${formatShape(expected)} (${what}), got ${formatShape(w.shape)}`,
+    );
+  }
+}
+
+/** The values of a checked weight as float32, refusing a count that does not fit its shape. */
+function valuesOf(op: string, w: Described): Float32Array {
+  const values = w.read();
+  const size = w.shape.reduce((p, d) => p * d, 1);
+  if (values.length !== size) {
+    throw new RecurError(
+      'SHAPE',
+      `${op}: ${w.name} has shape ${formatShape(w.shape)} (${size} values) but holds ${values.length}`,
+    );
+  }
+  return Float32Array.from(values);
+}
+
+/** The `[r, c]` row-major values transposed to `[c, r]`. */
+function transposeValues(v: Float32Array, r: number, c: number): Float32Array {
   const out = new Float32Array(r * c);
   for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = v[i * c + j]!;
-  return tensor(out, [c, r]);
+  return out;
 }
 
-function build<K extends CellKind>(kind: K, W_x: Tensor, W_a: Tensor, b: Tensor): CellOf<K> {
-  const inputSize = W_x.shape[0]!;
-  const hiddenSize = W_a.shape[0]!;
-  const common = { inputSize, hiddenSize };
+/**
+ * The cell of `kind` with sizes `[I, H]` from checked weight values (recur's layout); the
+ * tensors are made inside `tidy`, so nothing is left behind if the cell refuses them.
+ */
+function build<K extends CellKind>(
+  kind: K,
+  [inputSize, hiddenSize]: [number, number],
+  values: { W_x: Float32Array; W_a: Float32Array; b: Float32Array },
+): CellOf<K> {
+  const gates = GATES[kind];
+  return tidy(() => {
+    const W_x = tensor(values.W_x, [inputSize, gates * hiddenSize]);
+    const W_a = tensor(values.W_a, [hiddenSize, gates * hiddenSize]);
+    const b = tensor(values.b, [gates * hiddenSize]);
+    const cell = make(kind, { inputSize, hiddenSize }, W_x, W_a, b);
+    // the cell owns its parameters' tensors from here on
+    for (const p of Object.values(cell.parameters())) keep(p.value);
+    return cell;
+  });
+}
+
+function make<K extends CellKind>(
+  kind: K,
+  common: { inputSize: number; hiddenSize: number },
+  W_x: Tensor,
+  W_a: Tensor,
+  b: Tensor,
+): CellOf<K> {
   switch (kind) {
     case 'lstm':
       return new LSTMCell({ ...common, weights: { W_x, W_a, b } }) as CellOf<K>;
@@ -79,16 +189,6 @@ function checkKind(op: string, kind: unknown): asserts kind is CellKind {
       'ARGUMENT',
       `${op}: kind must be 'rnn', 'irnn', 'lstm' or 'gru', got '${String(kind)}'`,
     );
-  }
-}
-
-/** Disposes `tensors` if building the cell fails (it takes them over on success). */
-function buildOrFree<K extends CellKind>(kind: K, W_x: Tensor, W_a: Tensor, b: Tensor): CellOf<K> {
-  try {
-    return build(kind, W_x, W_a, b);
-  } catch (error) {
-    for (const t of [W_x, W_a, b]) t.dispose();
-    throw error;
   }
 }
 
@@ -118,24 +218,30 @@ export function fromKeras<K extends CellKind>(
   }
   const gates = GATES[kind];
   const bias = weights[2];
-  if (bias && bias.shape.length === 2) {
+  if (bias && !Array.isArray(bias) && (bias as { shape?: unknown[] }).shape?.length === 2) {
     throw new RecurError(
       'FORMAT',
-      `${op}: bias ${formatShape(bias.shape)} is 2-D: that is a reset_after=True GRU, which this "reset before" GRUCell cannot represent`,
+      `${op}: bias ${formatShape((bias as { shape: number[] }).shape)} is 2-D: that is a reset_after=True GRU, which this "reset before" GRUCell cannot represent`,
     );
   }
-  const W_x = toTensor(op, 'kernel', weights[0], 2);
-  const W_a = toTensor(op, 'recurrent_kernel', weights[1], 2);
-  const H = W_a.shape[0]!;
-  const b = bias ? toTensor(op, 'bias', bias, 1) : tensor(new Float32Array(gates * H), [gates * H]);
-  if (W_a.shape[1] !== gates * H) {
-    for (const t of [W_x, W_a, b]) t.dispose();
-    throw new RecurError(
-      'SHAPE',
-      `${op}: a ${kind} recurrent_kernel must be [H, ${gates}·H]; got ${formatShape(W_a.shape)}`,
-    );
-  }
-  return buildOrFree(kind, W_x, W_a, b);
+  // check every shape before allocating anything
+  const kernel = describe(op, 'kernel', weights[0], 2);
+  const recurrent = describe(op, 'recurrent_kernel', weights[1], 2);
+  const H = recurrent.shape[0]!;
+  const I = kernel.shape[0]!;
+  const g = gates === 1 ? 'H' : `${gates}·H`;
+  expectShape(op, recurrent, [H, gates * H], `[H, ${g}] for a ${kind} with H = ${H}`);
+  expectShape(op, kernel, [I, gates * H], `[I, ${g}] for a ${kind} with H = ${H}`);
+  const b = bias === undefined ? undefined : describe(op, 'bias', bias, 1);
+  if (b) expectShape(op, b, [gates * H], `[${g}] for a ${kind} with H = ${H}`);
+  checkShape(op, 'kernel', kernel.shape);
+  checkShape(op, 'recurrent_kernel', recurrent.shape);
+  const values = {
+    W_x: valuesOf(op, kernel),
+    W_a: valuesOf(op, recurrent),
+    b: b ? valuesOf(op, b) : new Float32Array(gates * H),
+  };
+  return build(kind, [I, H], values);
 }
 
 /** Options of {@link fromPyTorch}. */
@@ -163,6 +269,10 @@ export function fromPyTorch<K extends CellKind>(
 ): CellOf<K> {
   const op = 'fromPyTorch';
   checkKind(op, kind);
+  checkOptions(op, options, ['layer', 'reverse']);
+  const layer = options.layer ?? 0;
+  if (!Number.isInteger(layer) || layer < 0)
+    throw new RecurError('ARGUMENT', `${op}: layer must be a non-negative integer, got ${layer}`);
   if (kind === 'gru') {
     throw new RecurError(
       'FORMAT',
@@ -172,39 +282,42 @@ export function fromPyTorch<K extends CellKind>(
   if (stateDict === null || typeof stateDict !== 'object') {
     throw new RecurError('FORMAT', `${op}: stateDict must be an object of weights`);
   }
-  const suffix = `_l${options.layer ?? 0}${options.reverse ? '_reverse' : ''}`;
-  const get = (name: string, rank: number) =>
-    toTensor(op, `${name}${suffix}`, stateDict[`${name}${suffix}`], rank);
-  const W_x = transposed(get('weight_ih', 2));
-  const W_a = transposed(get('weight_hh', 2));
-  const gates = GATES[kind];
-  const H = W_a.shape[0]!;
-  const biasIH = stateDict[`bias_ih${suffix}`];
-  const biasHH = stateDict[`bias_hh${suffix}`];
-  const sum = new Float32Array(gates * H);
-  for (const [name, w] of [
-    ['bias_ih', biasIH],
-    ['bias_hh', biasHH],
-  ] as const) {
-    if (!w) continue;
-    const t = toTensor(op, `${name}${suffix}`, w, 1);
-    const v = t.data();
-    t.dispose();
-    if (v.length !== sum.length) {
-      for (const x of [W_x, W_a]) x.dispose();
+  const suffix = `_l${layer}${options.reverse ? '_reverse' : ''}`;
+  const key = (name: string) => `${name}${suffix}`;
+  const get = (name: string, rank: number) => {
+    if (stateDict[key(name)] === undefined) {
+      const present = Object.keys(stateDict).join(', ') || 'none';
       throw new RecurError(
-        'SHAPE',
-        `${op}: ${name}${suffix} must be [${gates * H}], got [${v.length}]`,
+        'FORMAT',
+        `${op}: ${key(name)} is missing (the state dict has ${present})`,
       );
     }
+    return describe(op, key(name), stateDict[key(name)], rank);
+  };
+  // check every shape before allocating anything
+  const ih = get('weight_ih', 2);
+  const hh = get('weight_hh', 2);
+  const gates = GATES[kind];
+  const H = hh.shape[1]!;
+  const I = ih.shape[1]!;
+  const g = gates === 1 ? 'H' : `${gates}·H`;
+  expectShape(op, hh, [gates * H, H], `[${g}, H] for a ${kind} with H = ${H}`);
+  expectShape(op, ih, [gates * H, I], `[${g}, I] for a ${kind} with H = ${H}`);
+  const biases = ['bias_ih', 'bias_hh']
+    .filter((name) => stateDict[key(name)] !== undefined)
+    .map((name) => get(name, 1));
+  for (const b of biases) expectShape(op, b, [gates * H], `[${g}] for a ${kind} with H = ${H}`);
+  checkShape(op, key('weight_ih'), ih.shape);
+  checkShape(op, key('weight_hh'), hh.shape);
+  const sum = new Float32Array(gates * H);
+  for (const b of biases) {
+    const v = valuesOf(op, b);
     for (let i = 0; i < v.length; i++) sum[i]! += v[i]!;
   }
-  if (W_a.shape[1] !== gates * H) {
-    for (const x of [W_x, W_a]) x.dispose();
-    throw new RecurError(
-      'SHAPE',
-      `${op}: weight_hh${suffix} must be [${gates}·H, H]; got [${W_a.shape[1]},${H}]`,
-    );
-  }
-  return buildOrFree(kind, W_x, W_a, tensor(sum, [gates * H]));
+  const values = {
+    W_x: transposeValues(valuesOf(op, ih), gates * H, I),
+    W_a: transposeValues(valuesOf(op, hh), gates * H, H),
+    b: sum,
+  };
+  return build(kind, [I, H], values);
 }

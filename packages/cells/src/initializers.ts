@@ -1,4 +1,13 @@
-import { CpuBackend, eye, formatShape, RecurError, Rng, type Tensor, tensor } from '@recur/tensor';
+import {
+  CpuBackend,
+  checkShape,
+  eye,
+  formatShape,
+  RecurError,
+  Rng,
+  type Tensor,
+  tensor,
+} from '@recur/tensor';
 
 /**
  * Where an initializer's random numbers come from: a `seed` (a fresh generator) or a shared
@@ -23,9 +32,14 @@ export function rngFrom(op: string, options: InitOptions): Rng {
 }
 
 function checkMatrixShape(op: string, shape: readonly number[]): void {
-  if (shape.length < 1 || shape.some((d) => !Number.isInteger(d) || d < 1)) {
+  if (
+    !Array.isArray(shape) ||
+    shape.length < 1 ||
+    shape.some((d) => !Number.isInteger(d) || d < 1)
+  ) {
     throw new RecurError('SHAPE', `${op}: shape ${formatShape(shape)} must hold positive integers`);
   }
+  checkShape(op, 'shape', shape); // at most MAX_TENSOR_SIZE elements, before allocating
 }
 
 function size(shape: readonly number[]): number {

@@ -1,5 +1,5 @@
 import { concat, dropout, type Variable } from '@recur/autograd';
-import { formatShape, keep, RecurError, Rng, type Tensor } from '@recur/tensor';
+import { checkOptions, formatShape, keep, RecurError, Rng, type Tensor } from '@recur/tensor';
 import type { CellKind, CellState, HiddenState, LstmState, RecurrentCell } from './cells/cell.js';
 import { GRUCell } from './cells/gru-cell.js';
 import { IRNNCell } from './cells/irnn-cell.js';
@@ -79,6 +79,28 @@ export interface LayerResult<S extends CellState> {
   states: LayerState<S>[];
 }
 
+const LAYER_OPTIONS = [
+  'cell',
+  'inputSize',
+  'hiddenSize',
+  'numLayers',
+  'bidirectional',
+  'dropout',
+  'stateful',
+  'fused',
+  'cellOptions',
+  'seed',
+  'rng',
+];
+
+/** The `cellOptions` each kind of cell understands. */
+const CELL_OPTIONS: Record<CellKind, readonly string[]> = {
+  rnn: ['init'],
+  irnn: ['gain', 'inputStd'],
+  lstm: ['init', 'forgetBias'],
+  gru: ['init'],
+};
+
 function makeCell(
   kind: CellKind,
   inputSize: number,
@@ -148,6 +170,7 @@ export class RecurrentLayer<K extends CellKind = CellKind> {
   #retired: LayerState<StateOf<K>>[] | null = null;
 
   constructor(options: RecurrentLayerOptions<K>) {
+    checkOptions('RecurrentLayer', options, LAYER_OPTIONS);
     const {
       numLayers = 1,
       bidirectional = false,
@@ -155,6 +178,19 @@ export class RecurrentLayer<K extends CellKind = CellKind> {
       stateful = false,
       fused = true,
     } = options;
+    if (!Object.hasOwn(CELL_OPTIONS, options.cell)) {
+      throw new RecurError(
+        'ARGUMENT',
+        `RecurrentLayer: cell must be 'rnn', 'irnn', 'lstm' or 'gru', got '${String(options.cell)}'`,
+      );
+    }
+    if (options.cellOptions !== undefined) {
+      checkOptions(
+        `RecurrentLayer: cellOptions of a '${options.cell}' cell`,
+        options.cellOptions,
+        CELL_OPTIONS[options.cell],
+      );
+    }
     if (!Number.isInteger(numLayers) || numLayers < 1) {
       throw new RecurError(
         'ARGUMENT',
@@ -175,22 +211,33 @@ export class RecurrentLayer<K extends CellKind = CellKind> {
     const cells: { forward: RecurrentCell<StateOf<K>>; backward?: RecurrentCell<StateOf<K>> }[] =
       [];
     const width = bidirectional ? 2 * options.hiddenSize : options.hiddenSize;
-    for (let l = 0; l < numLayers; l++) {
-      const inputSize = l === 0 ? options.inputSize : width;
-      const make = () =>
-        makeCell(
-          options.cell,
-          inputSize,
-          options.hiddenSize,
-          rng,
-          options.cellOptions,
-        ) as unknown as RecurrentCell<StateOf<K>>;
-      cells.push(bidirectional ? { forward: make(), backward: make() } : { forward: make() });
+    const made: RecurrentCell<StateOf<K>>[] = [];
+    try {
+      for (let l = 0; l < numLayers; l++) {
+        const inputSize = l === 0 ? options.inputSize : width;
+        const make = () => {
+          const cell = makeCell(
+            options.cell,
+            inputSize,
+            options.hiddenSize,
+            rng,
+            options.cellOptions,
+          ) as unknown as RecurrentCell<StateOf<K>>;
+          made.push(cell);
+          return cell;
+        };
+        cells.push(bidirectional ? { forward: make(), backward: make() } : { forward: make() });
+      }
+      // The draw that once seeded a private dropout generator: kept, so a given seed still gives
+      // the initial weights it gave before (models draw more weights from the same rng after this).
+      rng.next();
+    } catch (error) {
+      // a deeper layer's cell can still fail (e.g. its [2H, g·H] input weight is over the
+      // tensor limit), or a draw after them: free the cells already made
+      for (const cell of made) cell.dispose();
+      throw error;
     }
     this.cells = cells;
-    // The draw that once seeded a private dropout generator: kept, so a given seed still gives
-    // the initial weights it gave before (models draw more weights from the same rng after this).
-    rng.next();
   }
 
   /** Whether `forward` with `training: true` draws dropout masks (and so needs an `rng`). */
@@ -209,6 +256,7 @@ export class RecurrentLayer<K extends CellKind = CellKind> {
     options: LayerCallOptions<StateOf<K>> = {},
   ): LayerResult<StateOf<K>> {
     const op = 'RecurrentLayer.forward';
+    checkOptions(op, options, ['initialState', 'mask', 'training', 'rng']);
     disposeStates(this.#retired);
     this.#retired = null;
     const { B, T } = checkSequenceInput(op, { inputSize: this.inputSize }, x);

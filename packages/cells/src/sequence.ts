@@ -1,5 +1,11 @@
 import { reshape, slice, stack, type Variable, where } from '@recur/autograd';
-import { RecurError, slice as sliceTensor, type Tensor, withBackend } from '@recur/tensor';
+import {
+  checkOptions,
+  RecurError,
+  slice as sliceTensor,
+  type Tensor,
+  withBackend,
+} from '@recur/tensor';
 import type { CellState, LstmState, RecurrentCell, StateName } from './cells/cell.js';
 import { GRUCell } from './cells/gru-cell.js';
 import { LSTMCell } from './cells/lstm-cell.js';
@@ -75,6 +81,14 @@ export function sequence<S extends CellState>(
       `${op}: cell must be a recurrent cell (RNNCell, IRNNCell, LSTMCell, GRUCell, …)`,
     );
   }
+  checkOptions(op, options, [
+    'initialState',
+    'mask',
+    'reverse',
+    'fused',
+    'introspect',
+    'checkFinite',
+  ]);
   const { B } = checkSequenceInput(op, cell, x);
   const xv = tensorValue(op, 'x', x);
   const mask = checkMask(op, options.mask, B, xv.shape[1]!);

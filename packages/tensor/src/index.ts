@@ -30,6 +30,7 @@ export {
   type CpuWasmMode,
 } from './cpu/cpu-backend.js';
 export type { WasmExtension, WasmModuleSource } from './cpu/wasm/wasm-extension.js';
+export { checkDTypeName, DTYPES } from './dtype.js';
 export type { MemoryInfo } from './engine.js';
 export { formatShape, RecurError, type RecurErrorCode } from './errors.js';
 export {
@@ -105,6 +106,8 @@ export { checkOptions, closest } from './options.js';
 export { Rng, type RngState } from './rng.js';
 export {
   broadcastShapes,
+  checkShape,
+  MAX_TENSOR_SIZE,
   normalizeAxis,
   type Shape,
   shapesEqual,

@@ -27,7 +27,16 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
   return true;
 }
 
-/** Checks that `shape` is a list of non-negative integers; names `op` and `arg` if not. */
+/**
+ * The most elements one tensor may hold: 2³¹ − 1, the int32 index range (8 GiB of float32).
+ * Larger shapes are refused by {@link checkShape} before anything is allocated.
+ */
+export const MAX_TENSOR_SIZE = 2 ** 31 - 1;
+
+/**
+ * Checks that `shape` is a list of non-negative integers (SHAPE) holding at most
+ * {@link MAX_TENSOR_SIZE} elements (RANGE); names `op` and `arg` if not.
+ */
 export function checkShape(op: string, arg: string, shape: Shape): void {
   if (!Array.isArray(shape)) {
     throw new RecurError(
@@ -42,6 +51,13 @@ export function checkShape(op: string, arg: string, shape: Shape): void {
         `${op}: ${arg} ${formatShape(shape)} must hold non-negative integers; ${d} is not one`,
       );
     }
+  }
+  const size = sizeOf(shape);
+  if (size > MAX_TENSOR_SIZE) {
+    throw new RecurError(
+      'RANGE',
+      `${op}: ${arg} ${formatShape(shape)} holds ${size} elements, more than the ${MAX_TENSOR_SIZE} a tensor may hold`,
+    );
   }
 }
 

@@ -77,12 +77,14 @@ export interface TrainedModel {
 
 /**
  * Loads the model of a `recur train` checkpoint for inference, checking that it is of the
- * architecture `arch` (a clear error otherwise). The optimizer state is dropped.
+ * architecture `arch` (a clear error otherwise; `any` takes whichever it holds). The optimizer
+ * state is dropped.
  */
-export function loadTrainedModel(command: string, path: string, arch: Arch): TrainedModel {
-  const checkpoint = readCheckpoint(command, path, arch);
+export function loadTrainedModel(command: string, path: string, arch: Arch | 'any'): TrainedModel {
+  const checkpoint = readCheckpoint(command, path, arch === 'any' ? 'lm' : arch);
   try {
     const metadata = recurMetadata(command, path, checkpoint);
+    if (arch === 'any') arch = metadata.options.arch;
     if (metadata.options.arch !== arch) {
       throw new UsageError(
         `recur ${command}: ${path} holds ${ARCH_NAMES[metadata.options.arch]}; ${command} needs ${ARCH_NAMES[arch]} (recur train --arch ${arch})`,

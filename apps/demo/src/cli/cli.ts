@@ -10,6 +10,7 @@ const commands: Record<string, () => Promise<Command>> = {
   classify: async () => (await import('./commands/classify.js')).classifyCommand,
   caption: async () => (await import('./commands/caption.js')).captionCommand,
   diagnose: async () => (await import('./commands/diagnose.js')).diagnoseCommand,
+  export: async () => (await import('./commands/export.js')).exportCommand,
 };
 
 const summaries: Record<string, string> = {
@@ -19,6 +20,7 @@ const summaries: Record<string, string> = {
   classify: 'classify texts or digits with a sequence-classifier checkpoint',
   caption: 'caption digit strips with a captioning checkpoint',
   diagnose: 'gradient norms per time step, vanishing/exploding verdict, SVG/HTML plot',
+  export: 'write a checkpoint as safetensors (PyTorch) or ONNX for other runtimes',
 };
 
 /** The top-level help. */

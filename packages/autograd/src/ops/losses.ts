@@ -19,6 +19,15 @@ function checkReduction(op: string, reduction: unknown): Reduction {
   return reduction;
 }
 
+/**
+ * `q · v` elementwise with `0 · v = 0` even where `v` is ±Infinity — cross-entropy's convention
+ * `0 · log 0 = 0`: a class the target gives no weight (or a position the mask drops) adds
+ * nothing, whatever its logit. `q` is finite.
+ */
+function weighted(q: Tensor, v: Tensor): Tensor {
+  return T.where(T.equal(q, 0), 0, T.mul(q, v));
+}
+
 /** Options of {@link softmaxCrossEntropy}. */
 export interface SoftmaxCrossEntropyOptions {
   /** Per-position weights of the labels' shape: 1 keeps a position, 0 drops it (padding). */
@@ -39,6 +48,14 @@ export interface SoftmaxCrossEntropyOptions {
  * log-softmax over the last axis: `L = −Σ_c q_c · log softmax(z)_c` per position, with `q` the
  * (smoothed) one-hot target. `logits` are `[N, C]` or `[B, T, C]` (any leading dimensions),
  * `labels` the leading dimensions. Backward is `(softmax(z) − q) · weight · g`.
+ *
+ * Classes with target weight 0 add nothing (`0 · log 0 = 0`), so a `−Infinity` logit (a class
+ * ruled out) or a logit so far below the others that its log-probability overflows float32
+ * leaves the loss and the gradient finite; with `labelSmoothing` every class has weight, and such
+ * a logit makes the loss `+Infinity`, as it mathematically is. A `+Infinity` logit takes the
+ * limit: the `+Infinity` classes share the probability, so the loss is 0 (or `log k` for k tied)
+ * at its class and `+Infinity` elsewhere, never NaN. Positions with weight 0 (masked or ignored)
+ * add nothing whatever their logits.
  */
 export function softmaxCrossEntropy(
   logits: Variable | Tensor,
@@ -47,6 +64,7 @@ export function softmaxCrossEntropy(
 ): Variable {
   const op = 'softmaxCrossEntropy';
   const z = tensorOf(op, 'logits', logits);
+  T.checkOptions(op, options, ['mask', 'ignoreIndex', 'labelSmoothing', 'reduction']);
   const reduction = checkReduction(op, options.reduction ?? 'mean');
   const smoothing = options.labelSmoothing ?? 0;
   if (!(smoothing >= 0 && smoothing < 1)) {
@@ -58,9 +76,9 @@ export function softmaxCrossEntropy(
   const differentiable = needsGraph([logits]);
   const { loss, probabilities } = T.tidy(() => {
     const logProbabilities = T.logSoftmax(z, -1);
-    const perPosition = T.mul(
-      T.neg(T.sum(T.mul(target, logProbabilities), { axis: -1 })),
+    const perPosition = weighted(
       weights.reshape(rows),
+      T.neg(T.sum(weighted(target, logProbabilities), { axis: -1 })),
     );
     const loss = reduction === 'none' ? perPosition : T.mul(T.sum(perPosition), scale);
     // softmax(z) = exp(log softmax(z)), kept for backward only when a graph is recorded.
@@ -165,13 +183,16 @@ function reduce(x: Variable, reduction: Reduction): Variable {
 
 /** Mean squared error `(pred − target)²`, reduced as asked; composed from differentiable ops. */
 export function mse(pred: Variable | Tensor, target: Operand, options: LossOptions = {}): Variable {
+  T.checkOptions('mse', options, ['reduction']);
   const reduction = checkReduction('mse', options.reduction ?? 'mean');
   return reduce(square(sub(pred, target)), reduction);
 }
 
 /**
  * Binary cross-entropy on logits `x` against targets `z` in [0, 1], in the stable form
- * `max(x, 0) − x·z + log(1 + e^(−|x|))`. Backward: `∂/∂x = σ(x) − z`, `∂/∂z = −x`.
+ * `max(x, 0)·(1 − z) + max(−x, 0)·z + log(1 + e^(−|x|))` (which is `max(x, 0) − x·z + …`, with
+ * `0 · ∞ = 0`), so it is exact for infinite and huge logits: `(+∞, 1)` and `(−∞, 0)` give 0,
+ * `(+∞, 0)` and `(−∞, 1)` give `+∞`. Backward: `∂/∂x = σ(x) − z`, `∂/∂z = −x`.
  */
 export function sigmoidCrossEntropy(
   logits: Variable | Tensor,
@@ -181,6 +202,7 @@ export function sigmoidCrossEntropy(
   const op = 'sigmoidCrossEntropy';
   const x = tensorOf(op, 'logits', logits);
   const z = tensorOf(op, 'targets', targets);
+  T.checkOptions(op, options, ['reduction']);
   const reduction = checkReduction(op, options.reduction ?? 'mean');
   if (!T.shapesEqual(x.shape, z.shape)) {
     throw new T.RecurError(
@@ -191,7 +213,7 @@ export function sigmoidCrossEntropy(
   const scale = reduction === 'mean' ? 1 / Math.max(1, x.size) : 1;
   const loss = T.tidy(() => {
     const elementwise = T.add(
-      T.sub(T.relu(x), T.mul(x, z)),
+      T.add(weighted(T.sub(1, z), T.relu(x)), weighted(z, T.relu(T.neg(x)))),
       T.log(T.add(T.exp(T.neg(T.abs(x))), 1)),
     );
     return reduction === 'none' ? elementwise : T.mul(T.sum(elementwise), scale);

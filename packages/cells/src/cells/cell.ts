@@ -1,6 +1,15 @@
 import type { Variable } from '@recur/autograd';
-import { formatShape, RecurError, type Rng, type Tensor } from '@recur/tensor';
+import {
+  checkOptions,
+  checkShape,
+  formatShape,
+  RecurError,
+  type Rng,
+  type Tensor,
+  tidy,
+} from '@recur/tensor';
 import { type InitOptions, rngFrom } from '../initializers.js';
+import { takeWeights } from './weights.js';
 
 /** The state of an RNN, IRNN or GRU cell: the hidden state `a⟨t⟩`, `[B, H]`. */
 export interface HiddenState {
@@ -65,23 +74,57 @@ export interface CellOptions extends InitOptions {
   hiddenSize: number;
 }
 
+/** The options every cell takes; each cell adds its own (see {@link initialWeights}). */
+const COMMON_OPTIONS = ['inputSize', 'hiddenSize', 'seed', 'rng', 'weights'] as const;
+
+/** How a cell describes its weights to {@link initialWeights}. */
+export interface WeightPlan<W extends { [K in keyof W]: Tensor }> {
+  /** The cell's own option names, besides inputSize, hiddenSize, seed, rng and weights. */
+  options: readonly string[];
+  /** Checks the cell's own option values (called before anything is allocated). */
+  check?: () => void;
+  /** Each weight's shape for these sizes. */
+  shapes: (inputSize: number, hiddenSize: number) => Record<keyof W & string, number[]>;
+  /** Draws initial weights (may allocate temporaries; all are freed if it throws). */
+  draw: (rng: Rng) => W;
+}
+
 /**
- * Validates the sizes, then returns `given` weights or draws initial ones from the options'
- * seed or rng (required only when drawing).
+ * The start of every cell constructor. First every check, with nothing allocated yet: unknown
+ * options (by name), the sizes, the cell's own option values, each weight's element count
+ * against the tensor limit, and given weights (see {@link takeWeights}). Then it returns the
+ * given weights, or draws initial ones from the options' seed or rng (required only when
+ * drawing) inside `tidy`, so a draw that fails part-way leaves no tensor behind.
  */
-export function initialWeights<W>(
+export function initialWeights<W extends { [K in keyof W]: Tensor }>(
   cell: string,
-  options: CellOptions,
-  given: W | undefined,
-  draw: (rng: Rng) => W,
+  options: CellOptions & { weights?: unknown },
+  plan: WeightPlan<W>,
 ): W {
+  checkOptions(cell, options, [...COMMON_OPTIONS, ...plan.options]);
   for (const key of ['inputSize', 'hiddenSize'] as const) {
     const v = options[key];
     if (!Number.isInteger(v) || v < 1) {
       throw new RecurError('ARGUMENT', `${cell}: ${key} must be a positive integer, got ${v}`);
     }
   }
-  return given ?? draw(rngFrom(cell, options));
+  plan.check?.();
+  const shapes = plan.shapes(options.inputSize, options.hiddenSize);
+  for (const [name, shape] of Object.entries<number[]>(shapes))
+    checkShape(cell, `weight ${name}`, shape);
+  if (options.weights !== undefined) return takeWeights<W>(cell, shapes, options.weights);
+  const rng = rngFrom(cell, options);
+  return tidy(() => plan.draw(rng));
+}
+
+/** Refuses an `init` other than `keras` or `uniform`, naming the cell. */
+export function checkInit(cell: string, init: unknown): void {
+  if (init !== undefined && init !== 'keras' && init !== 'uniform') {
+    throw new RecurError(
+      'ARGUMENT',
+      `${cell}: init must be 'keras' or 'uniform', got ${typeof init === 'string' ? `'${init}'` : String(init)}`,
+    );
+  }
 }
 
 /** Checks `x` is `[B, I]` and each state field `[B, H]`; returns B. */

@@ -16,13 +16,14 @@ import { concat as concatTensors, type Rng, type Tensor, zeros } from '@recur/te
 import { glorotUniform, orthogonal, uniformHidden } from '../initializers.js';
 import {
   type CellOptions,
+  checkInit,
   checkStep,
   type HiddenState,
   initialWeights,
   type RecurrentCell,
   type StepTrace,
 } from './cell.js';
-import { checkWeights } from './weights.js';
+import type { WeightValues } from './weights.js';
 
 /** The GRU's fused weights, as tensors; gate blocks in the order u, r, ã (Keras z, r, h). */
 export interface GruWeights {
@@ -38,8 +39,11 @@ export interface GRUCellOptions extends CellOptions {
    * zero bias; `uniform`: ±1/√H for everything.
    */
   init?: 'keras' | 'uniform';
-  /** Start from these values instead (the cell takes them over); no seed needed then. */
-  weights?: GruWeights;
+  /**
+   * Start from these values instead; no seed needed then. Tensors are taken over, Variables'
+   * current values used without taking them over (see {@link WeightValues}).
+   */
+  weights?: WeightValues<GruWeights>;
 }
 
 /** One GRU step with its gates. */
@@ -95,11 +99,14 @@ export class GRUCell implements RecurrentCell<HiddenState> {
   readonly b: Variable;
 
   constructor(options: GRUCellOptions) {
-    const w = initialWeights('GRUCell', options, options.weights, (rng) => draw(options, rng));
-    const { inputSize: I, hiddenSize: H } = options;
-    checkWeights('GRUCell', { W_x: [I, 3 * H], W_a: [H, 3 * H], b: [3 * H] }, { ...w });
-    this.inputSize = I;
-    this.hiddenSize = H;
+    const w = initialWeights<GruWeights>('GRUCell', options, {
+      options: ['init'],
+      check: () => checkInit('GRUCell', options.init),
+      shapes: (I, H) => ({ W_x: [I, 3 * H], W_a: [H, 3 * H], b: [3 * H] }),
+      draw: (rng) => draw(options, rng),
+    });
+    this.inputSize = options.inputSize;
+    this.hiddenSize = options.hiddenSize;
     this.W_x = parameter(w.W_x, 'W_x');
     this.W_a = parameter(w.W_a, 'W_a');
     this.b = parameter(w.b, 'b');

@@ -1,7 +1,8 @@
 import { RecurError, type Rng, zeros } from '@recur/tensor';
 import { identity, normal } from '../initializers.js';
 import { type CellOptions, initialWeights } from './cell.js';
-import { type RnnWeights, VanillaCell } from './vanilla-cell.js';
+import { type RnnWeights, VanillaCell, vanillaShapes } from './vanilla-cell.js';
+import type { WeightValues } from './weights.js';
 
 /** Options of {@link IRNNCell}. */
 export interface IRNNCellOptions extends CellOptions {
@@ -9,8 +10,11 @@ export interface IRNNCellOptions extends CellOptions {
   gain?: number;
   /** Standard deviation of the Gaussian input weights `W_xh` (default 0.001, Le et al. 2015). */
   inputStd?: number;
-  /** Start from these values instead (the cell takes them over); no seed needed then. */
-  weights?: RnnWeights;
+  /**
+   * Start from these values instead; no seed needed then. Tensors are taken over, Variables'
+   * current values used without taking them over (see {@link WeightValues}).
+   */
+  weights?: WeightValues<RnnWeights>;
 }
 
 /**
@@ -30,14 +34,24 @@ export class IRNNCell extends VanillaCell {
 
   constructor(options: IRNNCellOptions) {
     const { gain = 1, inputStd = 0.001 } = options;
-    if (!Number.isFinite(gain))
-      throw new RecurError('RANGE', `IRNNCell: gain must be finite, got ${gain}`);
+    const check = () => {
+      if (!Number.isFinite(gain))
+        throw new RecurError('RANGE', `IRNNCell: gain must be finite, got ${gain}`);
+      if (!(inputStd >= 0 && Number.isFinite(inputStd)))
+        throw new RecurError('RANGE', `IRNNCell: inputStd must be finite and ≥ 0, got ${inputStd}`);
+    };
     const draw = (rng: Rng): RnnWeights => ({
       W_xh: normal([options.inputSize, options.hiddenSize], { rng, std: inputStd }),
       W_ah: identity(options.hiddenSize, gain),
       b_h: zeros([options.hiddenSize]),
     });
-    super('IRNNCell', options, initialWeights('IRNNCell', options, options.weights, draw));
+    const weights = initialWeights<RnnWeights>('IRNNCell', options, {
+      options: ['gain', 'inputStd'],
+      check,
+      shapes: vanillaShapes,
+      draw,
+    });
+    super('IRNNCell', options, weights);
     this.gain = gain;
   }
 }

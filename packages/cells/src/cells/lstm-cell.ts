@@ -21,13 +21,14 @@ import {
 import { glorotUniform, orthogonal, uniformHidden } from '../initializers.js';
 import {
   type CellOptions,
+  checkInit,
   checkStep,
   initialWeights,
   type LstmState,
   type RecurrentCell,
   type StepTrace,
 } from './cell.js';
-import { checkWeights } from './weights.js';
+import type { WeightValues } from './weights.js';
 
 /** The LSTM's fused weights, as tensors; gate blocks in the order u, f, c̃, o. */
 export interface LstmWeights {
@@ -48,8 +49,11 @@ export interface LSTMCellOptions extends CellOptions {
    * bias 0 except the forget block; `uniform`: PyTorch's ±1/√H for everything.
    */
   init?: 'keras' | 'uniform';
-  /** Start from these values instead (the cell takes them over); no seed needed then. */
-  weights?: LstmWeights;
+  /**
+   * Start from these values instead; no seed needed then. Tensors are taken over, Variables'
+   * current values used without taking them over (see {@link WeightValues}).
+   */
+  weights?: WeightValues<LstmWeights>;
 }
 
 /** One LSTM step with every intermediate quantity, named as in the article. */
@@ -105,17 +109,23 @@ export class LSTMCell implements RecurrentCell<LstmState> {
   readonly b: Variable;
 
   constructor(options: LSTMCellOptions) {
-    if (options.forgetBias !== undefined && !Number.isFinite(options.forgetBias)) {
-      throw new RecurError(
-        'RANGE',
-        `LSTMCell: forgetBias must be finite, got ${options.forgetBias}`,
-      );
-    }
-    const w = initialWeights('LSTMCell', options, options.weights, (rng) => draw(options, rng));
-    const { inputSize: I, hiddenSize: H } = options;
-    checkWeights('LSTMCell', { W_x: [I, 4 * H], W_a: [H, 4 * H], b: [4 * H] }, { ...w });
-    this.inputSize = I;
-    this.hiddenSize = H;
+    const check = () => {
+      checkInit('LSTMCell', options.init);
+      if (options.forgetBias !== undefined && !Number.isFinite(options.forgetBias)) {
+        throw new RecurError(
+          'RANGE',
+          `LSTMCell: forgetBias must be finite, got ${options.forgetBias}`,
+        );
+      }
+    };
+    const w = initialWeights<LstmWeights>('LSTMCell', options, {
+      options: ['forgetBias', 'init'],
+      check,
+      shapes: (I, H) => ({ W_x: [I, 4 * H], W_a: [H, 4 * H], b: [4 * H] }),
+      draw: (rng) => draw(options, rng),
+    });
+    this.inputSize = options.inputSize;
+    this.hiddenSize = options.hiddenSize;
     this.W_x = parameter(w.W_x, 'W_x');
     this.W_a = parameter(w.W_a, 'W_a');
     this.b = parameter(w.b, 'b');

@@ -1,8 +1,9 @@
 import type { Rng } from '@recur/tensor';
 import { zeros } from '@recur/tensor';
 import { glorotUniform, orthogonal, uniformHidden } from '../initializers.js';
-import { type CellOptions, initialWeights } from './cell.js';
-import { type RnnWeights, VanillaCell } from './vanilla-cell.js';
+import { type CellOptions, checkInit, initialWeights } from './cell.js';
+import { type RnnWeights, VanillaCell, vanillaShapes } from './vanilla-cell.js';
+import type { WeightValues } from './weights.js';
 
 /** Options of {@link RNNCell}. */
 export interface RNNCellOptions extends CellOptions {
@@ -11,8 +12,11 @@ export interface RNNCellOptions extends CellOptions {
    * zero `b_h`) or `uniform` (PyTorch: everything uniform in ±1/√H).
    */
   init?: 'keras' | 'uniform';
-  /** Start from these values instead (the cell takes them over); no seed needed then. */
-  weights?: RnnWeights;
+  /**
+   * Start from these values instead; no seed needed then. Tensors are taken over, Variables'
+   * current values used without taking them over (see {@link WeightValues}).
+   */
+  weights?: WeightValues<RnnWeights>;
 }
 
 function draw(
@@ -54,7 +58,12 @@ export class RNNCell extends VanillaCell {
     super(
       'RNNCell',
       options,
-      initialWeights('RNNCell', options, options.weights, (rng) => draw(options, rng)),
+      initialWeights<RnnWeights>('RNNCell', options, {
+        options: ['init'],
+        check: () => checkInit('RNNCell', options.init),
+        shapes: vanillaShapes,
+        draw: (rng) => draw(options, rng),
+      }),
     );
   }
 }

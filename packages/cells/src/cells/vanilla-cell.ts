@@ -7,13 +7,21 @@ import {
   type RecurrentCell,
   type StepTrace,
 } from './cell.js';
-import { checkWeights } from './weights.js';
+import { takeWeights } from './weights.js';
 
 /** The vanilla (RNN / IRNN) cell's weights, as tensors (e.g. from an importer). */
 export interface RnnWeights {
   W_xh: Tensor;
   W_ah: Tensor;
   b_h: Tensor;
+}
+
+/** The vanilla cell's weight shapes for input size I and hidden size H. */
+export function vanillaShapes(
+  I: number,
+  H: number,
+): { W_xh: number[]; W_ah: number[]; b_h: number[] } {
+  return { W_xh: [I, H], W_ah: [H, H], b_h: [H] };
 }
 
 /**
@@ -38,13 +46,13 @@ export abstract class VanillaCell implements RecurrentCell<HiddenState> {
 
   protected constructor(name: string, options: CellOptions, weights: RnnWeights) {
     const { inputSize: I, hiddenSize: H } = options;
-    checkWeights(name, { W_xh: [I, H], W_ah: [H, H], b_h: [H] }, { ...weights });
+    const w = takeWeights<RnnWeights>(name, vanillaShapes(I, H), weights);
     this.name = name;
     this.inputSize = I;
     this.hiddenSize = H;
-    this.W_xh = parameter(weights.W_xh, 'W_xh');
-    this.W_ah = parameter(weights.W_ah, 'W_ah');
-    this.b_h = parameter(weights.b_h, 'b_h');
+    this.W_xh = parameter(w.W_xh, 'W_xh');
+    this.W_ah = parameter(w.W_ah, 'W_ah');
+    this.b_h = parameter(w.b_h, 'b_h');
   }
 
   /** `a⟨t⟩ = act(x⟨t⟩ W_xh + a⟨t−1⟩ W_ah + b_h)`. */

@@ -92,8 +92,14 @@ export function argReduceValues(
 
 /**
  * Softmax (or log-softmax) along `axis`, stable for any magnitude: `exp(x - max) / Σ exp(x - max)`,
- * log form `x - max - log Σ exp(x - max)`, with the sum in float64.
+ * log form `x - max - log Σ exp(x - max)`, with the sum in float64. A row whose max is +Inf
+ * takes the limit: its +Inf entries share the probability, every other entry gets 0 (log −Inf).
  */
+/** `x − max`, where a +Inf max leaves 0 for the +Inf entries and −Inf for the rest (not NaN). */
+function shifted(x: number, max: number): number {
+  return max === Number.POSITIVE_INFINITY ? (x === max ? 0 : Number.NEGATIVE_INFINITY) : x - max;
+}
+
 export function softmaxValues(
   xs: TypedArray,
   shape: Shape,
@@ -118,13 +124,13 @@ export function softmaxValues(
       if (mx === Number.NEGATIVE_INFINITY) mx = 0;
       let total = 0;
       if (log) {
-        for (let j = base; j < end; j += inner) total += Math.exp(xs[j]! - mx);
+        for (let j = base; j < end; j += inner) total += Math.exp(shifted(xs[j]!, mx));
         // (x - max) - log Σ: subtracting max first keeps precision when |max| is huge
         const logTotal = Math.log(total);
-        for (let j = base; j < end; j += inner) out[j] = xs[j]! - mx - logTotal;
+        for (let j = base; j < end; j += inner) out[j] = shifted(xs[j]!, mx) - logTotal;
       } else {
         for (let j = base, d = 0; j < end; j += inner, d++) {
-          e[d] = Math.exp(xs[j]! - mx);
+          e[d] = Math.exp(shifted(xs[j]!, mx));
           total += e[d]!;
         }
         for (let j = base, d = 0; j < end; j += inner, d++) out[j] = e[d]! / total;

@@ -1,4 +1,5 @@
 import type { DType } from '../backend.js';
+import { checkDTypeName } from '../dtype.js';
 import { formatShape, RecurError } from '../errors.js';
 import { checkShape, normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -230,22 +231,23 @@ export function oneHot(indices: Tensor, depth: number): Tensor {
   checkDType('oneHot', 'indices', indices, 'int32');
   if (!Number.isInteger(depth) || depth <= 0)
     throw new RecurError('ARGUMENT', `oneHot: depth must be a positive integer, got ${depth}`);
+  const shape = [...indices.shape, depth];
+  checkShape('oneHot', 'result shape', shape);
   checkIndices('oneHot', indices, depth, `depth ${depth}`);
   const values = indices.data();
   const out = new Float32Array(values.length * depth);
   for (let i = 0; i < values.length; i++) out[i * depth + values[i]!] = 1;
-  const shape = [...indices.shape, depth];
   return wrap(indices.backend, indices.backend.write(out, shape, 'float32'), shape, 'float32');
 }
 
-/** Converts to `dtype` (float → int truncates toward zero). */
+/**
+ * Converts to `dtype` (float → int truncates toward zero). This runs as a kernel on the
+ * tensor's backend and does not read values back to check them: a float that int32 cannot
+ * hold (NaN, ±Infinity, beyond ±2³¹) gives a backend-defined int. Make int32 tensors from
+ * JavaScript numbers with `tensor(values, shape, 'int32')`, which refuses such values.
+ */
 export function cast(x: Tensor, dtype: DType): Tensor {
   checkTensor('cast', 'x', x);
-  if (dtype !== 'float32' && dtype !== 'int32') {
-    throw new RecurError(
-      'DTYPE',
-      `cast: dtype must be 'float32' or 'int32', got '${String(dtype)}'`,
-    );
-  }
+  checkDTypeName('cast', 'dtype', dtype);
   return wrap(x.backend, x.backend.cast(x, dtype), x.shape, dtype);
 }

@@ -187,9 +187,12 @@ export function refSoftmax(x: Ref, axis: number, log: boolean): Ref {
     const row = flats.map((f) => x.values[f]!);
     const mx = row.some(Number.isNaN) ? Number.NaN : Math.max(...row);
     const shift = mx === Number.NEGATIVE_INFINITY ? 0 : mx;
-    const total = row.reduce((p, v) => p + Math.exp(v - shift), 0);
+    // a +Inf max: the +Inf entries share the probability (the limit), the rest get 0
+    const minus = (v: number) =>
+      shift === Number.POSITIVE_INFINITY ? (v === shift ? 0 : Number.NEGATIVE_INFINITY) : v - shift;
+    const total = row.reduce((p, v) => p + Math.exp(minus(v)), 0);
     flats.forEach((f, d) => {
-      values[f] = log ? row[d]! - shift - Math.log(total) : Math.exp(row[d]! - shift) / total;
+      values[f] = log ? minus(row[d]!) - Math.log(total) : Math.exp(minus(row[d]!)) / total;
     });
   }
   return { values, shape: [...x.shape] };

@@ -44,8 +44,8 @@ export interface InferenceContext {
 /** How an inference command (`sample`, `translate`, `classify`, `caption`) is described. */
 export interface InferenceCommandSpec {
   name: string;
-  /** The architecture its checkpoints must hold. */
-  arch: Arch;
+  /** The architecture its checkpoints must hold (`any`: whichever they hold). */
+  arch: Arch | 'any';
   summary: string;
   usage: string;
   notes: string;

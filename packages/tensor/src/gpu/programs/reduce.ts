@@ -243,7 +243,11 @@ export function softmaxStatsProgram(shape: Shape, axis: number): Program {
     ...sumLoop(
       'total',
       loopOver(dim, null),
-      (r) => [`const e = Math.exp(x0[base + ${r} * ${inner}] - mx);`],
+      (r) => [
+        `const v = x0[base + ${r} * ${inner}];`,
+        ...shiftedInto('shifted', 'v'),
+        'const e = Math.exp(shifted);',
+      ],
       'e',
     ),
     'return total;',
@@ -253,6 +257,17 @@ export function softmaxStatsProgram(shape: Shape, axis: number): Program {
     source: kernelSource(['x0', INF, NAN, ONE], body),
     size: 2 * lanes,
   };
+}
+
+/**
+ * Statements declaring `name` = `v − mx`, where a +Inf `mx` gives 0 for a +Inf `v` and −Inf for
+ * every other (the limit, as the CPU backend computes it; Inf − Inf would be NaN).
+ */
+function shiftedInto(name: string, v: string): string[] {
+  return [
+    `let ${name} = ${v} - mx;`,
+    `if (mx == ${INF}) { if (${v} == ${INF}) { ${name} = 0; } else { ${name} = -${INF}; } }`,
+  ];
 }
 
 /** Statements declaring `lane` (and `d`, the position along the axis) for element `i`. */
@@ -278,7 +293,9 @@ export function softmaxShiftProgram(shape: Shape, axis: number): Program {
     'let mx = x1[lane];',
     `if (${nanTest('mx')}) { return mx; }`,
     `if (mx == -${INF}) { mx = 0; }`,
-    'return Math.exp(x0[i] - mx);',
+    'const v = x0[i];',
+    ...shiftedInto('shifted', 'v'),
+    'return Math.exp(shifted);',
   ];
   return {
     name: `softmaxShift${keyOf(shape)}{${axis}}`,
@@ -306,11 +323,13 @@ export function softmaxApplyProgram(
       ? ['let mx = x1[lane];', `if (mx == -${INF}) { mx = 0; }`, 'const total = x2[lane];']
       : ['const mx = x1[lane * 2];', 'const total = x1[lane * 2 + 1];']),
     `if (${nanTest('mx')}) { return mx; }`,
-    log ? 'return x0[i] - mx - Math.log(total);' : 'return Math.exp(x0[i] - mx) / total;',
+    'const v = x0[i];',
+    ...shiftedInto('shifted', 'v'),
+    log ? 'return shifted - Math.log(total);' : 'return Math.exp(shifted) / total;',
   ];
   return {
     name: `${log ? 'logSoftmax' : 'softmax'}${keyOf(shape)}{${axis}}${separate ? '/split' : ''}`,
-    source: kernelSource(separate ? ['x0', 'x1', 'x2', INF] : ['x0', 'x1'], body),
+    source: kernelSource(separate ? ['x0', 'x1', 'x2', INF] : ['x0', 'x1', INF], body),
     size: sizeOf(shape),
   };
 }

@@ -163,33 +163,45 @@ export function reduceCases(test: DefineCase): void {
   for (const log of [false, true]) {
     const name = log ? 'logSoftmax' : 'softmax';
     const op = log ? logSoftmax : softmax;
-    test(name, `${name} along any axis; stable at ±1e4; NaN rows; size-1 and empty axes`, (ctx) => {
-      for (const [shape, axis] of [
-        [[3, 5], -1],
-        [[3, 5], 0],
-        [[2, 3, 4], 1],
-        [[6], 0],
-        [[4, 1], 1],
-        [[0, 3], 1],
-        [[2, 300], -1],
-      ] as [number[], number][]) {
-        const [x, xr] = ctx.random(shape, -5, 5);
-        ctx.check(op(x, axis), refSoftmax(xr, axis, log), `[${shape}] axis ${axis}`, {
-          dtype: 'float32',
-        });
-      }
-      const big: Ref = { values: [1e4, 0, -1e4, 1e4, 1e4, -1e4, -1e4, -1e4, -1e4], shape: [3, 3] };
-      const [b] = ctx.input(big.values, big.shape);
-      const out = op(b, -1);
-      ctx.check(out, refSoftmax(big, -1, log), 'inputs of ±1e4');
-      expect(
-        Array.from(out.data()).every(Number.isFinite),
-        `${name}: ±1e4 inputs stay finite`,
-      ).toBe(true);
-      const [n, nr] = ctx.input([1, Number.NaN, 2, 3, 4, 5], [2, 3]);
-      ctx.check(op(n, -1), refSoftmax(nr, -1, log), 'a NaN makes its row NaN');
-      const [s, sr] = ctx.input([0.5, 0.5, 0.5, 0.5], [4]);
-      ctx.check(op(s), refSoftmax(sr, -1, log), 'uniform row');
-    });
+    test(
+      name,
+      `${name} along any axis; stable at ±1e4; ±Inf limits; NaN rows; size-1 and empty axes`,
+      (ctx) => {
+        for (const [shape, axis] of [
+          [[3, 5], -1],
+          [[3, 5], 0],
+          [[2, 3, 4], 1],
+          [[6], 0],
+          [[4, 1], 1],
+          [[0, 3], 1],
+          [[2, 300], -1],
+        ] as [number[], number][]) {
+          const [x, xr] = ctx.random(shape, -5, 5);
+          ctx.check(op(x, axis), refSoftmax(xr, axis, log), `[${shape}] axis ${axis}`, {
+            dtype: 'float32',
+          });
+        }
+        const big: Ref = {
+          values: [1e4, 0, -1e4, 1e4, 1e4, -1e4, -1e4, -1e4, -1e4],
+          shape: [3, 3],
+        };
+        const [b] = ctx.input(big.values, big.shape);
+        const out = op(b, -1);
+        ctx.check(out, refSoftmax(big, -1, log), 'inputs of ±1e4');
+        expect(
+          Array.from(out.data()).every(Number.isFinite),
+          `${name}: ±1e4 inputs stay finite`,
+        ).toBe(true);
+        const [n, nr] = ctx.input([1, Number.NaN, 2, 3, 4, 5], [2, 3]);
+        ctx.check(op(n, -1), refSoftmax(nr, -1, log), 'a NaN makes its row NaN');
+        const [s, sr] = ctx.input([0.5, 0.5, 0.5, 0.5], [4]);
+        ctx.check(op(s), refSoftmax(sr, -1, log), 'uniform row');
+        const inf = Number.POSITIVE_INFINITY;
+        const [f, fr] = ctx.input([inf, 0, 1, inf, inf, 0, -inf, 0, 1, 3.4e38, 0, 1], [4, 3]);
+        ctx.check(op(f, -1), refSoftmax(fr, -1, log), '±Inf and ±3.4e38 logits: the limit');
+        const values = Array.from(op(f, -1).data());
+        expect(values.some(Number.isNaN), `${name}: ±Inf rows give no NaN`).toBe(false);
+      },
+    );
   }
 }

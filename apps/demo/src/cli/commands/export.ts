@@ -1,0 +1,73 @@
+import { writeFileSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import { type Model, Seq2Seq, saveModel } from '@recur/architectures';
+import { exportOnnx } from '@recur/onnx';
+import { defaultCheckpointPath } from '../checkpoint.js';
+import type { FlagSpecs } from '../flags.js';
+import { type Command, println } from '../io.js';
+import { inferenceCommand, inferenceFlags } from './common.js';
+
+/** The formats `recur export --to` writes. */
+export const EXPORT_FORMATS = ['safetensors', 'onnx'] as const;
+
+const specs: FlagSpecs = {
+  ...inferenceFlags(defaultCheckpointPath('lm')),
+  to: {
+    type: 'string',
+    choices: EXPORT_FORMATS,
+    default: 'safetensors',
+    help: 'safetensors (PyTorch names and layouts, config and vocabulary in __metadata__) or onnx',
+  },
+  out: {
+    type: 'string',
+    kind: 'path',
+    value: '<path>',
+    help: 'the file to write (default: the checkpoint path with the format as extension)',
+  },
+};
+
+/** The files one export writes: a Seq2Seq goes to ONNX as an encoder and a decoder graph. */
+function exports(
+  model: Model,
+  format: (typeof EXPORT_FORMATS)[number],
+  vocabulary: unknown,
+  out: string,
+): { path: string; bytes: Uint8Array }[] {
+  if (format === 'safetensors') return [{ path: out, bytes: saveModel(model, { vocabulary }) }];
+  if (!(model instanceof Seq2Seq)) return [{ path: out, bytes: exportOnnx(model) }];
+  const stem = join(dirname(out), basename(out, extname(out)));
+  return (['encoder', 'decoder'] as const).map((part) => ({
+    path: `${stem}.${part}.onnx`,
+    bytes: exportOnnx(model, { part }),
+  }));
+}
+
+/** `recur export`: a trained checkpoint as a file PyTorch or ONNX Runtime loads. */
+export const exportCommand: Command = inferenceCommand({
+  name: 'export',
+  arch: 'any',
+  summary: 'write a checkpoint as safetensors (PyTorch names) or ONNX (standard RNN/GRU/LSTM ops)',
+  usage: 'recur export [--checkpoint <path>] [--to safetensors|onnx] [--out <path>]',
+  notes:
+    'A seq2seq model exports to ONNX as two graphs, <out>.encoder.onnx and <out>.decoder.onnx.\nThe captioner exports to safetensors only; GRU models keep recur names in safetensors\n(PyTorch nn.GRU computes the reset-after variant).',
+  specs,
+  body: ({ flags, path, trained, io }) => {
+    const format = flags.string('to') as (typeof EXPORT_FORMATS)[number];
+    const out =
+      flags.string('out') ?? join(dirname(path), `${basename(path, extname(path))}.${format}`);
+    const files = exports(trained.model, format, trained.vocabulary, out);
+    for (const file of files) writeFileSync(file.path, file.bytes);
+    if (flags.bool('json')) {
+      println(
+        io.stdout,
+        JSON.stringify({
+          format,
+          files: files.map((f) => ({ path: f.path, bytes: f.bytes.byteLength })),
+        }),
+      );
+      return;
+    }
+    for (const file of files)
+      println(io.stdout, `recur export: wrote ${file.path} (${file.bytes.byteLength} bytes)`);
+  },
+});

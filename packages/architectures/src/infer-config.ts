@@ -1,0 +1,70 @@
+import { RecurError } from '@recur/tensor';
+import type { WeightDescription } from './check-weights.js';
+
+/**
+ * Fills in what a PyTorch state dict's shapes say, for a `LanguageModel` or
+ * `SequenceClassifier` config that gives only what they cannot: the architecture, and where
+ * ambiguous the cell (`nn.RNN` weights do not say tanh or ReLU) and a classifier's input without
+ * an embedding (features or one-hot). Keys the config gives are kept as given (the directory
+ * check then compares them with the file). Read from the shapes (names as in the README):
+ *
+ * - `hiddenSize`: `rnn.weight_hh_l0` `[G·H, H]`; `cell`: G = 4 → `lstm` (G = 1: ambiguous);
+ * - `numLayers`: how many `rnn.weight_ih_l{k}`; `bidirectional`: `rnn.weight_ih_l0_reverse`;
+ * - `vocabularySize` (LanguageModel) or `outputSize` (classifier): `output.weight` rows;
+ * - `input`: from `embedding.weight` `[V, E]`; a LanguageModel without one reads one-hot.
+ *
+ * Other architectures are returned as given: their configs say more than shapes can.
+ */
+export function inferPyTorchConfig(
+  config: Record<string, unknown>,
+  weights: readonly WeightDescription[],
+  source: string,
+): Record<string, unknown> {
+  const architecture = config.architecture;
+  if (architecture !== 'LanguageModel' && architecture !== 'SequenceClassifier') return config;
+  const shapes = new Map(weights.map((w) => [w.name, w.shape]));
+  const out: Record<string, unknown> = { ...config };
+  const fill = (key: string, value: () => unknown) => {
+    if (out[key] === undefined) {
+      const v = value();
+      if (v !== undefined) out[key] = v;
+    }
+  };
+  const ambiguous = (key: string, why: string): never => {
+    throw new RecurError('FORMAT', `${source}: config.${key} is not given and ${why}; give it`);
+  };
+  const hh = shapes.get('rnn.weight_hh_l0');
+  fill('hiddenSize', () => hh?.[1]);
+  fill('cell', () => {
+    const [rows = 0, columns = 0] = hh ?? [];
+    if (columns === 0) return undefined;
+    const gates = rows / columns;
+    if (gates === 4) return 'lstm';
+    if (gates === 3) return 'gru'; // refused with the reason by the naming
+    if (gates === 1)
+      ambiguous('cell', 'nn.RNN weights do not say tanh (cell rnn) or relu (cell irnn)');
+    return undefined;
+  });
+  fill('numLayers', () => {
+    let layers = 0;
+    while (shapes.has(`rnn.weight_ih_l${layers}`)) layers++;
+    return layers > 0 ? layers : undefined;
+  });
+  const output = shapes.get('output.weight')?.[0];
+  const embedding = shapes.get('embedding.weight');
+  if (architecture === 'LanguageModel') {
+    fill('vocabularySize', () => output);
+    fill('input', () =>
+      embedding ? { kind: 'embedding', size: embedding[1] } : { kind: 'onehot' },
+    );
+  } else {
+    fill('bidirectional', () => shapes.has('rnn.weight_ih_l0_reverse'));
+    fill('outputSize', () => output);
+    fill('input', () =>
+      embedding
+        ? { kind: 'embedding', vocabularySize: embedding[0], size: embedding[1] }
+        : ambiguous('input', 'without embedding.weight the input may be features or one-hot'),
+    );
+  }
+  return out;
+}
