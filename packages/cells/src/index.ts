@@ -30,7 +30,13 @@ export {
 } from './cells/lstm-cell.js';
 export { RNNCell, type RNNCellOptions } from './cells/rnn-cell.js';
 export { type RnnWeights, VanillaCell } from './cells/vanilla-cell.js';
-export { gruSequenceOp, lstmSequenceOp, rnnSequenceOp } from './fused-ops.js';
+export {
+  gruSequenceOp,
+  lstmSequenceOp,
+  rnnSequenceOp,
+  type SequenceOp,
+  type SequenceOperands,
+} from './fused-ops.js';
 export {
   type CellOf,
   type ForeignWeight,
@@ -48,14 +54,33 @@ export {
   uniform,
   uniformHidden,
 } from './initializers.js';
-export { gruSequenceBackward, gruSequenceForward } from './kernels/gru-sequence.js';
-export { lstmSequenceBackward, lstmSequenceForward } from './kernels/lstm-sequence.js';
+export {
+  type GruSequenceGradient,
+  type GruSequenceGradientInputs,
+  type GruSequenceInputs,
+  type GruSequenceResult,
+  gruSequenceBackward,
+  gruSequenceForward,
+} from './kernels/gru-sequence.js';
+export {
+  type LstmSequenceGradient,
+  type LstmSequenceGradientInputs,
+  type LstmSequenceInputs,
+  type LstmSequenceResult,
+  lstmSequenceBackward,
+  lstmSequenceForward,
+} from './kernels/lstm-sequence.js';
+export type { NamedKernel } from './kernels/named-kernel.js';
 export {
   type RnnSequenceAttrs,
+  type RnnSequenceGradient,
+  type RnnSequenceGradientInputs,
+  type RnnSequenceInputs,
+  type RnnSequenceResult,
   rnnSequenceBackward,
   rnnSequenceForward,
 } from './kernels/rnn-sequence.js';
-export type { SequenceAttrs } from './kernels/sequence.js';
+export type { SequenceAttrs, SequenceWeights } from './kernels/sequence.js';
 export {
   type LayerCallOptions,
   type LayerResult,

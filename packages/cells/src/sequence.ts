@@ -134,29 +134,32 @@ function fusedSequence<S extends CellState>(
 ): SequenceResult<S> {
   const T = x.shape[1]!;
   const last = reverse ? 0 : T - 1;
-  const extra = mask ? [mask] : [];
   const a0 = (initial as { a: Variable }).a;
   if (cell instanceof VanillaCell) {
-    const [A] = rnnSequenceOp([x, cell.W_xh, cell.W_ah, cell.b_h, a0, ...extra], {
-      activation: cell.activation,
-      reverse,
-    });
-    return { outputs: A!, state: { a: stepOf(A!, last) } as S };
+    const { A } = rnnSequenceOp(
+      { x, W_x: cell.W_xh, W_a: cell.W_ah, b: cell.b_h, a0, mask },
+      { activation: cell.activation, reverse },
+    );
+    return { outputs: A, state: { a: stepOf(A, last) } as S };
   }
   if (cell instanceof LSTMCell) {
     const c0 = (initial as unknown as LstmState).c;
-    const [A, C, G] = lstmSequenceOp([x, cell.W_x, cell.W_a, cell.b, a0, c0, ...extra], {
-      reverse,
-    });
-    const state = { a: stepOf(A!, last), c: stepOf(C!, last) } as unknown as S;
+    const { A, C, G } = lstmSequenceOp(
+      { x, W_x: cell.W_x, W_a: cell.W_a, b: cell.b, a0, c0, mask },
+      { reverse },
+    );
+    const state = { a: stepOf(A, last), c: stepOf(C, last) } as unknown as S;
     return introspect
-      ? { outputs: A!, state, cellStates: C!, gates: G!.detach() }
-      : { outputs: A!, state };
+      ? { outputs: A, state, cellStates: C, gates: G.detach() }
+      : { outputs: A, state };
   }
   if (cell instanceof GRUCell) {
-    const [A, G] = gruSequenceOp([x, cell.W_x, cell.W_a, cell.b, a0, ...extra], { reverse });
-    const state = { a: stepOf(A!, last) } as S;
-    return introspect ? { outputs: A!, state, gates: G!.detach() } : { outputs: A!, state };
+    const { A, G } = gruSequenceOp(
+      { x, W_x: cell.W_x, W_a: cell.W_a, b: cell.b, a0, mask },
+      { reverse },
+    );
+    const state = { a: stepOf(A, last) } as S;
+    return introspect ? { outputs: A, state, gates: G.detach() } : { outputs: A, state };
   }
   throw new RecurError('ARGUMENT', `sequence: no fused kernel for a '${cell.kind}' cell`);
 }

@@ -1,7 +1,6 @@
 import {
   add,
   concat,
-  defineKernel,
   matmul,
   mul,
   reshape,
@@ -20,7 +19,42 @@ import {
 import { atStep, keepWhereMasked, shiftedStates, zeroWhereMasked } from './composed.js';
 import { cpuBackend, f32, inputProjection, inputSideGradients, maskValues, output } from './cpu.js';
 import { gruBackwardGpu, gruForwardGpu } from './gpu/gru.js';
-import { dimsOf, previousStates, type SequenceAttrs, timeAt } from './sequence.js';
+import { defineNamedKernel } from './named-kernel.js';
+import {
+  checkSequenceAttrs,
+  checkSequenceOperands,
+  checkSequenceResults,
+  dimsOf,
+  previousStates,
+  type SequenceAttrs,
+  type SequenceWeights,
+  timeAt,
+} from './sequence.js';
+
+/** The operands of {@link gruSequenceForward}. */
+export interface GruSequenceInputs extends SequenceWeights {
+  /** `[3H]`, gate blocks u, r, ã. */
+  b: Tensor;
+  /** The initial state, `[B, H]`. */
+  a0: Tensor;
+  /** `[B, T]`, 0 at padded steps (optional). */
+  mask?: Tensor | undefined;
+}
+
+/** The results of {@link gruSequenceForward}: every a⟨t⟩ `[B,T,H]` and the gates `[B,T,3H]`. */
+export type GruSequenceResult = 'A' | 'G';
+
+/** The operands of {@link gruSequenceBackward}: the forward's, its results and ∂L/∂A. */
+export interface GruSequenceGradientInputs extends SequenceWeights {
+  a0: Tensor;
+  A: Tensor;
+  G: Tensor;
+  dA: Tensor;
+  mask?: Tensor | undefined;
+}
+
+/** The gradients {@link gruSequenceBackward} returns. */
+export type GruSequenceGradient = 'dx' | 'dW_x' | 'dW_a' | 'db' | 'da0';
 
 /** Columns `[from, from + width)` of a row-major `[rows, cols]` matrix, as a new matrix. */
 function columns(
@@ -45,19 +79,31 @@ function columns(
  *     ã = tanh(x W_xa + (r ⊙ a⟨t−1⟩) W_aa + b_a)
  *     a⟨t⟩ = u ⊙ a⟨t−1⟩ + (1 − u) ⊙ ã
  *
- * Inputs `[x [B,T,I], W_x [I,3H], W_a [H,3H], b [3H], a0 [B,H], mask? [B,T]]`; outputs
- * `[A [B,T,H], G [B,T,3H]]` (G = `[u, r, ã]`, zeros at padded steps).
+ * Operands `{ x [B,T,I], W_x [I,3H], W_a [H,3H], b [3H], a0 [B,H], mask? [B,T] }` (checked: a
+ * `RecurError` names the operand); results `{ A [B,T,H], G [B,T,3H] }` (G = `[u, r, ã]`, zeros
+ * at padded steps).
  */
-export const gruSequenceForward = defineKernel<SequenceAttrs>({
+export const gruSequenceForward = defineNamedKernel<
+  GruSequenceInputs,
+  GruSequenceResult,
+  SequenceAttrs
+>({
   name: 'gruSequenceForward',
+  inputs: ['x', 'W_x', 'W_a', 'b', 'a0'],
+  optional: ['mask'],
+  outputs: ['A', 'G'],
+  check: (inputs, attrs) => {
+    checkSequenceAttrs('gruSequenceForward', attrs);
+    checkSequenceOperands('gruSequenceForward', inputs, { a0: inputs.a0 }, 3);
+  },
   backends: {
-    cpu: (backend, [x, wx, wa, bias, a0, mask], { reverse }) => {
+    cpu: (backend, { x, W_x, W_a, b, a0, mask }, { reverse }) => {
       const cpu = cpuBackend('gruSequenceForward', backend);
-      const { B, T, I, H } = dimsOf(x!, wa!);
+      const { B, T, I, H } = dimsOf({ x, W_a });
       const G = 3 * H;
       // x⟨t⟩ W_x + b for every step in one product.
-      const xp = inputProjection(cpu, f32(cpu, x!), f32(cpu, wx!), f32(cpu, bias!), B * T, I);
-      const waV = f32(cpu, wa!);
+      const xp = inputProjection(cpu, f32(cpu, x), f32(cpu, W_x), f32(cpu, b), B * T, I);
+      const waV = f32(cpu, W_a);
       // [W_au, W_ar] and W_aa as contiguous matrices for the two recurrent products.
       const wUR = columns(waV, H, G, 0, 2 * H);
       const wAA = columns(waV, H, G, 2 * H, H);
@@ -67,7 +113,7 @@ export const gruSequenceForward = defineKernel<SequenceAttrs>({
       const recUR = new Float32Array(B * 2 * H);
       const recA = new Float32Array(B * H);
       const resetPrev = new Float32Array(B * H);
-      let prev: Float32Array = f32(cpu, a0!);
+      let prev: Float32Array = f32(cpu, a0);
       let next: Float32Array = new Float32Array(B * H);
       let spare: Float32Array = new Float32Array(B * H);
       for (let s = 0; s < T; s++) {
@@ -107,7 +153,7 @@ export const gruSequenceForward = defineKernel<SequenceAttrs>({
         next = spare;
         spare = prev;
       }
-      return [output(cpu, out, [B, T, H]), output(cpu, gates, [B, T, G])];
+      return { A: output(cpu, out, [B, T, H]), G: output(cpu, gates, [B, T, G]) };
     },
     gpu: gruForwardGpu,
   },
@@ -115,16 +161,16 @@ export const gruSequenceForward = defineKernel<SequenceAttrs>({
 });
 
 function gruForwardComposed(
-  [x, wx, wa, b, a0, mask]: readonly Tensor[],
+  { x, W_x, W_a, b, a0, mask }: GruSequenceInputs,
   { reverse }: SequenceAttrs,
-): Tensor[] {
-  const { B, T, I, H } = dimsOf(x!, wa!);
-  const xp = reshape(add(matmul(reshape(x!, [B * T, I]), wx!), b!), [B, T, 3 * H]);
-  const wUR = slice(wa!, [0, 0], [H, 2 * H]);
-  const wAA = slice(wa!, [0, 2 * H], [H, H]);
+): Record<GruSequenceResult, Tensor> {
+  const { B, T, I, H } = dimsOf({ x, W_a });
+  const xp = reshape(add(matmul(reshape(x, [B * T, I]), W_x), b), [B, T, 3 * H]);
+  const wUR = slice(W_a, [0, 0], [H, 2 * H]);
+  const wAA = slice(W_a, [0, 2 * H], [H, H]);
   const as = new Array<Tensor>(T);
   const gs = new Array<Tensor>(T);
-  let prev = a0!;
+  let prev = a0;
   for (let s = 0; s < T; s++) {
     const t = timeAt(s, T, reverse);
     const [xu, xr, xa] = split(atStep(xp, t), 3, 1) as [Tensor, Tensor, Tensor];
@@ -137,7 +183,7 @@ function gruForwardComposed(
     as[t] = a;
     prev = a;
   }
-  return [stack(as, 1), stack(gs, 1)];
+  return { A: stack(as, 1), G: stack(gs, 1) };
 }
 
 /**
@@ -148,23 +194,44 @@ function gruForwardComposed(
  * `dW_x = Σ xᵀ dz` is one product, `dW_a` two (`a⟨t−1⟩ᵀ [dz_u, dz_r]` and `(r ⊙ a⟨t−1⟩)ᵀ dz_a`,
  * since the candidate's recurrent input is the reset state).
  *
- * Inputs `[x, W_x, W_a, b, a0, A, G, dA, mask?]`; outputs `[dx, dW_x, dW_a, db, da0]`.
+ * Operands `{ x, W_x, W_a, a0, A, G, dA, mask? }`; results `{ dx, dW_x, dW_a, db, da0 }`.
  */
-export const gruSequenceBackward = defineKernel<SequenceAttrs>({
+export const gruSequenceBackward = defineNamedKernel<
+  GruSequenceGradientInputs,
+  GruSequenceGradient,
+  SequenceAttrs
+>({
   name: 'gruSequenceBackward',
+  inputs: ['x', 'W_x', 'W_a', 'a0', 'A', 'G', 'dA'],
+  optional: ['mask'],
+  outputs: ['dx', 'dW_x', 'dW_a', 'db', 'da0'],
+  check: (inputs, attrs) => {
+    const name = 'gruSequenceBackward';
+    checkSequenceAttrs(name, attrs);
+    const { B, T, H } = checkSequenceOperands(name, inputs, { a0: inputs.a0 }, 3);
+    checkSequenceResults(name, {
+      A: [inputs.A, [B, T, H]],
+      G: [inputs.G, [B, T, 3 * H]],
+      dA: [inputs.dA, [B, T, H]],
+    });
+  },
   backends: {
-    cpu: (backend, [x, wx, wa, , a0, outA, gates, dOutA, mask], { reverse, skipInputGradient }) => {
+    cpu: (
+      backend,
+      { x, W_x, W_a, a0, A: outA, G: gates, dA: dOutA, mask },
+      { reverse, skipInputGradient },
+    ) => {
       const cpu = cpuBackend('gruSequenceBackward', backend);
-      const dims = dimsOf(x!, wa!);
+      const dims = dimsOf({ x, W_a });
       const { B, T, I, H } = dims;
       const G = 3 * H;
-      const waV = f32(cpu, wa!);
+      const waV = f32(cpu, W_a);
       const wUR = columns(waV, H, G, 0, 2 * H);
       const wAA = columns(waV, H, G, 2 * H, H);
-      const gv = f32(cpu, gates!);
-      const dA = f32(cpu, dOutA!);
+      const gv = f32(cpu, gates);
+      const dA = f32(cpu, dOutA);
       const m = maskValues(cpu, mask);
-      const prevAll = previousStates(f32(cpu, outA!), f32(cpu, a0!), dims, reverse);
+      const prevAll = previousStates(f32(cpu, outA), f32(cpu, a0), dims, reverse);
       // dz kept for all steps, also split by block: [dz_u, dz_r] (left operand a⟨t−1⟩) and dz_a
       // (left operand r ⊙ a⟨t−1⟩), so each weight gradient is one product after the loop.
       const dZ = new Float32Array(B * T * G);
@@ -232,12 +299,18 @@ export const gruSequenceBackward = defineKernel<SequenceAttrs>({
       const { dx, dWx, db } = inputSideGradients(
         cpu,
         dZ,
-        f32(cpu, x!),
-        f32(cpu, wx!),
+        f32(cpu, x),
+        f32(cpu, W_x),
         { B, T, I, G },
         skipInputGradient,
       );
-      return [dx, dWx, output(cpu, dWa, [H, G]), db, output(cpu, daNext, [B, H])];
+      return {
+        dx,
+        dW_x: dWx,
+        dW_a: output(cpu, dWa, [H, G]),
+        db,
+        da0: output(cpu, daNext, [B, H]),
+      };
     },
     gpu: gruBackwardGpu,
   },
@@ -245,20 +318,20 @@ export const gruSequenceBackward = defineKernel<SequenceAttrs>({
 });
 
 function gruBackwardComposed(
-  [x, wx, wa, , a0, A, G, dA, mask]: readonly Tensor[],
+  { x, W_x, W_a, a0, A, G, dA, mask }: GruSequenceGradientInputs,
   { reverse }: SequenceAttrs,
-): Tensor[] {
-  const { B, T, I, H } = dimsOf(x!, wa!);
-  const wUR = slice(wa!, [0, 0], [H, 2 * H]);
-  const wAA = slice(wa!, [0, 2 * H], [H, H]);
-  const prevAll = shiftedStates(A!, a0!, reverse);
+): Record<GruSequenceGradient, Tensor> {
+  const { B, T, I, H } = dimsOf({ x, W_a });
+  const wUR = slice(W_a, [0, 0], [H, 2 * H]);
+  const wAA = slice(W_a, [0, 2 * H], [H, H]);
+  const prevAll = shiftedStates(A, a0, reverse);
   const dzs = new Array<Tensor>(T);
   const resets = new Array<Tensor>(T);
-  let daNext = zerosLike(a0!);
+  let daNext = zerosLike(a0);
   for (let s = T - 1; s >= 0; s--) {
     const t = timeAt(s, T, reverse);
-    const da = add(atStep(dA!, t), daNext);
-    const [u, r, cand] = split(atStep(G!, t), 3, 1) as [Tensor, Tensor, Tensor];
+    const da = add(atStep(dA, t), daNext);
+    const [u, r, cand] = split(atStep(G, t), 3, 1) as [Tensor, Tensor, Tensor];
     const prev = atStep(prevAll, t);
     const dzu = mul(mul(da, sub(prev, cand)), mul(u, sub(1, u)));
     const dza = mul(mul(da, sub(1, u)), sub(1, square(cand)));
@@ -279,11 +352,11 @@ function gruBackwardComposed(
   const dWaa = matmul(reshape(stack(resets, 1), [B * T, H]), slice(dZ, [0, 2 * H], [B * T, H]), {
     transposeA: true,
   });
-  return [
-    reshape(matmul(dZ, wx!, { transposeB: true }), [B, T, I]),
-    matmul(reshape(x!, [B * T, I]), dZ, { transposeA: true }),
-    concat([dWur, dWaa], 1),
-    sum(dZ, { axis: 0 }),
-    daNext,
-  ];
+  return {
+    dx: reshape(matmul(dZ, W_x, { transposeB: true }), [B, T, I]),
+    dW_x: matmul(reshape(x, [B * T, I]), dZ, { transposeA: true }),
+    dW_a: concat([dWur, dWaa], 1),
+    db: sum(dZ, { axis: 0 }),
+    da0: daNext,
+  };
 }

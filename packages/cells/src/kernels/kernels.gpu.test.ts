@@ -10,7 +10,6 @@ import {
 import {
   CpuBackend,
   dispose,
-  type Kernel,
   memory,
   mul as mulTensor,
   Rng,
@@ -28,6 +27,7 @@ import { sequence } from '../sequence.js';
 import { inputsFor, KINDS, leaf, makeCell, maxAbsDiff, sequenceFn } from '../test-utils.js';
 import { gruSequenceBackward, gruSequenceForward } from './gru-sequence.js';
 import { lstmSequenceBackward, lstmSequenceForward } from './lstm-sequence.js';
+import type { NamedKernel } from './named-kernel.js';
 import { rnnSequenceBackward, rnnSequenceForward } from './rnn-sequence.js';
 
 const gpu = gpuBackendForTests();
@@ -40,24 +40,32 @@ const TOL = 1e-4;
  * fallback — and compares every output; returns the CPU outputs. GPU textures made by the
  * kernel beyond its outputs must all be freed.
  */
-function compare<A>(kernel: Kernel<A>, inputs: Tensor[], attrs: A): Tensor[] {
+function compare<In extends object, Out extends string, A>(
+  kernel: NamedKernel<In, Out, A>,
+  inputs: In,
+  attrs: A,
+): Record<Out, Tensor> {
   expect(kernel.supports(cpu)).toBe(true);
   expect(kernel.supports(gpu!)).toBe(true);
   const onCpu = kernel(inputs, attrs);
   withBackend(gpu!, () => {
-    const moved = inputs.map((t) => toBackend(t, gpu!));
+    const moved = Object.fromEntries(
+      Object.entries(inputs).map(([k, t]) => [k, t && toBackend(t as Tensor, gpu!)]),
+    ) as In;
     // The first run compiles kernels (each owns an output texture); count on the second.
     dispose(kernel(moved, attrs));
     const { buffers, textures } = gpu!.memory();
     const onGpu = kernel(moved, attrs);
     expect(gpu!.memory().buffers - buffers, `${kernel.kernelName} leaked buffers`).toBe(
-      onGpu.length,
+      Object.keys(onGpu).length,
     );
-    expect(onGpu.length).toBe(onCpu.length);
-    onCpu.forEach((t, i) => {
-      expect(onGpu[i]!.backend).toBe(gpu);
-      expect(maxAbsDiff(t, onGpu[i]!), `${kernel.kernelName} output ${i}`).toBeLessThan(TOL);
-    });
+    expect(Object.keys(onGpu)).toEqual(Object.keys(onCpu));
+    for (const name of kernel.outputNames) {
+      expect(onGpu[name].backend).toBe(gpu);
+      expect(maxAbsDiff(onCpu[name], onGpu[name]), `${kernel.kernelName} ${name}`).toBeLessThan(
+        TOL,
+      );
+    }
     dispose(onGpu);
     expect(gpu!.memory().textures, `${kernel.kernelName} leaked textures`).toBe(textures);
     dispose(moved);
@@ -82,8 +90,8 @@ function operands(seed: number, gates: number, { B, T, I, H }: (typeof SIZES)[nu
   });
   return {
     x: w([B, T, I], 1),
-    wx: w([I, gates * H]),
-    wa: w([H, gates * H]),
+    W_x: w([I, gates * H]),
+    W_a: w([H, gates * H]),
     b: w([gates * H], 0.3),
     a0: w([B, H]),
     c0: w([B, H]),
@@ -104,14 +112,13 @@ describe.skipIf(!gpu)('fused sequence kernels: the GPU implementation equals the
     it(`RNN tanh and IRNN relu, forward and backward (${label})`, () => {
       withBackend(cpu, () =>
         tidy(() => {
-          const w = operands(1, 1, size);
-          const m = masked ? [w.mask] : [];
+          const { x, W_x, W_a, b, a0, dA, mask: given } = operands(1, 1, size);
+          const mask = masked ? given : undefined;
           for (const activation of ['tanh', 'relu'] as const) {
             for (const skipInputGradient of [false, true]) {
               const attrs = { activation, reverse, skipInputGradient };
-              const inputs = [w.x, w.wx, w.wa, w.b, w.a0];
-              const [A] = compare(rnnSequenceForward, [...inputs, ...m], attrs);
-              compare(rnnSequenceBackward, [...inputs, A!, w.dA, ...m], attrs);
+              const { A } = compare(rnnSequenceForward, { x, W_x, W_a, b, a0, mask }, attrs);
+              compare(rnnSequenceBackward, { x, W_x, W_a, a0, A, dA, mask }, attrs);
             }
           }
         }),
@@ -121,11 +128,14 @@ describe.skipIf(!gpu)('fused sequence kernels: the GPU implementation equals the
     it(`LSTM, forward and backward (${label})`, () => {
       withBackend(cpu, () =>
         tidy(() => {
-          const w = operands(2, 4, size);
-          const m = masked ? [w.mask] : [];
-          const inputs = [w.x, w.wx, w.wa, w.b, w.a0, w.c0];
-          const outs = compare(lstmSequenceForward, [...inputs, ...m], { reverse });
-          compare(lstmSequenceBackward, [...inputs, ...outs, w.dA, w.dC, ...m], { reverse });
+          const { x, W_x, W_a, b, a0, c0, dA, dC, mask: given } = operands(2, 4, size);
+          const mask = masked ? given : undefined;
+          const outs = compare(lstmSequenceForward, { x, W_x, W_a, b, a0, c0, mask }, { reverse });
+          compare(
+            lstmSequenceBackward,
+            { x, W_x, W_a, a0, c0, ...outs, dA, dC, mask },
+            { reverse },
+          );
         }),
       );
     });
@@ -133,34 +143,36 @@ describe.skipIf(!gpu)('fused sequence kernels: the GPU implementation equals the
     it(`GRU, forward and backward (${label})`, () => {
       withBackend(cpu, () =>
         tidy(() => {
-          const w = operands(3, 3, size);
-          const m = masked ? [w.mask] : [];
-          const inputs = [w.x, w.wx, w.wa, w.b, w.a0];
-          const outs = compare(gruSequenceForward, [...inputs, ...m], { reverse });
-          compare(gruSequenceBackward, [...inputs, ...outs, w.dA, ...m], { reverse });
+          const { x, W_x, W_a, b, a0, dA, mask: given } = operands(3, 3, size);
+          const mask = masked ? given : undefined;
+          const outs = compare(gruSequenceForward, { x, W_x, W_a, b, a0, mask }, { reverse });
+          compare(gruSequenceBackward, { x, W_x, W_a, a0, ...outs, dA, mask }, { reverse });
         }),
       );
     });
   }
 
   it('each step is 1 (RNN), 3 (LSTM) or 3 (GRU) launches forward and 1, 3, 2 backward', () => {
-    const launches = (run: () => Tensor[]) => {
+    const launches = (run: () => Record<string, Tensor>) => {
       const before = gpu!.kernelStats();
       dispose(run());
       const after = gpu!.kernelStats();
       return after.compiled + after.hits - before.compiled - before.hits;
     };
     /** Launches of `kernel` at T = 5 minus at T = 4: the launches of one more step. */
-    const perStep = <A>(kernel: Kernel<A>, gates: number, attrs: A, backwardOf?: Kernel<A>) =>
+    // biome-ignore lint/suspicious/noExplicitAny: one helper for three kernels' operand types
+    type AnyKernel<A> = NamedKernel<any, string, A>;
+    const perStep = <A>(kernel: AnyKernel<A>, gates: number, attrs: A, backwardOf?: AnyKernel<A>) =>
       withBackend(gpu!, () =>
         tidy(() => {
           const counts = [4, 5].map((T) => {
-            const w = operands(4, gates, { B: 2, T, I: 3, H: 5 });
-            const inputs = [w.x, w.wx, w.wa, w.b, w.a0, ...(gates === 4 ? [w.c0] : [])];
+            const { x, W_x, W_a, b, a0, c0, dA, dC } = operands(4, gates, { B: 2, T, I: 3, H: 5 });
+            const inputs = { x, W_x, W_a, b, a0, ...(gates === 4 ? { c0 } : {}) };
             if (!backwardOf) return launches(() => kernel(inputs, attrs));
             const outs = kernel(inputs, attrs);
-            const grads = gates === 4 ? [w.dA, w.dC] : [w.dA];
-            return launches(() => backwardOf([...inputs, ...outs, ...grads], attrs));
+            const grads = gates === 4 ? { dA, dC } : { dA };
+            const { b: _unused, ...weights } = inputs;
+            return launches(() => backwardOf({ ...weights, ...outs, ...grads }, attrs));
           });
           return counts[1]! - counts[0]!;
         }),

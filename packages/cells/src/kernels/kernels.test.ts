@@ -1,7 +1,6 @@
 import {
   CpuBackend,
   dispose,
-  type Kernel,
   memory,
   Rng,
   randomNormal,
@@ -16,6 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { maxAbsDiff } from '../test-utils.js';
 import { gruSequenceBackward, gruSequenceForward } from './gru-sequence.js';
 import { lstmSequenceBackward, lstmSequenceForward } from './lstm-sequence.js';
+import type { NamedKernel } from './named-kernel.js';
 import { rnnSequenceBackward, rnnSequenceForward } from './rnn-sequence.js';
 import type { SequenceAttrs } from './sequence.js';
 
@@ -27,17 +27,27 @@ class ComposedOnly extends CpuBackend {
 const composed = new ComposedOnly();
 
 /** Runs `kernel` natively and through its fallback on the same values; compares every output. */
-function compare<A>(kernel: Kernel<A>, inputs: Tensor[], attrs: A, tol = 2e-5): void {
+function compare<In extends object, Out extends string, A>(
+  kernel: NamedKernel<In, Out, A>,
+  inputs: In,
+  attrs: A,
+  tol = 2e-5,
+): void {
   tidy(() => {
     const native = kernel(inputs, attrs);
-    const moved = inputs.map((t) => toBackend(t, composed));
+    const moved = Object.fromEntries(
+      Object.entries(inputs).map(([k, t]) => [k, t && toBackend(t as Tensor, composed)]),
+    ) as In;
     const reference = withBackend(composed, () => kernel(moved, attrs));
-    expect(kernel.supports(inputs[0]!.backend)).toBe(true);
+    expect(kernel.supports((inputs as { x: Tensor }).x.backend)).toBe(true);
     expect(kernel.supports(composed)).toBe(false);
-    expect(native.length).toBe(reference.length);
-    native.forEach((out, i) => {
-      expect(maxAbsDiff(out, reference[i]!), `${kernel.kernelName} output ${i}`).toBeLessThan(tol);
-    });
+    expect(Object.keys(native)).toEqual(Object.keys(reference));
+    for (const name of kernel.outputNames) {
+      expect(
+        maxAbsDiff(native[name], reference[name]),
+        `${kernel.kernelName} ${name}`,
+      ).toBeLessThan(tol);
+    }
   });
 }
 
@@ -48,8 +58,8 @@ function weights(seed: number, gates: number, { B, T, I, H } = DIMS) {
   const rng = new Rng(seed);
   return {
     x: randomNormal([B, T, I], { rng }),
-    wx: randomNormal([I, gates * H], { rng, std: 0.5 }),
-    wa: randomNormal([H, gates * H], { rng, std: 0.5 }),
+    W_x: randomNormal([I, gates * H], { rng, std: 0.5 }),
+    W_a: randomNormal([H, gates * H], { rng, std: 0.5 }),
     b: randomNormal([gates * H], { rng, std: 0.3 }),
     a0: randomNormal([B, H], { rng, std: 0.5 }),
     c0: randomNormal([B, H], { rng, std: 0.5 }),
@@ -72,36 +82,37 @@ describe('fused sequence kernels equal their composed fallbacks', () => {
   for (const { label, reverse, masked } of cases) {
     it(`RNN tanh and relu (${label})`, () => {
       const w = weights(1, 1);
-      const mask = masked ? [tensor(maskValues, [B, T])] : [];
+      const mask = masked ? tensor(maskValues, [B, T]) : undefined;
+      const { x, W_x, W_a, b, a0, dA } = w;
       for (const activation of ['tanh', 'relu'] as const) {
         const attrs = { activation, reverse };
-        compare(rnnSequenceForward, [w.x, w.wx, w.wa, w.b, w.a0, ...mask], attrs);
-        const [A] = rnnSequenceForward([w.x, w.wx, w.wa, w.b, w.a0, ...mask], attrs);
-        compare(rnnSequenceBackward, [w.x, w.wx, w.wa, w.b, w.a0, A!, w.dA, ...mask], attrs);
-        A!.dispose();
+        compare(rnnSequenceForward, { x, W_x, W_a, b, a0, mask }, attrs);
+        const { A } = rnnSequenceForward({ x, W_x, W_a, b, a0, mask }, attrs);
+        compare(rnnSequenceBackward, { x, W_x, W_a, a0, A, dA, mask }, attrs);
+        A.dispose();
       }
       dispose([w, mask]);
     });
 
     it(`LSTM (${label})`, () => {
       const w = weights(2, 4);
-      const mask = masked ? [tensor(maskValues, [B, T], 'int32')] : [];
+      const mask = masked ? tensor(maskValues, [B, T], 'int32') : undefined;
       const attrs: SequenceAttrs = { reverse };
-      const inputs = [w.x, w.wx, w.wa, w.b, w.a0, w.c0];
-      compare(lstmSequenceForward, [...inputs, ...mask], attrs);
-      const outs = lstmSequenceForward([...inputs, ...mask], attrs);
-      compare(lstmSequenceBackward, [...inputs, ...outs, w.dA, w.dC, ...mask], attrs);
+      const { x, W_x, W_a, b, a0, c0, dA, dC } = w;
+      compare(lstmSequenceForward, { x, W_x, W_a, b, a0, c0, mask }, attrs);
+      const outs = lstmSequenceForward({ x, W_x, W_a, b, a0, c0, mask }, attrs);
+      compare(lstmSequenceBackward, { x, W_x, W_a, a0, c0, ...outs, dA, dC, mask }, attrs);
       dispose([w, mask, outs]);
     });
 
     it(`GRU (${label})`, () => {
       const w = weights(3, 3);
-      const mask = masked ? [tensor(maskValues, [B, T])] : [];
+      const mask = masked ? tensor(maskValues, [B, T]) : undefined;
       const attrs: SequenceAttrs = { reverse };
-      const inputs = [w.x, w.wx, w.wa, w.b, w.a0];
-      compare(gruSequenceForward, [...inputs, ...mask], attrs);
-      const outs = gruSequenceForward([...inputs, ...mask], attrs);
-      compare(gruSequenceBackward, [...inputs, ...outs, w.dA, ...mask], attrs);
+      const { x, W_x, W_a, b, a0, dA } = w;
+      compare(gruSequenceForward, { x, W_x, W_a, b, a0, mask }, attrs);
+      const outs = gruSequenceForward({ x, W_x, W_a, b, a0, mask }, attrs);
+      compare(gruSequenceBackward, { x, W_x, W_a, a0, ...outs, dA, mask }, attrs);
       dispose([w, mask, outs]);
     });
   }
@@ -115,16 +126,20 @@ describe('the LSTM gate math: wasm SIMD pass and TypeScript path', () => {
     it(`equals the composed fallback (${backend.usesWasm ? 'wasm' : 'TypeScript'})`, () => {
       withBackend(backend, () => {
         const w = weights(7, 4, dims);
-        const moved = Object.values(w).map((t) => toBackend(t, backend));
-        const [x, wx, wa, b, a0, c0, dA, dC] = moved as Tensor[];
+        const moved = Object.fromEntries(
+          Object.entries(w).map(([k, t]) => [k, toBackend(t, backend)]),
+        ) as typeof w;
+        const { x, W_x, W_a, b, a0, c0, dA, dC } = moved;
         const mask = tensor(maskValues, [dims.B, dims.T]);
         for (const reverse of [false, true]) {
-          const inputs = [x!, wx!, wa!, b!, a0!, c0!, mask];
+          const inputs = { x, W_x, W_a, b, a0, c0, mask };
           compare(lstmSequenceForward, inputs, { reverse });
           const outs = lstmSequenceForward(inputs, { reverse });
-          compare(lstmSequenceBackward, [...inputs.slice(0, 6), ...outs, dA!, dC!, mask], {
-            reverse,
-          });
+          compare(
+            lstmSequenceBackward,
+            { x, W_x, W_a, a0, c0, ...outs, dA, dC, mask },
+            { reverse },
+          );
           dispose(outs);
         }
         dispose([w, moved, mask]);
@@ -137,12 +152,11 @@ describe('fused sequence kernels: masks', () => {
   it('a padded step copies the state through and the gates read zero', () => {
     const w = weights(4, 4);
     const mask = tensor(maskValues, [B, T]);
-    const [A, C, G] = lstmSequenceForward([w.x, w.wx, w.wa, w.b, w.a0, w.c0, mask], {
-      reverse: false,
-    });
-    const a = A!.toArray() as number[][][];
-    const c = C!.toArray() as number[][][];
-    const g = G!.toArray() as number[][][];
+    const { x, W_x, W_a, b, a0, c0 } = w;
+    const { A, C, G } = lstmSequenceForward({ x, W_x, W_a, b, a0, c0, mask }, { reverse: false });
+    const a = A.toArray() as number[][][];
+    const c = C.toArray() as number[][][];
+    const g = G.toArray() as number[][][];
     // Row 1 is padded from t = 3: its state stays that of t = 2.
     expect(a[1]![3]).toEqual(a[1]![2]);
     expect(a[1]![4]).toEqual(a[1]![2]);
@@ -159,17 +173,15 @@ describe('fused sequence kernels: masks', () => {
     const w = weights(5, 1);
     const mask = tensor([1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1], [B, T]);
     const attrs = { activation: 'tanh' as const, reverse: false };
-    const [A] = rnnSequenceForward([w.x, w.wx, w.wa, w.b, w.a0, mask], attrs);
-    const [dx, , , , da0] = rnnSequenceBackward(
-      [w.x, w.wx, w.wa, w.b, w.a0, A!, w.dA, mask],
-      attrs,
-    );
-    const dxRow1 = (dx!.toArray() as number[][][])[1]!.flat();
+    const { x, W_x, W_a, b, a0 } = w;
+    const { A } = rnnSequenceForward({ x, W_x, W_a, b, a0, mask }, attrs);
+    const { dx, da0 } = rnnSequenceBackward({ x, W_x, W_a, a0, A, dA: w.dA, mask }, attrs);
+    const dxRow1 = (dx.toArray() as number[][][])[1]!.flat();
     expect(dxRow1.every((v) => v === 0)).toBe(true);
     // Its initial state's gradient is the sum of the output gradients (passed straight through).
     const dA = w.dA.toArray() as number[][][];
     const expected = dA[1]![0]!.map((_, j) => dA[1]!.reduce((s, row) => s + row[j]!, 0));
-    const got = (da0!.toArray() as number[][])[1]!;
+    const got = (da0.toArray() as number[][])[1]!;
     got.forEach((v, j) => {
       expect(v).toBeCloseTo(expected[j]!, 5);
     });
@@ -181,12 +193,10 @@ describe('fused sequence kernels: memory', () => {
   it('leave no storage behind', () => {
     const w = weights(6, 4);
     const attrs: SequenceAttrs = { reverse: false };
+    const { x, W_x, W_a, b, a0, c0, dA, dC } = w;
     const run = () => {
-      const outs = lstmSequenceForward([w.x, w.wx, w.wa, w.b, w.a0, w.c0], attrs);
-      const grads = lstmSequenceBackward(
-        [w.x, w.wx, w.wa, w.b, w.a0, w.c0, ...outs, w.dA, w.dC],
-        attrs,
-      );
+      const outs = lstmSequenceForward({ x, W_x, W_a, b, a0, c0 }, attrs);
+      const grads = lstmSequenceBackward({ x, W_x, W_a, a0, c0, ...outs, dA, dC }, attrs);
       dispose([outs, grads]);
     };
     run();
@@ -206,8 +216,8 @@ describe('fused sequence kernels: memory', () => {
     const wa = randomUniform([2, 8], { rng, low: -50, high: 50 });
     const b = randomUniform([8], { rng, low: -1, high: 1 });
     const a0 = randomUniform([2, 2], { rng, low: -1, high: 1 });
-    const outs = lstmSequenceForward([x, wx, wa, b, a0, a0], { reverse: false });
-    for (const o of outs) expect(o.data().every(Number.isFinite)).toBe(true);
+    const outs = lstmSequenceForward({ x, W_x: wx, W_a: wa, b, a0, c0: a0 }, { reverse: false });
+    for (const o of Object.values(outs)) expect(o.data().every(Number.isFinite)).toBe(true);
     dispose([x, wx, wa, b, a0, outs]);
   });
 });
@@ -261,46 +271,66 @@ function directionalCheck(
 }
 
 describe('fused backward kernels match finite differences', () => {
+  // Operands in a fixed order, so directionalCheck can shift one at a time; the gradients in the
+  // same order.
+  const rnnOrder = ['x', 'W_x', 'W_a', 'b', 'a0'] as const;
+  const lstmOrder = ['x', 'W_x', 'W_a', 'b', 'a0', 'c0'] as const;
+  const named = <K extends string>(order: readonly K[], xs: readonly Tensor[]) =>
+    Object.fromEntries(order.map((k, i) => [k, xs[i]!])) as Record<K, Tensor>;
+  const gradientsOf = (g: Record<string, Tensor>, order: readonly string[]) =>
+    order.map((k) => g[k === 'b' ? 'db' : k === 'x' ? 'dx' : `d${k}`]!);
   for (const { label, reverse, masked } of cases) {
     it(`RNN, LSTM and GRU (${label})`, () => {
-      const mask = masked ? [tensor(maskValues, [B, T])] : [];
+      const mask = masked ? tensor(maskValues, [B, T]) : undefined;
       const rnn = weights(11, 1);
       for (const activation of ['tanh'] as const) {
         const attrs = { activation, reverse };
-        const ins = [rnn.x, rnn.wx, rnn.wa, rnn.b, rnn.a0];
-        const [A] = rnnSequenceForward([...ins, ...mask], attrs);
-        const grads = rnnSequenceBackward([...ins, A!, rnn.dA, ...mask], attrs);
+        const ins = rnnOrder.map((k) => rnn[k]);
+        const { A } = rnnSequenceForward({ ...named(rnnOrder, ins), mask }, attrs);
+        const { x, W_x, W_a, a0 } = rnn;
+        const grads = rnnSequenceBackward({ x, W_x, W_a, a0, A, dA: rnn.dA, mask }, attrs);
         directionalCheck(
-          (xs) => rnnSequenceForward([...xs, ...mask], attrs),
+          (xs) => [rnnSequenceForward({ ...named(rnnOrder, xs), mask }, attrs).A],
           ins,
           [rnn.dA],
-          grads,
+          gradientsOf(grads, rnnOrder),
           1,
         );
         dispose([A, grads]);
       }
       const lstm = weights(12, 4);
-      const lstmIns = [lstm.x, lstm.wx, lstm.wa, lstm.b, lstm.a0, lstm.c0];
-      const lstmOuts = lstmSequenceForward([...lstmIns, ...mask], { reverse });
-      const lstmGrads = lstmSequenceBackward([...lstmIns, ...lstmOuts, lstm.dA, lstm.dC, ...mask], {
-        reverse,
-      });
+      const lstmIns = lstmOrder.map((k) => lstm[k]);
+      const lstmOuts = lstmSequenceForward({ ...named(lstmOrder, lstmIns), mask }, { reverse });
+      const { x, W_x, W_a, a0, c0 } = lstm;
+      const lstmGrads = lstmSequenceBackward(
+        { x, W_x, W_a, a0, c0, ...lstmOuts, dA: lstm.dA, dC: lstm.dC, mask },
+        { reverse },
+      );
       directionalCheck(
-        (xs) => lstmSequenceForward([...xs, ...mask], { reverse }),
+        (xs) => {
+          const { A, C, G } = lstmSequenceForward({ ...named(lstmOrder, xs), mask }, { reverse });
+          return [A, C, G];
+        },
         lstmIns,
         [lstm.dA, lstm.dC],
-        lstmGrads,
+        gradientsOf(lstmGrads, lstmOrder),
         2,
       );
       const gru = weights(13, 3);
-      const gruIns = [gru.x, gru.wx, gru.wa, gru.b, gru.a0];
-      const gruOuts = gruSequenceForward([...gruIns, ...mask], { reverse });
-      const gruGrads = gruSequenceBackward([...gruIns, ...gruOuts, gru.dA, ...mask], { reverse });
+      const gruIns = rnnOrder.map((k) => gru[k]);
+      const gruOuts = gruSequenceForward({ ...named(rnnOrder, gruIns), mask }, { reverse });
+      const gruGrads = gruSequenceBackward(
+        { x: gru.x, W_x: gru.W_x, W_a: gru.W_a, a0: gru.a0, ...gruOuts, dA: gru.dA, mask },
+        { reverse },
+      );
       directionalCheck(
-        (xs) => gruSequenceForward([...xs, ...mask], { reverse }),
+        (xs) => {
+          const { A, G } = gruSequenceForward({ ...named(rnnOrder, xs), mask }, { reverse });
+          return [A, G];
+        },
         gruIns,
         [gru.dA],
-        gruGrads,
+        gradientsOf(gruGrads, rnnOrder),
         3,
       );
       dispose([rnn, lstm, gru, mask, lstmOuts, lstmGrads, gruOuts, gruGrads]);
@@ -311,15 +341,15 @@ describe('fused backward kernels match finite differences', () => {
 describe('fused backward kernels: skipInputGradient', () => {
   it('leaves dx at zero and every other gradient unchanged', () => {
     const w = weights(21, 4);
-    const inputs = [w.x, w.wx, w.wa, w.b, w.a0, w.c0];
-    const outs = lstmSequenceForward(inputs, { reverse: false });
-    const all = lstmSequenceBackward([...inputs, ...outs, w.dA, w.dC], { reverse: false });
-    const skipped = lstmSequenceBackward([...inputs, ...outs, w.dA, w.dC], {
-      reverse: false,
-      skipInputGradient: true,
-    });
-    expect(skipped[0]!.data().every((v) => v === 0)).toBe(true);
-    for (let i = 1; i < all.length; i++) expect(maxAbsDiff(all[i]!, skipped[i]!)).toBe(0);
+    const { x, W_x, W_a, b, a0, c0, dA, dC } = w;
+    const outs = lstmSequenceForward({ x, W_x, W_a, b, a0, c0 }, { reverse: false });
+    const operands = { x, W_x, W_a, a0, c0, ...outs, dA, dC };
+    const all = lstmSequenceBackward(operands, { reverse: false });
+    const skipped = lstmSequenceBackward(operands, { reverse: false, skipInputGradient: true });
+    expect(skipped.dx.data().every((v) => v === 0)).toBe(true);
+    for (const name of ['dW_x', 'dW_a', 'db', 'da0', 'dc0'] as const) {
+      expect(maxAbsDiff(all[name], skipped[name])).toBe(0);
+    }
     dispose([w, outs, all, skipped]);
   });
 });

@@ -1,7 +1,6 @@
 import {
   add,
   concat,
-  defineKernel,
   matmul,
   mul,
   reshape,
@@ -29,7 +28,47 @@ import {
 } from './cpu.js';
 import { lstmBackwardGpu, lstmForwardGpu } from './gpu/lstm.js';
 import { lstmCellPass, lstmCellScratch } from './lstm-cell-pass.js';
-import { dimsOf, previousStates, type SequenceAttrs, timeAt } from './sequence.js';
+import { defineNamedKernel } from './named-kernel.js';
+import {
+  checkSequenceAttrs,
+  checkSequenceOperands,
+  checkSequenceResults,
+  dimsOf,
+  previousStates,
+  type SequenceAttrs,
+  type SequenceWeights,
+  timeAt,
+} from './sequence.js';
+
+/** The operands of {@link lstmSequenceForward}. */
+export interface LstmSequenceInputs extends SequenceWeights {
+  /** `[4H]`, gate blocks u, f, c̃, o. */
+  b: Tensor;
+  /** The initial hidden and cell states, `[B, H]`. */
+  a0: Tensor;
+  c0: Tensor;
+  /** `[B, T]`, 0 at padded steps (optional). */
+  mask?: Tensor | undefined;
+}
+
+/** The results of {@link lstmSequenceForward}: every a⟨t⟩ and c⟨t⟩ `[B,T,H]`, gates `[B,T,4H]`. */
+export type LstmSequenceResult = 'A' | 'C' | 'G';
+
+/** The operands of {@link lstmSequenceBackward}: the forward's, its results and their gradients. */
+export interface LstmSequenceGradientInputs extends SequenceWeights {
+  a0: Tensor;
+  c0: Tensor;
+  A: Tensor;
+  C: Tensor;
+  G: Tensor;
+  /** ∂L/∂A and ∂L/∂C, `[B, T, H]` (zeros where no gradient reached). */
+  dA: Tensor;
+  dC: Tensor;
+  mask?: Tensor | undefined;
+}
+
+/** The gradients {@link lstmSequenceBackward} returns, one per differentiable operand. */
+export type LstmSequenceGradient = 'dx' | 'dW_x' | 'dW_a' | 'db' | 'da0' | 'dc0';
 
 /**
  * Forward propagation through time of the LSTM (`docs/notation.md`, gate order u, f, c̃, o):
@@ -37,28 +76,40 @@ import { dimsOf, previousStates, type SequenceAttrs, timeAt } from './sequence.j
  *     z = x⟨t⟩ W_x + a⟨t−1⟩ W_a + b;  Γu = σ(z_u)  Γf = σ(z_f)  c̃ = tanh(z_c)  Γo = σ(z_o)
  *     c⟨t⟩ = Γf ⊙ c⟨t−1⟩ + Γu ⊙ c̃;    a⟨t⟩ = Γo ⊙ tanh(c⟨t⟩)
  *
- * Inputs `[x [B,T,I], W_x [I,4H], W_a [H,4H], b [4H], a0 [B,H], c0 [B,H], mask? [B,T]]`; outputs
- * `[A [B,T,H], C [B,T,H], G [B,T,4H]]`: every hidden state, cell state and the gate activations
- * `[Γu, Γf, c̃, Γo]` (zeros at padded steps, where a and c are carried through unchanged).
+ * Operands `{ x [B,T,I], W_x [I,4H], W_a [H,4H], b [4H], a0 [B,H], c0 [B,H], mask? [B,T] }`
+ * (checked: a `RecurError` names the operand); results `{ A [B,T,H], C [B,T,H], G [B,T,4H] }`:
+ * every hidden state, cell state and the gate activations `[Γu, Γf, c̃, Γo]` (zeros at padded
+ * steps, where a and c are carried through unchanged).
  */
-export const lstmSequenceForward = defineKernel<SequenceAttrs>({
+export const lstmSequenceForward = defineNamedKernel<
+  LstmSequenceInputs,
+  LstmSequenceResult,
+  SequenceAttrs
+>({
   name: 'lstmSequenceForward',
+  inputs: ['x', 'W_x', 'W_a', 'b', 'a0', 'c0'],
+  optional: ['mask'],
+  outputs: ['A', 'C', 'G'],
+  check: (inputs, attrs) => {
+    checkSequenceAttrs('lstmSequenceForward', attrs);
+    checkSequenceOperands('lstmSequenceForward', inputs, { a0: inputs.a0, c0: inputs.c0 }, 4);
+  },
   backends: {
-    cpu: (backend, [x, wx, wa, bias, a0, c0, mask], { reverse }) => {
+    cpu: (backend, { x, W_x, W_a, b, a0, c0, mask }, { reverse }) => {
       const cpu = cpuBackend('lstmSequenceForward', backend);
-      const { B, T, I, H } = dimsOf(x!, wa!);
+      const { B, T, I, H } = dimsOf({ x, W_a });
       const G = 4 * H;
       // x⟨t⟩ W_x + b for every step in one product.
-      const xp = inputProjection(cpu, f32(cpu, x!), f32(cpu, wx!), f32(cpu, bias!), B * T, I);
-      const waV = f32(cpu, wa!);
+      const xp = inputProjection(cpu, f32(cpu, x), f32(cpu, W_x), f32(cpu, b), B * T, I);
+      const waV = f32(cpu, W_a);
       const m = maskValues(cpu, mask);
       const outA = new Float32Array(B * T * H);
       const outC = new Float32Array(B * T * H);
       const gates = new Float32Array(B * T * G);
       const z = new Float32Array(B * G);
       const scratch = lstmCellScratch(B, H);
-      let prevA: Float32Array = f32(cpu, a0!);
-      let prevC: Float32Array = f32(cpu, c0!);
+      let prevA: Float32Array = f32(cpu, a0);
+      let prevC: Float32Array = f32(cpu, c0);
       let nextA: Float32Array = new Float32Array(B * H);
       let nextC: Float32Array = new Float32Array(B * H);
       let spareA: Float32Array = new Float32Array(B * H);
@@ -89,11 +140,11 @@ export const lstmSequenceForward = defineKernel<SequenceAttrs>({
         nextC = spareC;
         spareC = prevC;
       }
-      return [
-        output(cpu, outA, [B, T, H]),
-        output(cpu, outC, [B, T, H]),
-        output(cpu, gates, [B, T, G]),
-      ];
+      return {
+        A: output(cpu, outA, [B, T, H]),
+        C: output(cpu, outC, [B, T, H]),
+        G: output(cpu, gates, [B, T, G]),
+      };
     },
     gpu: lstmForwardGpu,
   },
@@ -101,19 +152,19 @@ export const lstmSequenceForward = defineKernel<SequenceAttrs>({
 });
 
 function lstmForwardComposed(
-  [x, wx, wa, b, a0, c0, mask]: readonly Tensor[],
+  { x, W_x, W_a, b, a0, c0, mask }: LstmSequenceInputs,
   { reverse }: SequenceAttrs,
-): Tensor[] {
-  const { B, T, I, H } = dimsOf(x!, wa!);
-  const xp = reshape(matmul(reshape(x!, [B * T, I]), wx!), [B, T, 4 * H]);
+): Record<LstmSequenceResult, Tensor> {
+  const { B, T, I, H } = dimsOf({ x, W_a });
+  const xp = reshape(matmul(reshape(x, [B * T, I]), W_x), [B, T, 4 * H]);
   const as = new Array<Tensor>(T);
   const cs = new Array<Tensor>(T);
   const gs = new Array<Tensor>(T);
-  let prevA = a0!;
-  let prevC = c0!;
+  let prevA = a0;
+  let prevC = c0;
   for (let s = 0; s < T; s++) {
     const t = timeAt(s, T, reverse);
-    const [zu, zf, zc, zo] = split(add(add(atStep(xp, t), matmul(prevA, wa!)), b!), 4, 1);
+    const [zu, zf, zc, zo] = split(add(add(atStep(xp, t), matmul(prevA, W_a)), b), 4, 1);
     const [u, f, cc, o] = [sigmoidOp(zu!), sigmoidOp(zf!), tanh(zc!), sigmoidOp(zo!)];
     const c = keepWhereMasked(mask, t, add(mul(f, prevC), mul(u, cc)), prevC);
     const a = keepWhereMasked(mask, t, mul(o, tanh(c)), prevA);
@@ -123,7 +174,7 @@ function lstmForwardComposed(
     prevA = a;
     prevC = c;
   }
-  return [stack(as, 1), stack(cs, 1), stack(gs, 1)];
+  return { A: stack(as, 1), C: stack(cs, 1), G: stack(gs, 1) };
 }
 
 /**
@@ -133,29 +184,50 @@ function lstmForwardComposed(
  * `dc⟨t−1⟩ = dc ⊙ Γf`, `da⟨t−1⟩ = dz W_aᵀ`; `dz` is kept for all steps and `dW_x`, `dW_a`
  * are one product each after the loop.
  *
- * Inputs `[x, W_x, W_a, b, a0, c0, A, C, G, dA, dC, mask?]` (`dA`, `dC`: gradients with respect
- * to every hidden and cell state output). Outputs `[dx, dW_x, dW_a, db, da0, dc0]`.
+ * Operands `{ x, W_x, W_a, a0, c0, A, C, G, dA, dC, mask? }` (`A`, `C`, `G`: the forward's
+ * results; `dA`, `dC`: gradients with respect to every hidden and cell state); results
+ * `{ dx, dW_x, dW_a, db, da0, dc0 }`.
  */
-export const lstmSequenceBackward = defineKernel<SequenceAttrs>({
+export const lstmSequenceBackward = defineNamedKernel<
+  LstmSequenceGradientInputs,
+  LstmSequenceGradient,
+  SequenceAttrs
+>({
   name: 'lstmSequenceBackward',
+  inputs: ['x', 'W_x', 'W_a', 'a0', 'c0', 'A', 'C', 'G', 'dA', 'dC'],
+  optional: ['mask'],
+  outputs: ['dx', 'dW_x', 'dW_a', 'db', 'da0', 'dc0'],
+  check: (inputs, attrs) => {
+    const name = 'lstmSequenceBackward';
+    checkSequenceAttrs(name, attrs);
+    const { B, T, H } = checkSequenceOperands(name, inputs, { a0: inputs.a0, c0: inputs.c0 }, 4);
+    const states = [B, T, H];
+    checkSequenceResults(name, {
+      A: [inputs.A, states],
+      C: [inputs.C, states],
+      G: [inputs.G, [B, T, 4 * H]],
+      dA: [inputs.dA, states],
+      dC: [inputs.dC, states],
+    });
+  },
   backends: {
     cpu: (
       backend,
-      [x, wx, wa, , a0, c0, outA, outC, gates, dOutA, dOutC, mask],
+      { x, W_x, W_a, a0, c0, A: outA, C: outC, G: gates, dA: dOutA, dC: dOutC, mask },
       { reverse, skipInputGradient },
     ) => {
       const cpu = cpuBackend('lstmSequenceBackward', backend);
-      const dims = dimsOf(x!, wa!);
+      const dims = dimsOf({ x, W_a });
       const { B, T, I, H } = dims;
       const G = 4 * H;
-      const C = f32(cpu, outC!);
+      const C = f32(cpu, outC);
       const tanhC = new Float32Array(C.length);
       cpu.unaryInto('tanh', C, tanhC);
-      const gv = f32(cpu, gates!);
-      const dA = f32(cpu, dOutA!);
-      const dC = f32(cpu, dOutC!);
-      const c0v = f32(cpu, c0!);
-      const waV = f32(cpu, wa!);
+      const gv = f32(cpu, gates);
+      const dA = f32(cpu, dOutA);
+      const dC = f32(cpu, dOutC);
+      const c0v = f32(cpu, c0);
+      const waV = f32(cpu, W_a);
       const m = maskValues(cpu, mask);
       const dZ = new Float32Array(B * T * G);
       const dz = new Float32Array(B * G);
@@ -200,23 +272,23 @@ export const lstmSequenceBackward = defineKernel<SequenceAttrs>({
         // da⟨t−1⟩ = dz W_aᵀ for real steps.
         carryRecurrentGradient(cpu, dz, waV, rec, daNext, m, t, { B, T, H, G });
       }
-      const prevStates = previousStates(f32(cpu, outA!), f32(cpu, a0!), dims, reverse);
+      const prevStates = previousStates(f32(cpu, outA), f32(cpu, a0), dims, reverse);
       const { dx, dWx, db } = inputSideGradients(
         cpu,
         dZ,
-        f32(cpu, x!),
-        f32(cpu, wx!),
+        f32(cpu, x),
+        f32(cpu, W_x),
         { B, T, I, G },
         skipInputGradient,
       );
-      return [
+      return {
         dx,
-        dWx,
-        output(cpu, cpu.gemm(prevStates, dZ, H, G, B * T, true, false), [H, G]),
+        dW_x: dWx,
+        dW_a: output(cpu, cpu.gemm(prevStates, dZ, H, G, B * T, true, false), [H, G]),
         db,
-        output(cpu, daNext, [B, H]),
-        output(cpu, dcNext, [B, H]),
-      ];
+        da0: output(cpu, daNext, [B, H]),
+        dc0: output(cpu, dcNext, [B, H]),
+      };
     },
     gpu: lstmBackwardGpu,
   },
@@ -224,20 +296,20 @@ export const lstmSequenceBackward = defineKernel<SequenceAttrs>({
 });
 
 function lstmBackwardComposed(
-  [x, wx, wa, , a0, c0, A, C, G, dA, dC, mask]: readonly Tensor[],
+  { x, W_x, W_a, a0, c0, A, C, G, dA, dC, mask }: LstmSequenceGradientInputs,
   { reverse }: SequenceAttrs,
-): Tensor[] {
-  const { B, T, I, H } = dimsOf(x!, wa!);
-  const cPrevAll = shiftedStates(C!, c0!, reverse);
+): Record<LstmSequenceGradient, Tensor> {
+  const { B, T, I, H } = dimsOf({ x, W_a });
+  const cPrevAll = shiftedStates(C, c0, reverse);
   const dzs = new Array<Tensor>(T);
-  let daNext = zerosLike(a0!);
-  let dcNext = zerosLike(c0!);
+  let daNext = zerosLike(a0);
+  let dcNext = zerosLike(c0);
   for (let s = T - 1; s >= 0; s--) {
     const t = timeAt(s, T, reverse);
-    const da = add(atStep(dA!, t), daNext);
-    const dcIn = add(atStep(dC!, t), dcNext);
-    const [u, f, cc, o] = split(atStep(G!, t), 4, 1) as [Tensor, Tensor, Tensor, Tensor];
-    const tc = tanh(atStep(C!, t));
+    const da = add(atStep(dA, t), daNext);
+    const dcIn = add(atStep(dC, t), dcNext);
+    const [u, f, cc, o] = split(atStep(G, t), 4, 1) as [Tensor, Tensor, Tensor, Tensor];
+    const tc = tanh(atStep(C, t));
     const dc = add(dcIn, mul(mul(da, o), sub(1, square(tc))));
     const sigmoidSlope = (g: Tensor) => mul(g, sub(1, g));
     const dz = concat(
@@ -250,17 +322,17 @@ function lstmBackwardComposed(
       1,
     );
     dzs[t] = zeroWhereMasked(mask, t, dz);
-    daNext = keepWhereMasked(mask, t, matmul(dzs[t]!, wa!, { transposeB: true }), da);
+    daNext = keepWhereMasked(mask, t, matmul(dzs[t]!, W_a, { transposeB: true }), da);
     dcNext = keepWhereMasked(mask, t, mul(dc, f), dcIn);
   }
   const dZ = reshape(stack(dzs, 1), [B * T, 4 * H]);
-  const prev = reshape(shiftedStates(A!, a0!, reverse), [B * T, H]);
-  return [
-    reshape(matmul(dZ, wx!, { transposeB: true }), [B, T, I]),
-    matmul(reshape(x!, [B * T, I]), dZ, { transposeA: true }),
-    matmul(prev, dZ, { transposeA: true }),
-    sum(dZ, { axis: 0 }),
-    daNext,
-    dcNext,
-  ];
+  const prev = reshape(shiftedStates(A, a0, reverse), [B * T, H]);
+  return {
+    dx: reshape(matmul(dZ, W_x, { transposeB: true }), [B, T, I]),
+    dW_x: matmul(reshape(x, [B * T, I]), dZ, { transposeA: true }),
+    dW_a: matmul(prev, dZ, { transposeA: true }),
+    db: sum(dZ, { axis: 0 }),
+    da0: daNext,
+    dc0: dcNext,
+  };
 }

@@ -1,7 +1,6 @@
 import {
   add,
   cast,
-  defineKernel,
   greater,
   matmul,
   mul,
@@ -28,7 +27,17 @@ import {
   rowsAt,
 } from './cpu.js';
 import { rnnBackwardGpu, rnnForwardGpu } from './gpu/rnn.js';
-import { dimsOf, previousStates, type SequenceAttrs, timeAt } from './sequence.js';
+import { defineNamedKernel } from './named-kernel.js';
+import {
+  checkSequenceAttrs,
+  checkSequenceOperands,
+  checkSequenceResults,
+  dimsOf,
+  previousStates,
+  type SequenceAttrs,
+  type SequenceWeights,
+  timeAt,
+} from './sequence.js';
 
 /** Attributes of the vanilla RNN sequence kernels. */
 export interface RnnSequenceAttrs extends SequenceAttrs {
@@ -37,26 +46,67 @@ export interface RnnSequenceAttrs extends SequenceAttrs {
 }
 
 /**
+ * The operands of {@link rnnSequenceForward}. The kernels share one naming scheme: the RNN
+ * cell's `W_xh`, `W_ah`, `b_h` are this kernel's `W_x`, `W_a`, `b`.
+ */
+export interface RnnSequenceInputs extends SequenceWeights {
+  /** `[H]`. */
+  b: Tensor;
+  /** The initial state, `[B, H]`. */
+  a0: Tensor;
+  /** `[B, T]`, 0 at padded steps (optional). */
+  mask?: Tensor | undefined;
+}
+
+/** The result of {@link rnnSequenceForward}: every a⟨t⟩, `[B, T, H]`. */
+export type RnnSequenceResult = 'A';
+
+/** The operands of {@link rnnSequenceBackward}. */
+export interface RnnSequenceGradientInputs extends SequenceWeights {
+  a0: Tensor;
+  /** The forward's result and ∂L/∂A (the final state's gradient added at its step). */
+  A: Tensor;
+  dA: Tensor;
+  mask?: Tensor | undefined;
+}
+
+/** The gradients {@link rnnSequenceBackward} returns. */
+export type RnnSequenceGradient = 'dx' | 'dW_x' | 'dW_a' | 'db' | 'da0';
+
+const ACTIVATIONS = { activation: ['tanh', 'relu'] } as const;
+
+/**
  * Forward propagation through time of `a⟨t⟩ = act(x⟨t⟩ W_xh + a⟨t−1⟩ W_ah + b_h)` for all t.
  *
- * Inputs `[x [B,T,I], W_xh [I,H], W_ah [H,H], b_h [H], a0 [B,H], mask? [B,T]]`; output
- * `[A [B,T,H]]`, every step's hidden state. `x W_xh` for all steps is one matrix product before
- * the loop. Where `mask[b,t]` is 0 the step is padding: row b keeps its previous state.
- * Inputs are assumed valid (see `checkSequenceOperands`).
+ * Operands `{ x [B,T,I], W_x [I,H], W_a [H,H], b [H], a0 [B,H], mask? [B,T] }` (the cell's
+ * `W_xh`, `W_ah`, `b_h`; checked, a `RecurError` names the operand); result `{ A [B,T,H] }`,
+ * every step's hidden state. `x W_xh` for all steps is one matrix product before the loop. Where
+ * `mask[b,t]` is 0 the step is padding: row b keeps its previous state.
  */
-export const rnnSequenceForward = defineKernel<RnnSequenceAttrs>({
+export const rnnSequenceForward = defineNamedKernel<
+  RnnSequenceInputs,
+  RnnSequenceResult,
+  RnnSequenceAttrs
+>({
   name: 'rnnSequenceForward',
+  inputs: ['x', 'W_x', 'W_a', 'b', 'a0'],
+  optional: ['mask'],
+  outputs: ['A'],
+  check: (inputs, attrs) => {
+    checkSequenceAttrs('rnnSequenceForward', attrs, ACTIVATIONS);
+    checkSequenceOperands('rnnSequenceForward', inputs, { a0: inputs.a0 }, 1);
+  },
   backends: {
-    cpu: (backend, [x, wx, wa, bias, a0, mask], { activation, reverse }) => {
+    cpu: (backend, { x, W_x, W_a, b, a0, mask }, { activation, reverse }) => {
       const cpu = cpuBackend('rnnSequenceForward', backend);
-      const { B, T, I, H } = dimsOf(x!, wa!);
+      const { B, T, I, H } = dimsOf({ x, W_a });
       // x⟨t⟩ W_xh + b_h for every step in one product.
-      const xp = inputProjection(cpu, f32(cpu, x!), f32(cpu, wx!), f32(cpu, bias!), B * T, I);
-      const waV = f32(cpu, wa!);
+      const xp = inputProjection(cpu, f32(cpu, x), f32(cpu, W_x), f32(cpu, b), B * T, I);
+      const waV = f32(cpu, W_a);
       const m = maskValues(cpu, mask);
       const out = new Float32Array(B * T * H);
       const rec = new Float32Array(B * H);
-      let prev: Float32Array = f32(cpu, a0!);
+      let prev: Float32Array = f32(cpu, a0);
       let next: Float32Array = new Float32Array(B * H);
       let spare: Float32Array = new Float32Array(B * H);
       for (let s = 0; s < T; s++) {
@@ -74,24 +124,24 @@ export const rnnSequenceForward = defineKernel<RnnSequenceAttrs>({
         next = spare;
         spare = prev;
       }
-      return [output(cpu, out, [B, T, H])];
+      return { A: output(cpu, out, [B, T, H]) };
     },
     gpu: rnnForwardGpu,
   },
-  fallback: (inputs, attrs) => [tidy(() => rnnForwardComposed(inputs, attrs))],
+  fallback: (inputs, attrs) => ({ A: tidy(() => rnnForwardComposed(inputs, attrs)) }),
 });
 
 function rnnForwardComposed(
-  [x, wx, wa, b, a0, mask]: readonly Tensor[],
+  { x, W_x, W_a, b, a0, mask }: RnnSequenceInputs,
   attrs: RnnSequenceAttrs,
 ): Tensor {
-  const { B, T, I, H } = dimsOf(x!, wa!);
-  const xp = reshape(matmul(reshape(x!, [B * T, I]), wx!), [B, T, H]);
+  const { B, T, I, H } = dimsOf({ x, W_a });
+  const xp = reshape(matmul(reshape(x, [B * T, I]), W_x), [B, T, H]);
   const outs = new Array<Tensor>(T);
-  let prev = a0!;
+  let prev = a0;
   for (let s = 0; s < T; s++) {
     const t = timeAt(s, T, attrs.reverse);
-    const z = add(add(atStep(xp, t), matmul(prev, wa!)), b!);
+    const z = add(add(atStep(xp, t), matmul(prev, W_a)), b);
     const a = keepWhereMasked(mask, t, attrs.activation === 'tanh' ? tanh(z) : relu(z), prev);
     outs[t] = a;
     prev = a;
@@ -104,25 +154,38 @@ function rnnForwardComposed(
  * `dz⟨t⟩ = da⟨t⟩ ⊙ act'(a⟨t⟩)` kept for all steps, `da⟨t−1⟩ = dz⟨t⟩ W_ahᵀ`, then
  * `dW_xh = Σ_t x⟨t⟩ᵀ dz⟨t⟩` and `dW_ah = Σ_t a⟨t−1⟩ᵀ dz⟨t⟩` as ONE product each after the loop.
  *
- * Inputs `[x, W_xh, W_ah, b_h, a0, A, dA, mask?]` where `A` is the forward output and `dA
+ * Operands `{ x, W_x, W_a, a0, A, dA, mask? }` where `A` is the forward's result and `dA
  * [B,T,H]` the gradient of the loss with respect to every output (the final state's gradient
- * added at its step). Outputs `[dx, dW_xh, dW_ah, db_h, da0]`. A padded step passes its gradient
+ * added at its step). Results `{ dx, dW_x, dW_a, db, da0 }`. A padded step passes its gradient
  * through to the previous state unchanged and contributes nothing to the weight gradients.
  */
-export const rnnSequenceBackward = defineKernel<RnnSequenceAttrs>({
+export const rnnSequenceBackward = defineNamedKernel<
+  RnnSequenceGradientInputs,
+  RnnSequenceGradient,
+  RnnSequenceAttrs
+>({
   name: 'rnnSequenceBackward',
+  inputs: ['x', 'W_x', 'W_a', 'a0', 'A', 'dA'],
+  optional: ['mask'],
+  outputs: ['dx', 'dW_x', 'dW_a', 'db', 'da0'],
+  check: (inputs, attrs) => {
+    const name = 'rnnSequenceBackward';
+    checkSequenceAttrs(name, attrs, ACTIVATIONS);
+    const { B, T, H } = checkSequenceOperands(name, inputs, { a0: inputs.a0 }, 1);
+    checkSequenceResults(name, { A: [inputs.A, [B, T, H]], dA: [inputs.dA, [B, T, H]] });
+  },
   backends: {
     cpu: (
       backend,
-      [x, wx, wa, , a0, outputs, dOutputs, mask],
+      { x, W_x, W_a, a0, A: outputs, dA: dOutputs, mask },
       { activation, reverse, skipInputGradient },
     ) => {
       const cpu = cpuBackend('rnnSequenceBackward', backend);
-      const dims = dimsOf(x!, wa!);
+      const dims = dimsOf({ x, W_a });
       const { B, T, I, H } = dims;
-      const A = f32(cpu, outputs!);
-      const dA = f32(cpu, dOutputs!);
-      const waV = f32(cpu, wa!);
+      const A = f32(cpu, outputs);
+      const dA = f32(cpu, dOutputs);
+      const waV = f32(cpu, W_a);
       const m = maskValues(cpu, mask);
       const dZ = new Float32Array(B * T * H);
       const dz = new Float32Array(B * H);
@@ -146,22 +209,22 @@ export const rnnSequenceBackward = defineKernel<RnnSequenceAttrs>({
         // da⟨t−1⟩ = dz⟨t⟩ W_ahᵀ for real steps; padded rows carry da through.
         carryRecurrentGradient(cpu, dz, waV, rec, daNext, m, t, { B, T, H, G: H });
       }
-      const prevStates = previousStates(A, f32(cpu, a0!), dims, reverse);
+      const prevStates = previousStates(A, f32(cpu, a0), dims, reverse);
       const { dx, dWx, db } = inputSideGradients(
         cpu,
         dZ,
-        f32(cpu, x!),
-        f32(cpu, wx!),
+        f32(cpu, x),
+        f32(cpu, W_x),
         { B, T, I, G: H },
         skipInputGradient,
       );
-      return [
+      return {
         dx,
-        dWx,
-        output(cpu, cpu.gemm(prevStates, dZ, H, H, B * T, true, false), [H, H]),
+        dW_x: dWx,
+        dW_a: output(cpu, cpu.gemm(prevStates, dZ, H, H, B * T, true, false), [H, H]),
         db,
-        output(cpu, daNext, [B, H]),
-      ];
+        da0: output(cpu, daNext, [B, H]),
+      };
     },
     gpu: rnnBackwardGpu,
   },
@@ -169,28 +232,28 @@ export const rnnSequenceBackward = defineKernel<RnnSequenceAttrs>({
 });
 
 function rnnBackwardComposed(
-  [x, wx, wa, , a0, A, dA, mask]: readonly Tensor[],
+  { x, W_x, W_a, a0, A, dA, mask }: RnnSequenceGradientInputs,
   attrs: RnnSequenceAttrs,
-): Tensor[] {
-  const { B, T, I, H } = dimsOf(x!, wa!);
+): Record<RnnSequenceGradient, Tensor> {
+  const { B, T, I, H } = dimsOf({ x, W_a });
   const dzs = new Array<Tensor>(T);
-  let daNext = zerosLike(a0!);
+  let daNext = zerosLike(a0);
   for (let s = T - 1; s >= 0; s--) {
     const t = timeAt(s, T, attrs.reverse);
-    const da = add(atStep(dA!, t), daNext);
-    const a = atStep(A!, t);
+    const da = add(atStep(dA, t), daNext);
+    const a = atStep(A, t);
     const slope = attrs.activation === 'tanh' ? sub(1, square(a)) : cast(greater(a, 0), 'float32');
     const dz = zeroWhereMasked(mask, t, mul(da, slope));
     dzs[t] = dz;
-    daNext = keepWhereMasked(mask, t, matmul(dz, wa!, { transposeB: true }), da);
+    daNext = keepWhereMasked(mask, t, matmul(dz, W_a, { transposeB: true }), da);
   }
   const dZ = reshape(stack(dzs, 1), [B * T, H]);
-  const prev = reshape(shiftedStates(A!, a0!, attrs.reverse), [B * T, H]);
-  return [
-    reshape(matmul(dZ, wx!, { transposeB: true }), [B, T, I]),
-    matmul(reshape(x!, [B * T, I]), dZ, { transposeA: true }),
-    matmul(prev, dZ, { transposeA: true }),
-    sum(dZ, { axis: 0 }),
-    daNext,
-  ];
+  const prev = reshape(shiftedStates(A, a0, attrs.reverse), [B * T, H]);
+  return {
+    dx: reshape(matmul(dZ, W_x, { transposeB: true }), [B, T, I]),
+    dW_x: matmul(reshape(x, [B * T, I]), dZ, { transposeA: true }),
+    dW_a: matmul(prev, dZ, { transposeA: true }),
+    db: sum(dZ, { axis: 0 }),
+    da0: daNext,
+  };
 }

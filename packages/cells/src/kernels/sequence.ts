@@ -1,4 +1,4 @@
-import { formatShape, RecurError, type Tensor } from '@recur/tensor';
+import { checkOptions, formatShape, RecurError, type Tensor } from '@recur/tensor';
 
 /** Attributes every fused sequence kernel takes. */
 export interface SequenceAttrs {
@@ -22,10 +22,10 @@ export interface SequenceDims {
   H: number;
 }
 
-/** `[B, T, I]` and `H` from the inputs `x` and a recurrent weight `[H, G·H]`. */
-export function dimsOf(x: Tensor, recurrentWeight: Tensor): SequenceDims {
+/** `[B, T, I]` and `H` from the inputs `x` and the recurrent weight `W_a` `[H, G·H]`. */
+export function dimsOf({ x, W_a }: { x: Tensor; W_a: Tensor }): SequenceDims {
   const [B, T, I] = x.shape as [number, number, number];
-  return { B, T, I, H: recurrentWeight.shape[0]! };
+  return { B, T, I, H: W_a.shape[0]! };
 }
 
 /** The time index processed at loop step `s` (0-based, in processing order). */
@@ -33,18 +33,26 @@ export function timeAt(s: number, T: number, reverse: boolean): number {
   return reverse ? T - 1 - s : s;
 }
 
+/** The operands every fused sequence kernel shares (the weights in `docs/notation.md`'s layout). */
+export interface SequenceWeights {
+  /** The inputs, `[B, T, I]`. */
+  x: Tensor;
+  /** `[I, G·H]`: the input weight (the RNN's `W_xh`). */
+  W_x: Tensor;
+  /** `[H, G·H]`: the recurrent weight (the RNN's `W_ah`). */
+  W_a: Tensor;
+}
+
 /**
- * Checks the operands of a fused sequence kernel; `gates` is 1 (RNN), 4 (LSTM) or 3 (GRU).
- * `states` are the initial states (each `[B, H]`); `mask` is `[B, T]`.
+ * Checks the operands of a fused sequence kernel before it runs; `gates` is 1 (RNN), 4 (LSTM)
+ * or 3 (GRU). `b` (`[G·H]`) is checked where given (backward kernels do not read it), each of
+ * `states` (the initial states, by name) must be `[B, H]`, `mask` `[B, T]` (float32 or int32).
+ * Every error is a `RecurError` naming the kernel and the operand. Returns the sizes.
  */
 export function checkSequenceOperands(
   kernel: string,
-  x: Tensor,
-  inputWeight: Tensor,
-  recurrentWeight: Tensor,
-  bias: Tensor,
-  states: readonly Tensor[],
-  mask: Tensor | undefined,
+  { x, W_x, W_a, b, mask }: SequenceWeights & { b?: Tensor; mask?: Tensor | undefined },
+  states: Readonly<Record<string, Tensor>>,
   gates: number,
 ): SequenceDims {
   const fail = (message: string): never => {
@@ -52,42 +60,94 @@ export function checkSequenceOperands(
   };
   if (x.rank !== 3) fail(`x must be [batch, time, features], got ${formatShape(x.shape)}`);
   const [B, T, I] = x.shape as [number, number, number];
-  if (T === 0)
+  if (T === 0) {
     throw new RecurError(
       'ARGUMENT',
       `${kernel}: x ${formatShape(x.shape)} is an empty sequence (T = 0)`,
     );
-  if (recurrentWeight.rank !== 2)
-    fail(`the recurrent weight must be 2-D, got ${formatShape(recurrentWeight.shape)}`);
-  const H = recurrentWeight.shape[0]!;
-  if (recurrentWeight.shape[1] !== gates * H) {
-    fail(
-      `the recurrent weight is ${formatShape(recurrentWeight.shape)}; expected [${H},${gates * H}]`,
-    );
   }
-  if (inputWeight.rank !== 2 || inputWeight.shape[0] !== I || inputWeight.shape[1] !== gates * H) {
-    fail(
-      `x has ${I} features, so the input weight must be [${I},${gates * H}]; got ${formatShape(inputWeight.shape)}`,
-    );
+  if (W_a.rank !== 2) fail(`W_a must be 2-D [H, ${gates}·H], got ${formatShape(W_a.shape)}`);
+  const H = W_a.shape[0]!;
+  if (W_a.shape[1] !== gates * H) {
+    fail(`W_a is ${formatShape(W_a.shape)}; expected [${H},${gates * H}] (${gates} gate blocks)`);
   }
-  if (bias.rank !== 1 || bias.shape[0] !== gates * H) {
-    fail(`the bias must be [${gates * H}], got ${formatShape(bias.shape)}`);
+  if (W_x.rank !== 2 || W_x.shape[0] !== I || W_x.shape[1] !== gates * H) {
+    fail(`x has ${I} features, so W_x must be [${I},${gates * H}]; got ${formatShape(W_x.shape)}`);
   }
-  states.forEach((s, i) => {
+  if (b && (b.rank !== 1 || b.shape[0] !== gates * H)) {
+    fail(`b must be [${gates * H}], got ${formatShape(b.shape)}`);
+  }
+  for (const [name, s] of Object.entries(states)) {
     if (s.rank !== 2 || s.shape[0] !== B || s.shape[1] !== H) {
-      fail(
-        `initial state ${i} must be [${B},${H}] (batch ${B}, hidden ${H}), got ${formatShape(s.shape)}`,
-      );
+      fail(`${name} must be [${B},${H}] (batch ${B}, hidden ${H}), got ${formatShape(s.shape)}`);
     }
-  });
+  }
   if (mask && (mask.rank !== 2 || mask.shape[0] !== B || mask.shape[1] !== T)) {
     fail(`mask must be [${B},${T}] (batch, time), got ${formatShape(mask.shape)}`);
   }
-  for (const t of [x, inputWeight, recurrentWeight, bias, ...states]) {
-    if (t.dtype !== 'float32')
-      throw new RecurError('DTYPE', `${kernel}: operands must be float32, got ${t.dtype}`);
+  const floats: [string, Tensor | undefined][] = [
+    ['x', x],
+    ['W_x', W_x],
+    ['W_a', W_a],
+    ['b', b],
+  ];
+  for (const [name, t] of [...floats, ...Object.entries(states)]) {
+    if (t && t.dtype !== 'float32') {
+      throw new RecurError('DTYPE', `${kernel}: ${name} must be float32, got ${t.dtype}`);
+    }
   }
   return { B, T, I, H };
+}
+
+/**
+ * Checks a backward kernel's saved results and incoming gradients against the shapes the forward
+ * pass gave them (`[B, T, H]` for states, `[B, T, G·H]` for gate activations).
+ */
+export function checkSequenceResults(
+  kernel: string,
+  expected: Readonly<Record<string, readonly [Tensor, readonly number[]]>>,
+): void {
+  for (const [name, [t, shape]] of Object.entries(expected)) {
+    if (t.rank !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
+      throw new RecurError(
+        'SHAPE',
+        `${kernel}: ${name} must be ${formatShape(shape)} (as the forward pass made it), got ${formatShape(t.shape)}`,
+      );
+    }
+    if (t.dtype !== 'float32') {
+      throw new RecurError('DTYPE', `${kernel}: ${name} must be float32, got ${t.dtype}`);
+    }
+  }
+}
+
+/** Checks a sequence kernel's attributes: `reverse` (required) and the backward-only flag. */
+export function checkSequenceAttrs(
+  kernel: string,
+  attrs: unknown,
+  extra: Readonly<Record<string, readonly unknown[]>> = {},
+): void {
+  checkOptions(kernel, attrs, ['reverse', 'skipInputGradient', ...Object.keys(extra)]);
+  const given = attrs as Record<string, unknown>;
+  if (typeof given.reverse !== 'boolean') {
+    throw new RecurError(
+      'ARGUMENT',
+      `${kernel}: attrs.reverse must be true or false, got ${String(given.reverse)}`,
+    );
+  }
+  if (given.skipInputGradient !== undefined && typeof given.skipInputGradient !== 'boolean') {
+    throw new RecurError(
+      'ARGUMENT',
+      `${kernel}: attrs.skipInputGradient must be true or false, got ${String(given.skipInputGradient)}`,
+    );
+  }
+  for (const [name, allowed] of Object.entries(extra)) {
+    if (!allowed.includes(given[name])) {
+      throw new RecurError(
+        'ARGUMENT',
+        `${kernel}: attrs.${name} must be one of ${allowed.map((v) => `'${String(v)}'`).join(', ')}, got ${JSON.stringify(given[name])}`,
+      );
+    }
+  }
 }
 
 /**

@@ -1,5 +1,11 @@
-import type { KernelImpl, TensorInfo } from '@recur/tensor';
+import type { Backend, KernelOutput, TensorInfo } from '@recur/tensor';
 import { divFloor, sigmoidInto, tanhInto } from '@recur/tensor/gpu-kernels';
+import type {
+  GruSequenceGradient,
+  GruSequenceGradientInputs,
+  GruSequenceInputs,
+  GruSequenceResult,
+} from '../gru-sequence.js';
 import { dimsOf, type SequenceAttrs, timeAt } from '../sequence.js';
 import {
   ifPadded,
@@ -151,27 +157,27 @@ function resetStatesProgram(B: number, T: number, H: number) {
 }
 
 /** The gpu implementation of `gruSequenceForward`. */
-export const gruForwardGpu: KernelImpl<SequenceAttrs> = (
-  backend,
-  [x, wx, wa, b, a0, mask],
-  { reverse },
-) =>
+export const gruForwardGpu = (
+  backend: Backend,
+  { x, W_x, W_a, b, a0, mask }: GruSequenceInputs,
+  { reverse }: SequenceAttrs,
+): Record<GruSequenceResult, KernelOutput> =>
   withGpuScope('gruSequenceForward', backend, (gpu) => {
-    const { B, T, I, H } = dimsOf(x!, wa!);
+    const { B, T, I, H } = dimsOf({ x, W_a });
     const m = mask ? [mask] : [];
     const masked = mask !== undefined;
-    const xw = gpu.matmul(gpu.reshape(x!, [B * T, I]), wx!);
+    const xw = gpu.matmul(gpu.reshape(x, [B * T, I]), W_x);
     const updateReset = updateResetProgram(B, T, H);
     const candidate = candidateProgram(B, T, H);
     const state = stateProgram(B, T, H, masked);
     const as = new Array<TensorInfo>(T);
     const urs = new Array<TensorInfo>(T);
     const cands = new Array<TensorInfo>(T);
-    let prev: TensorInfo = a0!;
+    let prev: TensorInfo = a0;
     for (let s = 0; s < T; s++) {
       const t = timeAt(s, T, reverse);
-      const ur = gpu.run(updateReset, [xw, prev, wa!, b!], [B, 2 * H], [t]);
-      const cand = gpu.run(candidate, [xw, prev, ur, wa!, b!], [B, H], [t]);
+      const ur = gpu.run(updateReset, [xw, prev, W_a, b], [B, 2 * H], [t]);
+      const cand = gpu.run(candidate, [xw, prev, ur, W_a, b], [B, H], [t]);
       prev = gpu.run(state, [ur, cand, prev, ...m], [B, H], [t]);
       [as[t], urs[t], cands[t]] = [prev, ur, cand];
     }
@@ -180,20 +186,20 @@ export const gruForwardGpu: KernelImpl<SequenceAttrs> = (
       [gpu.stackSteps(urs), gpu.stackSteps(cands), ...m],
       [B, T, 3 * H],
     );
-    return [gpu.keep(gpu.stackSteps(as)), gpu.keep(gates)];
+    return { A: gpu.keep(gpu.stackSteps(as)), G: gpu.keep(gates) };
   });
 
 /** The gpu implementation of `gruSequenceBackward`. */
-export const gruBackwardGpu: KernelImpl<SequenceAttrs> = (
-  backend,
-  [x, wx, wa, , a0, A, gates, dA, mask],
-  { reverse, skipInputGradient },
-) =>
+export const gruBackwardGpu = (
+  backend: Backend,
+  { x, W_x, W_a, a0, A, G: gates, dA, mask }: GruSequenceGradientInputs,
+  { reverse, skipInputGradient }: SequenceAttrs,
+): Record<GruSequenceGradient, KernelOutput> =>
   withGpuScope('gruSequenceBackward', backend, (gpu) => {
-    const { B, T, H } = dimsOf(x!, wa!);
+    const { B, T, H } = dimsOf({ x, W_a });
     const m = mask ? [mask] : [];
     const masked = mask !== undefined;
-    const prevA = previousStates(gpu, A!, a0!, reverse);
+    const prevA = previousStates(gpu, A, a0, reverse);
     const resetGradient = resetGradientProgram(B, T, H, masked);
     const hiddenCarry = hiddenCarryProgram(B, T, H, masked);
     // Per step t: the da reaching a⟨t⟩ from later steps, and d(r ⊙ a⟨t−1⟩).
@@ -202,19 +208,25 @@ export const gruBackwardGpu: KernelImpl<SequenceAttrs> = (
     let daNext = gpu.zeros([B, H]);
     for (let s = T - 1; s >= 0; s--) {
       const t = timeAt(s, T, reverse);
-      const dReset = gpu.run(resetGradient, [dA!, daNext, gates!, wa!, ...m], [B, H], [t]);
+      const dReset = gpu.run(resetGradient, [dA, daNext, gates, W_a, ...m], [B, H], [t]);
       [carried[t], dResets[t]] = [daNext, dReset];
-      daNext = gpu.run(hiddenCarry, [dA!, daNext, gates!, prevA, dReset, wa!, ...m], [B, H], [t]);
+      daNext = gpu.run(hiddenCarry, [dA, daNext, gates, prevA, dReset, W_a, ...m], [B, H], [t]);
     }
     const dZ = gpu.run(
       dzProgram(B, T, H, masked),
-      [dA!, gpu.stackSteps(carried), gpu.stackSteps(dResets), gates!, prevA, ...m],
+      [dA, gpu.stackSteps(carried), gpu.stackSteps(dResets), gates, prevA, ...m],
       [B * T, 3 * H],
     );
     const prev2d = gpu.reshape(prevA, [B * T, H]);
-    const resets = gpu.run(resetStatesProgram(B, T, H), [gates!, prevA], [B * T, H]);
+    const resets = gpu.run(resetStatesProgram(B, T, H), [gates, prevA], [B * T, H]);
     const dWur = gpu.matmul(prev2d, gpu.columns(dZ, 0, 2 * H), true, false);
     const dWaa = gpu.matmul(resets, gpu.columns(dZ, 2 * H, H), true, false);
-    const { dx, dWx, db } = inputSideGradients(gpu, dZ, x!, wx!, skipInputGradient);
-    return [dx, dWx, gpu.keep(gpu.concat([dWur, dWaa], 1)), db, gpu.keep(daNext)];
+    const { dx, dWx, db } = inputSideGradients(gpu, dZ, x, W_x, skipInputGradient);
+    return {
+      dx,
+      dW_x: dWx,
+      dW_a: gpu.keep(gpu.concat([dWur, dWaa], 1)),
+      db,
+      da0: gpu.keep(daNext),
+    };
   });

@@ -1,5 +1,11 @@
-import type { KernelImpl, TensorInfo } from '@recur/tensor';
+import type { Backend, KernelOutput, TensorInfo } from '@recur/tensor';
 import { divFloor, sigmoidInto, tanhInto } from '@recur/tensor/gpu-kernels';
+import type {
+  LstmSequenceGradient,
+  LstmSequenceGradientInputs,
+  LstmSequenceInputs,
+  LstmSequenceResult,
+} from '../lstm-sequence.js';
 import { dimsOf, type SequenceAttrs, timeAt } from '../sequence.js';
 import {
   ifPadded,
@@ -157,47 +163,52 @@ function dzProgram(B: number, T: number, H: number, masked: boolean) {
 }
 
 /** The gpu implementation of `lstmSequenceForward`. */
-export const lstmForwardGpu: KernelImpl<SequenceAttrs> = (
-  backend,
-  [x, wx, wa, b, a0, c0, mask],
-  { reverse },
-) =>
+export const lstmForwardGpu = (
+  backend: Backend,
+  { x, W_x, W_a, b, a0, c0, mask }: LstmSequenceInputs,
+  { reverse }: SequenceAttrs,
+): Record<LstmSequenceResult, KernelOutput> =>
   withGpuScope('lstmSequenceForward', backend, (gpu) => {
-    const { B, T, I, H } = dimsOf(x!, wa!);
+    const { B, T, I, H } = dimsOf({ x, W_a });
     const m = mask ? [mask] : [];
     const masked = mask !== undefined;
-    const xw = gpu.matmul(gpu.reshape(x!, [B * T, I]), wx!);
+    const xw = gpu.matmul(gpu.reshape(x, [B * T, I]), W_x);
     const [gatesStep, cellStep, hiddenStep] = [gatesProgram, cellProgram, hiddenProgram].map(
       (make) => make(B, T, H, masked),
     ) as [ReturnType<typeof program>, ReturnType<typeof program>, ReturnType<typeof program>];
     const as = new Array<TensorInfo>(T);
     const cs = new Array<TensorInfo>(T);
     const gs = new Array<TensorInfo>(T);
-    let prevA: TensorInfo = a0!;
-    let prevC: TensorInfo = c0!;
+    let prevA: TensorInfo = a0;
+    let prevC: TensorInfo = c0;
     for (let s = 0; s < T; s++) {
       const t = timeAt(s, T, reverse);
-      const gates = gpu.run(gatesStep, [xw, prevA, wa!, b!, ...m], [B, 4 * H], [t]);
+      const gates = gpu.run(gatesStep, [xw, prevA, W_a, b, ...m], [B, 4 * H], [t]);
       prevC = gpu.run(cellStep, [gates, prevC, ...m], [B, H], [t]);
       const hiddenInputs = mask ? [gates, prevC, prevA, mask] : [gates, prevC];
       prevA = gpu.run(hiddenStep, hiddenInputs, [B, H], [t]);
       [as[t], cs[t], gs[t]] = [prevA, prevC, gates];
     }
-    return [as, cs, gs].map((steps) => gpu.keep(gpu.stackSteps(steps)));
+    const [A, C, G] = [as, cs, gs].map((steps) => gpu.keep(gpu.stackSteps(steps))) as [
+      KernelOutput,
+      KernelOutput,
+      KernelOutput,
+    ];
+    return { A, C, G };
   });
 
 /** The gpu implementation of `lstmSequenceBackward`. */
-export const lstmBackwardGpu: KernelImpl<SequenceAttrs> = (
-  backend,
-  [x, wx, wa, , a0, c0, A, C, gates, dA, dC, mask],
-  { reverse, skipInputGradient },
-) =>
+export const lstmBackwardGpu = (
+  backend: Backend,
+  { x, W_x, W_a, a0, c0, A, C, G: gates, dA, dC, mask }: LstmSequenceGradientInputs,
+  { reverse, skipInputGradient }: SequenceAttrs,
+): Record<LstmSequenceGradient, KernelOutput> =>
   withGpuScope('lstmSequenceBackward', backend, (gpu) => {
-    const { B, T, H } = dimsOf(x!, wa!);
+    const { B, T, H } = dimsOf({ x, W_a });
     const m = mask ? [mask] : [];
     const masked = mask !== undefined;
-    const tanhC = gpu.unary('tanh', C!);
-    const prevC = previousStates(gpu, C!, c0!, reverse);
+    const tanhC = gpu.unary('tanh', C);
+    const prevC = previousStates(gpu, C, c0, reverse);
     const cellGradient = cellGradientProgram(B, T, H, masked);
     const cellCarry = cellCarryProgram(B, T, H, masked);
     const hiddenCarry = hiddenCarryProgram(B, T, H, masked);
@@ -208,34 +219,24 @@ export const lstmBackwardGpu: KernelImpl<SequenceAttrs> = (
     let dcNext = gpu.zeros([B, H]);
     for (let s = T - 1; s >= 0; s--) {
       const t = timeAt(s, T, reverse);
-      const dc = gpu.run(
-        cellGradient,
-        [dA!, dC!, daNext, dcNext, tanhC, gates!, ...m],
-        [B, H],
-        [t],
-      );
+      const dc = gpu.run(cellGradient, [dA, dC, daNext, dcNext, tanhC, gates, ...m], [B, H], [t]);
       [carried[t], dcs[t]] = [daNext, dc];
-      dcNext = gpu.run(cellCarry, [dc, gates!, ...m], [B, H], [t]);
-      daNext = gpu.run(
-        hiddenCarry,
-        [dA!, daNext, dc, tanhC, gates!, prevC, wa!, ...m],
-        [B, H],
-        [t],
-      );
+      dcNext = gpu.run(cellCarry, [dc, gates, ...m], [B, H], [t]);
+      daNext = gpu.run(hiddenCarry, [dA, daNext, dc, tanhC, gates, prevC, W_a, ...m], [B, H], [t]);
     }
     const dZ = gpu.run(
       dzProgram(B, T, H, masked),
-      [dA!, gpu.stackSteps(carried), gpu.stackSteps(dcs), tanhC, gates!, prevC, ...m],
+      [dA, gpu.stackSteps(carried), gpu.stackSteps(dcs), tanhC, gates, prevC, ...m],
       [B * T, 4 * H],
     );
-    const prevA = gpu.reshape(previousStates(gpu, A!, a0!, reverse), [B * T, H]);
-    const { dx, dWx, db } = inputSideGradients(gpu, dZ, x!, wx!, skipInputGradient);
-    return [
+    const prevA = gpu.reshape(previousStates(gpu, A, a0, reverse), [B * T, H]);
+    const { dx, dWx, db } = inputSideGradients(gpu, dZ, x, W_x, skipInputGradient);
+    return {
       dx,
-      dWx,
-      gpu.keep(gpu.matmul(prevA, dZ, true, false)),
+      dW_x: dWx,
+      dW_a: gpu.keep(gpu.matmul(prevA, dZ, true, false)),
       db,
-      gpu.keep(daNext),
-      gpu.keep(dcNext),
-    ];
+      da0: gpu.keep(daNext),
+      dc0: gpu.keep(dcNext),
+    };
   });

@@ -1,6 +1,12 @@
-import type { KernelImpl, TensorInfo } from '@recur/tensor';
+import type { Backend, KernelOutput, TensorInfo } from '@recur/tensor';
 import { divFloor, tanhInto } from '@recur/tensor/gpu-kernels';
-import type { RnnSequenceAttrs } from '../rnn-sequence.js';
+import type {
+  RnnSequenceAttrs,
+  RnnSequenceGradient,
+  RnnSequenceGradientInputs,
+  RnnSequenceInputs,
+  RnnSequenceResult,
+} from '../rnn-sequence.js';
 import { dimsOf, timeAt } from '../sequence.js';
 import {
   ifPadded,
@@ -78,34 +84,34 @@ function dzProgram(B: number, T: number, H: number, act: Activation, masked: boo
 }
 
 /** The gpu implementation of `rnnSequenceForward`. */
-export const rnnForwardGpu: KernelImpl<RnnSequenceAttrs> = (
-  backend,
-  [x, wx, wa, b, a0, mask],
-  { activation, reverse },
-) =>
+export const rnnForwardGpu = (
+  backend: Backend,
+  { x, W_x, W_a, b, a0, mask }: RnnSequenceInputs,
+  { activation, reverse }: RnnSequenceAttrs,
+): Record<RnnSequenceResult, KernelOutput> =>
   withGpuScope('rnnSequenceForward', backend, (gpu) => {
-    const { B, T, I, H } = dimsOf(x!, wa!);
+    const { B, T, I, H } = dimsOf({ x, W_a });
     const m = mask ? [mask] : [];
-    const xw = gpu.matmul(gpu.reshape(x!, [B * T, I]), wx!);
+    const xw = gpu.matmul(gpu.reshape(x, [B * T, I]), W_x);
     const step = stepProgram(B, T, H, activation, mask !== undefined);
     const outputs = new Array<TensorInfo>(T);
-    let prev: TensorInfo = a0!;
+    let prev: TensorInfo = a0;
     for (let s = 0; s < T; s++) {
       const t = timeAt(s, T, reverse);
-      prev = gpu.run(step, [xw, prev, wa!, b!, ...m], [B, H], [t]);
+      prev = gpu.run(step, [xw, prev, W_a, b, ...m], [B, H], [t]);
       outputs[t] = prev;
     }
-    return [gpu.keep(gpu.stackSteps(outputs))];
+    return { A: gpu.keep(gpu.stackSteps(outputs)) };
   });
 
 /** The gpu implementation of `rnnSequenceBackward`. */
-export const rnnBackwardGpu: KernelImpl<RnnSequenceAttrs> = (
-  backend,
-  [x, wx, wa, , a0, A, dA, mask],
-  { activation, reverse, skipInputGradient },
-) =>
+export const rnnBackwardGpu = (
+  backend: Backend,
+  { x, W_x, W_a, a0, A, dA, mask }: RnnSequenceGradientInputs,
+  { activation, reverse, skipInputGradient }: RnnSequenceAttrs,
+): Record<RnnSequenceGradient, KernelOutput> =>
   withGpuScope('rnnSequenceBackward', backend, (gpu) => {
-    const { B, T, H } = dimsOf(x!, wa!);
+    const { B, T, H } = dimsOf({ x, W_a });
     const m = mask ? [mask] : [];
     const masked = mask !== undefined;
     const carry = carryProgram(B, T, H, activation, masked);
@@ -115,11 +121,17 @@ export const rnnBackwardGpu: KernelImpl<RnnSequenceAttrs> = (
     for (let s = T - 1; s >= 0; s--) {
       const t = timeAt(s, T, reverse);
       carried[t] = daNext;
-      daNext = gpu.run(carry, [dA!, A!, daNext, wa!, ...m], [B, H], [t]);
+      daNext = gpu.run(carry, [dA, A, daNext, W_a, ...m], [B, H], [t]);
     }
     const dz = dzProgram(B, T, H, activation, masked);
-    const dZ = gpu.run(dz, [dA!, A!, gpu.stackSteps(carried), ...m], [B * T, H]);
-    const prev = gpu.reshape(previousStates(gpu, A!, a0!, reverse), [B * T, H]);
-    const { dx, dWx, db } = inputSideGradients(gpu, dZ, x!, wx!, skipInputGradient);
-    return [dx, dWx, gpu.keep(gpu.matmul(prev, dZ, true, false)), db, gpu.keep(daNext)];
+    const dZ = gpu.run(dz, [dA, A, gpu.stackSteps(carried), ...m], [B * T, H]);
+    const prev = gpu.reshape(previousStates(gpu, A, a0, reverse), [B * T, H]);
+    const { dx, dWx, db } = inputSideGradients(gpu, dZ, x, W_x, skipInputGradient);
+    return {
+      dx,
+      dW_x: dWx,
+      dW_a: gpu.keep(gpu.matmul(prev, dZ, true, false)),
+      db,
+      da0: gpu.keep(daNext),
+    };
   });

@@ -105,11 +105,7 @@ export class GpuScope {
 }
 
 /** Runs `body` with a fresh {@link GpuScope}, freeing its temporaries however it ends. */
-export function withGpuScope(
-  kernel: string,
-  backend: Backend,
-  body: (gpu: GpuScope) => KernelOutput[],
-): KernelOutput[] {
+export function withGpuScope<R>(kernel: string, backend: Backend, body: (gpu: GpuScope) => R): R {
   const gpu = new GpuScope(kernel, backend);
   try {
     return body(gpu);
