@@ -46,6 +46,12 @@ export {
   mobyDickSplit,
 } from './real/moby-dick.js';
 export {
+  loadStateOfTheUnion,
+  loadStateOfTheUnionAddresses,
+  type StateOfTheUnionAddress,
+  stateOfTheUnionSplit,
+} from './real/sotu.js';
+export {
   type LabeledEmail,
   loadSpamAssassin,
   type SpamAssassinOptions,
