@@ -88,6 +88,9 @@ describe('Trainer: schedules over the budget', () => {
     await expect(unbounded.fit()).rejects.toThrow(
       /Trainer.fit: the schedule anneals over a budget; give steps, timeLimit/,
     );
+    // Refused before it started: the trainer is not left 'running'.
+    await expect(unbounded.fit()).rejects.toThrow(/anneals over a budget/);
+    unbounded.dispose();
     expect(
       () =>
         new Trainer({

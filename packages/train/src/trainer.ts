@@ -116,7 +116,6 @@ export class Trainer<Batch, State = unknown> {
   /** Trains until the epochs or steps are done, early stopping fires, or a callback stops it. */
   async fit(): Promise<FitResult> {
     if (this.#running) throw new RecurError('ARGUMENT', 'Trainer.fit: already running');
-    this.#running = true;
     this.#stopRequested = false;
     const o = this.#options;
     const epochs =
@@ -142,6 +141,7 @@ export class Trainer<Batch, State = unknown> {
     let restoredBest = false;
     let outOfTime = false;
     const yielder = new EventLoopYielder(o.yieldEvery ?? 50, now);
+    this.#running = true;
     try {
       outer: while (this.epoch < epochs && this.step < steps) {
         let index = 0;
