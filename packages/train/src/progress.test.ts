@@ -47,8 +47,8 @@ describe('ProgressReporter', () => {
     expect(formatCount(4_560_000)).toBe('4.56M');
   });
 
-  // The time budget mode replaces the demo CLI's own bar (apps/demo training/budget.ts, whose
-  // tests these are): the share of the time used, since how many updates fit is not known.
+  // The time budget mode replaces a bar the demo CLI used to draw itself; these are that bar's
+  // tests, carried over: the share of the time used, since how many updates fit is not known.
   it('with a time budget shows the share of the time used and the time left', () => {
     let now = 1000;
     const lines: string[] = [];
