@@ -41,9 +41,10 @@ interface Attempt<State> {
 
 /**
  * The training loop: batches from a {@link DataSource}, the model's loss, backward, clipping, a
- * non-finite check, the optimizer and schedule, truncated BPTT with detached state, validation,
- * early stopping, callbacks, progress, JSON-lines logs and checkpoints from which a run resumes
- * exactly — a seeded run resumed from a checkpoint reproduces the uninterrupted run's losses
+ * non-finite check, the optimizer and schedule (by update, or over the budget of steps or time:
+ * `warmupCosine`), truncated BPTT with detached state, validation (every N updates or
+ * seconds) with the best model kept, early stopping, callbacks, progress, JSON-lines logs and
+ * checkpoints from which a run resumes exactly — a seeded run resumed from a checkpoint reproduces the uninterrupted run's losses
  * bit for bit (same backend), because the data order, the model's RNG, the optimizer state and
  * the carried state are all restored. That holds as long as the model draws every random number
  * it needs while training (dropout, scheduled sampling…) from `context.rng`, as the models of
