@@ -272,7 +272,10 @@ async function run(argv: readonly string[], io: CommandIO): Promise<void> {
         io.stdout,
         `\nCheckpoint: ${path} (step ${result.step}). Use it: ${next}${custom} · continue: recur train --resume${again}`,
       );
-      if (best) println(io.stdout, `Best: ${bestPath} (step ${best.step}).`);
+      if (best) {
+        const use = best.step === result.step ? '' : `; use it: ${next} --checkpoint ${bestPath}`;
+        println(io.stdout, `Best: ${bestPath} (step ${best.step})${use}`);
+      }
     } else {
       const summary = {
         command: 'train',
