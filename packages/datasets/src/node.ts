@@ -59,6 +59,12 @@ export {
   sensorNetworkSplit,
 } from './real/sensor-network.js';
 export {
+  loadStateOfTheUnion,
+  loadStateOfTheUnionAddresses,
+  type StateOfTheUnionAddress,
+  stateOfTheUnionSplit,
+} from './real/sotu.js';
+export {
   type LabeledEmail,
   loadSpamAssassin,
   type SpamAssassinOptions,

@@ -399,6 +399,18 @@ describe('Trainer.restore and Optimizer.loadStateDict', () => {
     const c = deserializeCheckpoint(good);
     const before = memory().numTensors;
     const state = JSON.stringify(optimizer.stateDict());
+    // A well-formed trainer progress, for the cases that break one field of it.
+    const progress = {
+      batchInEpoch: 0,
+      epochLossSum: 0,
+      epochUpdates: 0,
+      epochTokens: 0,
+      skippedInARow: 0,
+      lastCheckpointStep: 0,
+      early: null,
+      state: null,
+      hasBest: false,
+    };
     const cases: [string, Checkpoint, RegExp][] = [
       ['step', { ...c, step: 1e308 }, /Trainer\.restore: step must be a non-negative safe integer/],
       [
@@ -429,6 +441,32 @@ describe('Trainer.restore and Optimizer.loadStateDict', () => {
         'type',
         { ...c, optimizer: { ...c.optimizer!, type: 'SGD' } },
         /the state is for SGD, not Adam/,
+      ],
+      [
+        'scheduler fraction',
+        { ...c, scheduler: { step: 1, baseLr: 0.1, fraction: 2 } },
+        /scheduler: fraction must be a number in \[0, 1\], got 2/,
+      ],
+      [
+        'best step',
+        { ...c, metadata: { trainer: { ...progress, bestValidation: { step: 9, loss: 1 } } } },
+        /metadata\.trainer: bestValidation\.step 9 is after the checkpoint's step 1/,
+      ],
+      [
+        'best loss',
+        {
+          ...c,
+          metadata: { trainer: { ...progress, bestValidation: { step: 1, loss: Number.NaN } } },
+        },
+        /metadata\.trainer: bestValidation\.loss must be a finite number, got NaN/,
+      ],
+      [
+        'best key',
+        {
+          ...c,
+          metadata: { trainer: { ...progress, bestValidation: { step: 1, loss: 1, at: 0 } } },
+        },
+        /metadata\.trainer: bestValidation has an unknown key "at"/,
       ],
     ];
     for (const [, checkpoint, message] of cases) {

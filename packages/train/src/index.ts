@@ -14,6 +14,13 @@ export {
   sigmoidCrossEntropy,
   softmaxCrossEntropy,
 } from '@recur/autograd';
+export {
+  type AnnealOptions,
+  type BudgetSchedule,
+  isBudgetSchedule,
+  warmupCosine,
+  warmupLinear,
+} from './budget-schedule.js';
 export { type Checkpoint, deserializeCheckpoint, serializeCheckpoint } from './checkpoint.js';
 export {
   CHECKPOINT_MAGIC,
@@ -37,6 +44,12 @@ export type { LossOutput, TrainableModel, TrainingContext } from './model.js';
 export { Adagrad, type AdagradOptions } from './optimizers/adagrad.js';
 export { Adam, type AdamOptions, type AdamVariant } from './optimizers/adam.js';
 export { AdamW } from './optimizers/adamw.js';
+export {
+  createOptimizer,
+  OPTIMIZER_NAMES,
+  type OptimizerName,
+  type OptimizerOptionsByName,
+} from './optimizers/create-optimizer.js';
 export {
   type HyperParams,
   Optimizer,
@@ -80,3 +93,4 @@ export type {
   TrainerOptions,
   ValidationRecord,
 } from './trainer-options.js';
+export { type TrainStepOptions, type TrainStepResult, trainStep } from './update-step.js';

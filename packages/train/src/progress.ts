@@ -13,6 +13,11 @@ export interface ProgressOptions {
   stream?: ProgressStream;
   /** Total updates, for the bar and the ETA (unknown: no bar, no ETA). */
   total?: number;
+  /**
+   * A time budget instead (when `total` is not given): the bar shows the share of the time from
+   * `start` to `deadline` (milliseconds on the `now` clock) used, and the time left.
+   */
+  time?: { start: number; deadline: number };
   /** Minimum milliseconds between two redraws on a terminal (default 100). */
   redrawMs?: number;
   /** Milliseconds between two plain lines when not on a terminal (default 10 000). */
@@ -28,6 +33,8 @@ export interface ProgressUpdate {
   loss: number;
   /** Tokens processed so far in this run. */
   tokens: number;
+  /** The latest validation loss, shown as `val 1.2345` when given. */
+  validation?: number;
 }
 
 /** `1h02m`, `3m07s`, `12s`. */
@@ -48,19 +55,32 @@ export function formatCount(n: number): string {
   return `${(n / 1e6).toFixed(2)}M`;
 }
 
+/** `[=========>          ] 45%` for a fraction in [0, 1] (clamped). */
+function bar(fraction: number): string {
+  const f = Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 1));
+  const width = 20;
+  const filled = Math.round(f * width);
+  const drawn =
+    '='.repeat(Math.max(0, filled - 1)) + (filled > 0 ? (filled === width ? '=' : '>') : '');
+  return `[${drawn.padEnd(width)}] ${Math.floor(f * 100)}%`;
+}
+
 function defaultStream(): ProgressStream | undefined {
   return (globalThis as { process?: { stderr?: ProgressStream } }).process?.stderr;
 }
 
 /**
  * Training progress for people: on a terminal a bar redrawn in place —
- * `[=========>          ] 45% step 450/1000 epoch 2 loss 1.2345 12.3k tok/s ETA 1m02s` —
+ * `[=========>          ] 45% step 450/1000 epoch 2 loss 1.2345 12.3k tok/s ETA 1m02s`, or
+ * with a time budget `[=========>          ] 45% step 450 epoch 1 loss 1.2345 val 1.3012 8.1k
+ * tok/s 33s left` (the share of the time used: how many updates fit is not known) —
  * elsewhere (CI logs, files) one plain line every `lineMs`. The loss shown is an exponential
  * moving average (0.9) of the step losses. Writes nothing when there is no stream.
  */
 export class ProgressReporter {
   readonly #stream: ProgressStream | undefined;
   readonly #total: number | undefined;
+  readonly #time: { start: number; deadline: number } | undefined;
   readonly #redrawMs: number;
   readonly #lineMs: number;
   readonly #now: () => number;
@@ -74,6 +94,7 @@ export class ProgressReporter {
   constructor(options: ProgressOptions = {}) {
     this.#stream = options.stream ?? defaultStream();
     this.#total = options.total;
+    this.#time = options.total === undefined ? options.time : undefined;
     this.#redrawMs = options.redrawMs ?? 100;
     this.#lineMs = options.lineMs ?? 10_000;
     this.#now = options.now ?? (() => performance.now());
@@ -125,16 +146,11 @@ export class ProgressReporter {
     const done = update.step - this.#startStep;
     const parts: string[] = [];
     const total = this.#total;
+    const time = this.#time;
     if (total !== undefined && total > 0) {
-      const fraction = Math.min(1, update.step / total);
-      const width = 20;
-      const filled = Math.round(fraction * width);
-      const bar =
-        '='.repeat(Math.max(0, filled - 1)) + (filled > 0 ? (filled === width ? '=' : '>') : '');
-      parts.push(
-        `[${bar.padEnd(width)}] ${Math.floor(fraction * 100)}%`,
-        `step ${update.step}/${total}`,
-      );
+      parts.push(bar(update.step / total), `step ${update.step}/${total}`);
+    } else if (time) {
+      parts.push(bar((now - time.start) / (time.deadline - time.start)), `step ${update.step}`);
     } else {
       parts.push(`step ${update.step}`);
     }
@@ -142,11 +158,13 @@ export class ProgressReporter {
       `epoch ${update.epoch}`,
       `loss ${this.#smoothed === null ? 'nan' : this.#smoothed.toFixed(4)}`,
     );
+    if (update.validation !== undefined) parts.push(`val ${update.validation.toFixed(4)}`);
     if (elapsed > 0) {
       parts.push(`${formatCount((update.tokens * 1000) / elapsed)} tok/s`);
       if (total !== undefined && done > 0)
         parts.push(`ETA ${formatDuration(((total - update.step) * elapsed) / done)}`);
     }
+    if (time) parts.push(`${formatDuration(Math.max(0, time.deadline - now))} left`);
     return parts.join(' ');
   }
 

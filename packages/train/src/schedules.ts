@@ -1,4 +1,5 @@
 import { RecurError } from '@recur/tensor';
+import { type BudgetSchedule, isBudgetSchedule } from './budget-schedule.js';
 import { checkCount, checkKeys, checkNumber, FLOAT32_MAX } from './value-checks.js';
 
 /**
@@ -109,21 +110,34 @@ export interface SchedulerState {
   step: number;
   /** The learning rate the factors multiply. */
   baseLr: number;
+  /** The fraction of the budget used, for a {@link BudgetSchedule} (absent otherwise). */
+  fraction?: number;
 }
 
 /**
- * Checks a {@link SchedulerState}: only `step` (a non-negative safe integer) and `baseLr` (a
- * learning rate the optimizers accept). Whether the schedule gives a valid rate there is
- * {@link LrScheduler.checkState}'s to say.
+ * Checks a {@link SchedulerState}: only `step` (a non-negative safe integer), `baseLr` (a
+ * learning rate the optimizers accept) and, when present, `fraction` (in [0, 1]). Whether the
+ * schedule gives a valid rate there is {@link LrScheduler.checkState}'s to say.
  */
 export function checkSchedulerState(op: string, state: unknown): SchedulerState {
-  const { step, baseLr } = checkKeys(op, 'the scheduler state', state, ['step', 'baseLr']);
-  return { step: checkCount(op, 'step', step), baseLr: checkNumber(op, 'baseLr', baseLr, 0) };
+  const { step, baseLr, fraction } = checkKeys(op, 'the scheduler state', state, [
+    'step',
+    'baseLr',
+    'fraction',
+  ]);
+  const checked: SchedulerState = {
+    step: checkCount(op, 'step', step),
+    baseLr: checkNumber(op, 'baseLr', baseLr, 0),
+  };
+  if (fraction !== undefined) checked.fraction = checkNumber(op, 'fraction', fraction, 0, 1);
+  return checked;
 }
 
 /**
- * Drives an optimizer's `lr` from a {@link Schedule}: on construction `lr = baseLr·f(0)`; each
- * `step()` (call it after `optimizer.step()`, as in PyTorch) advances to `lr = baseLr·f(t)`.
+ * Drives an optimizer's `lr` from a {@link Schedule} or a {@link BudgetSchedule}: on construction
+ * `lr = baseLr·f(0)`; each `step()` (call it after `optimizer.step()`, as in PyTorch) advances to
+ * `lr = baseLr·f(t)` — for a budget schedule `step(fraction)` gives the fraction of the budget
+ * used so far, and `f` is taken there.
  *
  * @example
  * ```ts
@@ -134,11 +148,16 @@ export function checkSchedulerState(op: string, state: unknown): SchedulerState 
  */
 export class LrScheduler {
   readonly optimizer: { lr: number };
-  readonly schedule: Schedule;
+  readonly schedule: Schedule | BudgetSchedule;
   baseLr: number;
   #step = 0;
+  #fraction = 0;
 
-  constructor(optimizer: { lr: number }, schedule: Schedule, options: { baseLr?: number } = {}) {
+  constructor(
+    optimizer: { lr: number },
+    schedule: Schedule | BudgetSchedule,
+    options: { baseLr?: number } = {},
+  ) {
     this.optimizer = optimizer;
     this.schedule = schedule;
     this.baseLr = checkNumber('LrScheduler', 'baseLr', options.baseLr ?? optimizer.lr, 0);
@@ -150,19 +169,56 @@ export class LrScheduler {
     return this.#step;
   }
 
-  /** Advances one update and sets the optimizer's learning rate. */
-  step(): void {
+  /** Whether the schedule follows the fraction of a budget ({@link BudgetSchedule}). */
+  get followsBudget(): boolean {
+    return isBudgetSchedule(this.schedule);
+  }
+
+  /** The fraction of the budget used at the last `step(fraction)` (0 for step schedules). */
+  get fraction(): number {
+    return this.#fraction;
+  }
+
+  /**
+   * Advances one update and sets the optimizer's learning rate. A budget schedule needs the
+   * fraction of the budget used (clamped to [0, 1]); a step schedule ignores it.
+   */
+  step(fraction?: number): void {
+    if (this.followsBudget) {
+      if (typeof fraction !== 'number' || Number.isNaN(fraction)) {
+        throw new RecurError(
+          'ARGUMENT',
+          `LrScheduler.step: a budget schedule (${(this.schedule as BudgetSchedule).name}) needs the fraction of the budget used, got ${String(fraction)}`,
+        );
+      }
+      this.#fraction = Math.min(1, Math.max(0, fraction));
+    }
     this.#step++;
     this.#apply();
   }
 
-  /** The learning rate for update `step` (default: the current one). */
-  lrAt(step: number = this.#step): number {
-    return this.baseLr * this.schedule(step);
+  /**
+   * Moves a budget schedule to `fraction` of its budget (clamped to [0, 1]) without counting an
+   * update, and sets the learning rate there: where a `fit` starts.
+   */
+  seek(fraction: number): void {
+    if (!this.followsBudget || Number.isNaN(fraction)) return;
+    this.#fraction = Math.min(1, Math.max(0, fraction));
+    this.#apply();
+  }
+
+  /**
+   * The learning rate at `position`: update number for a step schedule (default: the current
+   * one), fraction of the budget for a budget schedule (default: the current one).
+   */
+  lrAt(position?: number): number {
+    return this.baseLr * this.#factor(position);
   }
 
   stateDict(): SchedulerState {
-    return { step: this.#step, baseLr: this.baseLr };
+    const state: SchedulerState = { step: this.#step, baseLr: this.baseLr };
+    if (this.followsBudget) state.fraction = this.#fraction;
+    return state;
   }
 
   /**
@@ -172,18 +228,34 @@ export class LrScheduler {
   loadStateDict(state: SchedulerState): void {
     const lr = this.checkState(state);
     this.#step = state.step;
+    this.#fraction = state.fraction ?? 0;
     this.baseLr = state.baseLr;
     this.optimizer.lr = lr;
   }
 
   /**
    * Checks a state for {@link loadStateDict} without loading it: `step` a non-negative safe
-   * integer, `baseLr` a learning rate the optimizers accept, and the schedule's learning rate at
-   * that step valid. Returns that learning rate; throws `RecurError` otherwise.
+   * integer, `baseLr` a learning rate the optimizers accept, `fraction` in [0, 1] (given exactly
+   * when the schedule follows a budget), and the schedule's learning rate there valid. Returns
+   * that learning rate; throws `RecurError` otherwise.
    */
   checkState(state: SchedulerState): number {
-    const { step, baseLr } = checkSchedulerState('LrScheduler.loadStateDict', state);
-    return this.#checkLr(baseLr * this.schedule(step), step);
+    const op = 'LrScheduler.loadStateDict';
+    const { step, baseLr, fraction } = checkSchedulerState(op, state);
+    if ((fraction !== undefined) !== this.followsBudget) {
+      throw new RecurError(
+        'ARGUMENT',
+        this.followsBudget
+          ? `${op}: the schedule follows a budget but the state has no fraction (it was saved by a step schedule)`
+          : `${op}: the state has a fraction of a budget (fraction ${fraction}) but the schedule is indexed by step`,
+      );
+    }
+    return this.#checkLr(baseLr * this.#factor(this.followsBudget ? fraction : step), step);
+  }
+
+  #factor(position?: number): number {
+    const s = this.schedule;
+    return isBudgetSchedule(s) ? s.factor(position ?? this.#fraction) : s(position ?? this.#step);
   }
 
   #apply(): void {

@@ -1,5 +1,6 @@
 import type { GradientMonitor } from '@recur/clipping';
 import { RecurError } from '@recur/tensor';
+import type { BudgetSchedule } from './budget-schedule.js';
 import type { Checkpoint } from './checkpoint.js';
 import type { DataSource } from './data.js';
 import type { EarlyStoppingOptions } from './early-stopping.js';
@@ -76,7 +77,7 @@ export interface TrainerOptions<Batch, State = unknown> {
   optimizer: Optimizer;
   /** Batches; see {@link DataSource}. */
   data: DataSource<Batch>;
-  /** Epochs to train (default 1 when `steps` is not given). */
+  /** Epochs to train (default 1 when neither `steps` nor `timeLimit` is given, else no limit). */
   epochs?: number;
   /** Stop after this many updates (checked between batches). */
   steps?: number;
@@ -93,10 +94,28 @@ export interface TrainerOptions<Batch, State = unknown> {
   yieldEvery?: number;
   /** Seed of the model's generator and of every epoch's data generator (default 0). */
   seed?: number;
-  /** Learning-rate schedule (a factor of the optimizer's initial `lr`). */
-  schedule?: Schedule;
-  /** Validation data, evaluated every `every` updates or, by default, after each epoch. */
-  validation?: { data: DataSource<Batch>; every?: number };
+  /**
+   * Learning-rate schedule (a factor of the optimizer's initial `lr`): indexed by update
+   * (`cosineDecay`…), or over the budget (`warmupCosine`, `warmupLinear`): then the factor
+   * follows the fraction of the budget used — updates over `steps` (or over the epochs' batches
+   * when the data's length is known), seconds over `timeLimit`, whichever is further along. A
+   * `fit` bounded by time anneals over its own `timeLimit`; after a resume it goes on from the
+   * saved fraction when that budget was not used up (an interrupted run), else from 0.
+   */
+  schedule?: Schedule | BudgetSchedule;
+  /**
+   * Validation data, evaluated every `every` updates, every `everySeconds` seconds (checked
+   * after each update), or, when neither is given, after each epoch; `atEnd` evaluates once more
+   * at the end of `fit` unless the last update was just evaluated (default: true when
+   * `restoreBest` is set).
+   */
+  validation?: { data: DataSource<Batch>; every?: number; everySeconds?: number; atEnd?: boolean };
+  /**
+   * Keep a copy of the weights with the lowest validation loss seen, and put them back at the
+   * end of `fit` when the final weights are worse (after the end checkpoint, which keeps the
+   * last weights for resuming). {@link FitResult.restoredBest} says which were kept.
+   */
+  restoreBest?: boolean;
   /** Truncated BPTT: cut each batch in time (see {@link TbpttOptions}). */
   tbptt?: TbpttOptions<Batch>;
   /**
@@ -131,6 +150,11 @@ export interface TrainerOptions<Batch, State = unknown> {
     every: number;
     save(checkpoint: Checkpoint): void | Promise<void>;
     atEnd?: boolean;
+    /**
+     * Called with a checkpoint each time the validation loss reaches a new best: a resumable
+     * checkpoint of the best weights, to keep beside the last one.
+     */
+    saveBest?(checkpoint: Checkpoint): void | Promise<void>;
   };
   /**
    * Dispose the tensors of each batch (found in arrays and plain objects) once it is done — for
@@ -163,6 +187,13 @@ export interface FitResult {
   epochs: EpochRecord[];
   /** The best watched loss, with early stopping. */
   best: number | null;
+  /** The lowest validation loss seen (over every `fit` of this trainer) and its step. */
+  bestValidation: { step: number; loss: number } | null;
+  /**
+   * True when `fit` put back the best weights (`restoreBest`, or early stopping's): the model
+   * now holds `bestValidation`'s weights, not the last.
+   */
+  restoredBest: boolean;
 }
 
 /** Checks the options a {@link Trainer} is given, naming the one that is wrong. */
@@ -190,6 +221,7 @@ export function checkTrainerOptions<Batch, State>(options: TrainerOptions<Batch,
   for (const [name, n] of [
     ['timeLimit', options.timeLimit],
     ['yieldEvery', options.yieldEvery],
+    ['validation.everySeconds', options.validation?.everySeconds],
   ] as const) {
     if (n !== undefined && !(n >= 0 && Number.isFinite(n))) {
       throw new RecurError(
@@ -197,5 +229,11 @@ export function checkTrainerOptions<Batch, State>(options: TrainerOptions<Batch,
         `Trainer: ${name} must be a non-negative finite number, got ${n}`,
       );
     }
+  }
+  if ((options.restoreBest || options.checkpoint?.saveBest) && !options.validation) {
+    throw new RecurError(
+      'ARGUMENT',
+      `Trainer: ${options.restoreBest ? 'restoreBest' : 'checkpoint.saveBest'} keeps the weights of the best validation loss; give validation data too`,
+    );
   }
 }

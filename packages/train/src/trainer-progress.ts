@@ -21,6 +21,8 @@ export interface TrainerProgress {
   early: EarlyStoppingState | null;
   state: unknown;
   hasBest: boolean;
+  /** The lowest validation loss so far and its step (absent in older checkpoints). */
+  bestValidation?: { step: number; loss: number } | null;
 }
 
 /** How deep a carried-state skeleton may nest (layers of layers of `{ a, c }`…). */
@@ -50,6 +52,7 @@ export function checkTrainerProgress(
     'early',
     'state',
     'hasBest',
+    'bestValidation',
   ]);
   for (const name of ['batchInEpoch', 'epochUpdates', 'skippedInARow', 'lastCheckpointStep'])
     checkCount(at, name, p[name]);
@@ -67,6 +70,16 @@ export function checkTrainerProgress(
     if (e.best !== null) checkFinite(at, 'early.best', e.best);
     if (e.bestStep !== null) checkCount(at, 'early.bestStep', e.bestStep);
     checkCount(at, 'early.bad', e.bad);
+  }
+  if (p.bestValidation !== undefined && p.bestValidation !== null) {
+    const b = checkKeys(at, 'bestValidation', p.bestValidation, ['step', 'loss']);
+    if (checkCount(at, 'bestValidation.step', b.step) > checkpoint.step) {
+      throw new RecurError(
+        'RANGE',
+        `${at}: bestValidation.step ${b.step} is after the checkpoint's step ${checkpoint.step}`,
+      );
+    }
+    checkFinite(at, 'bestValidation.loss', b.loss);
   }
   const tensors = checkpoint.tensors ?? {};
   checkSkeleton(at, p.state, tensors, 'state', 0);

@@ -10,6 +10,7 @@ import {
   type Tensor,
   tidy,
 } from '@recur/tensor';
+import { BudgetClock } from './budget-clock.js';
 import type { Checkpoint } from './checkpoint.js';
 import { checkCheckpoint } from './checkpoint-check.js';
 import { batchesOf, knownLength } from './data.js';
@@ -40,9 +41,10 @@ interface Attempt<State> {
 
 /**
  * The training loop: batches from a {@link DataSource}, the model's loss, backward, clipping, a
- * non-finite check, the optimizer and schedule, truncated BPTT with detached state, validation,
- * early stopping, callbacks, progress, JSON-lines logs and checkpoints from which a run resumes
- * exactly — a seeded run resumed from a checkpoint reproduces the uninterrupted run's losses
+ * non-finite check, the optimizer and schedule (by update, or over the budget of steps or time:
+ * `warmupCosine`), truncated BPTT with detached state, validation (every N updates or
+ * seconds) with the best model kept, early stopping, callbacks, progress, JSON-lines logs and
+ * checkpoints from which a run resumes exactly — a seeded run resumed from a checkpoint reproduces the uninterrupted run's losses
  * bit for bit (same backend), because the data order, the model's RNG, the optimizer state and
  * the carried state are all restored. That holds as long as the model draws every random number
  * it needs while training (dropout, scheduled sampling…) from `context.rng`, as the models of
@@ -90,6 +92,9 @@ export class Trainer<Batch, State = unknown> {
   #running = false;
   #runTokens = 0;
   #progress: ProgressReporter | null = null;
+  #budget: BudgetClock | null = null;
+  #bestValidation: { step: number; loss: number } | null = null;
+  #lastValidation: { step: number; loss: number; time: number } | null = null;
 
   constructor(options: TrainerOptions<Batch, State>) {
     checkTrainerOptions(options);
@@ -112,10 +117,11 @@ export class Trainer<Batch, State = unknown> {
   /** Trains until the epochs or steps are done, early stopping fires, or a callback stops it. */
   async fit(): Promise<FitResult> {
     if (this.#running) throw new RecurError('ARGUMENT', 'Trainer.fit: already running');
-    this.#running = true;
     this.#stopRequested = false;
     const o = this.#options;
-    const epochs = o.epochs ?? (o.steps === undefined ? 1 : Number.POSITIVE_INFINITY);
+    const epochs =
+      o.epochs ??
+      (o.steps === undefined && o.timeLimit === undefined ? 1 : Number.POSITIVE_INFINITY);
     const history: StepRecord[] = [];
     const validations: ValidationRecord[] = [];
     const epochRecords: EpochRecord[] = [];
@@ -123,15 +129,20 @@ export class Trainer<Batch, State = unknown> {
     const total =
       o.steps ??
       (length !== undefined && Number.isFinite(epochs) && !o.tbptt ? length * epochs : undefined);
-    this.#progress = this.#makeProgress(total);
-    this.#runTokens = 0;
-    this.#earlyFired = false;
     const steps = o.steps ?? Number.POSITIVE_INFINITY;
     const now = o.now ?? (() => performance.now());
+    const fitStart = now();
     const deadline =
-      o.timeLimit === undefined ? Number.POSITIVE_INFINITY : now() + 1000 * o.timeLimit;
+      o.timeLimit === undefined ? Number.POSITIVE_INFINITY : fitStart + 1000 * o.timeLimit;
+    this.#budget = this.#startBudget(total, fitStart, now);
+    this.#progress = this.#makeProgress(total, fitStart, deadline);
+    this.#runTokens = 0;
+    this.#earlyFired = false;
+    this.#lastValidation = { step: this.step, loss: Number.NaN, time: fitStart };
+    let restoredBest = false;
     let outOfTime = false;
     const yielder = new EventLoopYielder(o.yieldEvery ?? 50, now);
+    this.#running = true;
     try {
       outer: while (this.epoch < epochs && this.step < steps) {
         let index = 0;
@@ -170,9 +181,29 @@ export class Trainer<Batch, State = unknown> {
             : this.step >= steps
               ? 'steps'
               : 'epochs';
-      if (o.earlyStopping?.restoreBest && this.#best) this.#restoreBest();
+      if (
+        o.validation &&
+        (o.validation.atEnd ?? o.restoreBest === true) &&
+        (validations.length === 0 || validations.at(-1)!.step !== this.step)
+      )
+        await this.#validate(validations);
+      if (o.earlyStopping?.restoreBest && this.#best) {
+        this.#restoreBest();
+        restoredBest = true;
+      }
       if (o.checkpoint && o.checkpoint.atEnd !== false) await this.#maybeCheckpoint(true);
-      this.#log({ type: 'end', step: this.step, epoch: this.epoch, stopReason });
+      if (o.restoreBest && this.#best && this.#bestValidation?.step !== this.step) {
+        this.#restoreBest();
+        restoredBest = true;
+      }
+      this.#log({
+        type: 'end',
+        step: this.step,
+        epoch: this.epoch,
+        stopReason,
+        ...(this.#bestValidation ? { bestValidation: this.#bestValidation } : {}),
+        restoredBest,
+      });
       return {
         step: this.step,
         epoch: this.epoch,
@@ -181,10 +212,13 @@ export class Trainer<Batch, State = unknown> {
         validations,
         epochs: epochRecords,
         best: this.#early?.best ?? null,
+        bestValidation: this.#bestValidation,
+        restoredBest,
       };
     } finally {
       this.#progress?.finish();
       this.#progress = null;
+      this.#budget = null;
       this.#running = false;
     }
   }
@@ -316,6 +350,8 @@ export class Trainer<Batch, State = unknown> {
   /** One update: loss, backward, clip/measure, non-finite check, optimizer and schedule. */
   #update(makeChunk: () => Batch, state: State | undefined): Attempt<State> {
     const o = this.#options;
+    // A budget schedule takes the rate where the budget stands as the update starts.
+    if (this.#budget) this.scheduler!.seek(this.#budget.fraction(this.step));
     const lr = this.optimizer.lr;
     const context: TrainingContext = { training: true, rng: this.rng, step: this.step };
     const outcome = computeUpdate(
@@ -336,7 +372,7 @@ export class Trainer<Batch, State = unknown> {
     const skipped = outcome.problem !== undefined;
     if (!skipped) {
       this.step++;
-      this.scheduler?.step();
+      this.scheduler?.step(this.#budget?.fraction(this.step));
       this.#skippedInARow = 0;
     }
     const record: StepRecord = {
@@ -375,29 +411,45 @@ export class Trainer<Batch, State = unknown> {
     }
     this.#epochTokens += record.tokens;
     this.#runTokens += record.tokens;
+    const last = this.#lastValidation;
     this.#progress?.update({
       step: this.step,
       epoch: this.epoch + 1,
       loss: record.loss,
       tokens: this.#runTokens,
+      ...(last && Number.isFinite(last.loss) ? { validation: last.loss } : {}),
     });
     if (!record.skipped) this.#log({ type: 'step', ...record, tokensSeen: this.#runTokens });
     if ((await o.callbacks?.onStep?.(record)) === 'stop') this.#stopRequested = true;
-    const every = o.validation?.every;
-    if (every !== undefined && !record.skipped && this.step % every === 0)
-      await this.#validate(validations);
+    const v = o.validation;
+    if (!v || record.skipped) return;
+    const byStep = v.every !== undefined && this.step % v.every === 0;
+    const bySeconds =
+      v.everySeconds !== undefined &&
+      last !== null &&
+      last.step !== this.step &&
+      (o.now ?? (() => performance.now()))() - last.time >= 1000 * v.everySeconds;
+    if (byStep || bySeconds) await this.#validate(validations);
   }
 
   async #validate(validations: ValidationRecord[]): Promise<number> {
     const loss = await this.evaluate(this.#options.validation!.data);
+    this.#lastValidation = {
+      step: this.step,
+      loss,
+      time: (this.#options.now ?? performance.now.bind(performance))(),
+    };
     const watched =
       this.#early && (this.#options.earlyStopping?.monitor ?? 'validation') === 'validation';
     const verdict = watched ? this.#observe(loss) : { improved: false };
+    const best = this.#bestValidation;
+    const newBest = Number.isFinite(loss) && (best === null || loss < best.loss);
+    if (newBest) await this.#keepBest(loss);
     const record: ValidationRecord = {
       step: this.step,
       epoch: this.epoch,
       loss,
-      improved: verdict.improved,
+      improved: watched ? verdict.improved : newBest,
     };
     validations.push(record);
     this.#log({ type: 'validation', ...record });
@@ -431,7 +483,7 @@ export class Trainer<Batch, State = unknown> {
     this.#epochUpdates = 0;
     this.#epochTokens = 0;
     this.#resetCarried();
-    if (o.validation && o.validation.every === undefined)
+    if (o.validation && o.validation.every === undefined && o.validation.everySeconds === undefined)
       record.validationLoss = await this.#validate(validations);
     if (this.#early && o.earlyStopping?.monitor === 'train') this.#observe(loss);
     this.#log({ type: 'epoch', ...record });
@@ -464,6 +516,8 @@ export class Trainer<Batch, State = unknown> {
     const flat = flattenState(this.#carried);
     const tensors: Record<string, Tensor> = { ...flat.tensors };
     if (this.#best) for (const [name, t] of Object.entries(this.#best)) tensors[`best/${name}`] = t;
+    // The fraction of the budget used as of now: a resumed run goes on from here.
+    if (this.#budget) this.scheduler!.seek(this.#budget.fraction(this.step));
     const progress: TrainerProgress = {
       batchInEpoch: this.batchInEpoch,
       epochLossSum: this.#epochLossSum,
@@ -474,6 +528,7 @@ export class Trainer<Batch, State = unknown> {
       early: this.#early?.state() ?? null,
       state: flat.skeleton,
       hasBest: this.#best !== null,
+      bestValidation: this.#bestValidation,
     };
     const checkpoint: Checkpoint = {
       step: this.step,
@@ -553,6 +608,7 @@ export class Trainer<Batch, State = unknown> {
       this.#skippedInARow = p.skippedInARow;
       this.#lastCheckpointStep = p.lastCheckpointStep;
       if (p.early && this.#early) this.#early.load(p.early);
+      this.#bestValidation = p.bestValidation ?? null;
       this.#carried = unflattenState(p.state, checkpoint.tensors ?? {}) as State | undefined;
       if (p.hasBest) {
         this.#best = {};
@@ -564,6 +620,7 @@ export class Trainer<Batch, State = unknown> {
     } else {
       this.batchInEpoch = 0;
       this.#lastCheckpointStep = this.step;
+      this.#bestValidation = null;
     }
   }
 
@@ -572,6 +629,43 @@ export class Trainer<Batch, State = unknown> {
     this.#resetCarried();
     this.#disposeBest();
     this.optimizer.dispose();
+  }
+
+  /** A new best validation loss: remember it, snapshot the weights, save the best checkpoint. */
+  async #keepBest(loss: number): Promise<void> {
+    const o = this.#options;
+    this.#bestValidation = { step: this.step, loss };
+    if (o.restoreBest) this.#snapshotBest();
+    if (o.checkpoint?.saveBest) {
+      await o.checkpoint.saveBest(this.checkpoint());
+      this.#log({ type: 'checkpoint', step: this.step, epoch: this.epoch, best: true });
+    }
+  }
+
+  /**
+   * The budget a {@link BudgetSchedule} anneals over, and the learning rate where this `fit`
+   * starts in it; null for step schedules and no schedule.
+   */
+  #startBudget(total: number | undefined, start: number, now: () => number): BudgetClock | null {
+    const scheduler = this.scheduler;
+    if (!scheduler?.followsBudget) return null;
+    const o = this.#options;
+    const saved = scheduler.fraction;
+    const clock = new BudgetClock({
+      ...(total !== undefined ? { steps: total } : {}),
+      ...(o.timeLimit !== undefined ? { timeLimit: o.timeLimit } : {}),
+      start,
+      startFraction: o.timeLimit !== undefined && saved < 1 ? saved : 0,
+      now,
+    });
+    if (!clock.bounded) {
+      throw new RecurError(
+        'ARGUMENT',
+        'Trainer.fit: the schedule anneals over a budget; give steps, timeLimit, or epochs of data whose length is known (an array of batches, without tbptt)',
+      );
+    }
+    scheduler.seek(clock.fraction(this.step));
+    return clock;
   }
 
   #snapshotBest(): void {
@@ -601,11 +695,16 @@ export class Trainer<Batch, State = unknown> {
     else sink.write(`${JSON.stringify(full)}\n`);
   }
 
-  #makeProgress(total: number | undefined): ProgressReporter | null {
+  #makeProgress(
+    total: number | undefined,
+    start: number,
+    deadline: number,
+  ): ProgressReporter | null {
     const p = this.#options.progress ?? true;
     if (p === false) return null;
     const options: ConstructorParameters<typeof ProgressReporter>[0] = {};
     if (total !== undefined) options.total = total;
+    else if (Number.isFinite(deadline)) options.time = { start, deadline };
     if (this.#options.now) options.now = this.#options.now;
     if (typeof p === 'object') {
       options.stream = p.stream;

@@ -6,6 +6,7 @@ import { type Checkpoint, serializeCheckpoint } from './checkpoint.js';
 import type { TrainableModel } from './model.js';
 import { SGD } from './optimizers/sgd.js';
 import { Trainer } from './trainer.js';
+import { trainStep } from './update-step.js';
 
 /** loss = Σ w·x: the gradient is x, so SGD at lr 1e30 with x = 1e30 sends w to −Infinity. */
 function overshooting() {
@@ -157,4 +158,56 @@ describe('an update that throws frees everything it created', () => {
       expect(memory().numTensors).toBe(before);
     },
   );
+});
+
+describe('trainStep (one update outside the Trainer)', () => {
+  it('takes the update the Trainer takes, zeroes the gradients and keeps live tensors flat', async () => {
+    // loss = Σ w·x: gradient x. SGD lr 0.5 from w = [1, 2] with x = 1: w = [0.5, 1.5].
+    const w = parameter(tensor([1, 2]), 'w');
+    const model: TrainableModel<number> = {
+      parameters: () => ({ w }),
+      loss: (scale) => ({ loss: sum(mul(w, tensor([scale, scale]))), tokens: 2 }),
+    };
+    const optimizer = new SGD({ w }, { lr: 0.5 });
+    const first = trainStep({ model, optimizer, batch: 1 });
+    const before = memory().numTensors;
+    expect(first).toMatchObject({ loss: 3, tokens: 2, clipped: false, skipped: false });
+    expect(first.gradNorm).toBeCloseTo(Math.SQRT2, 6);
+    expect(Array.from(w.value.data())).toEqual([0.5, 1.5]);
+    expect(w.grad).toBeNull();
+    // Clipped to norm 0.1: the update is 0.5 · 0.1 · [1, 1]/√2.
+    const second = trainStep({ model, optimizer, batch: 1, clip: { norm: 0.1 } });
+    expect(second.clipped).toBe(true);
+    expect(w.value.data()[0]).toBeCloseTo(0.5 - 0.05 / Math.SQRT2, 6);
+    expect(memory().numTensors).toBe(before);
+    // The same update as a Trainer's first step from the same weights.
+    const v = parameter(tensor([1, 2]), 'w');
+    const twin: TrainableModel<number> = {
+      parameters: () => ({ w: v }),
+      loss: (scale) => ({ loss: sum(mul(v, tensor([scale, scale]))) }),
+    };
+    const trainer = new Trainer({
+      model: twin,
+      optimizer: new SGD({ w: v }, { lr: 0.5 }),
+      data: [1],
+      progress: false,
+    });
+    const fitted = await trainer.fit();
+    expect(fitted.history[0]!.loss).toBe(first.loss);
+    expect(Array.from(v.value.data())).toEqual([0.5, 1.5]);
+    trainer.dispose();
+    dispose([w, v]);
+    optimizer.dispose();
+  });
+
+  it('skips an update that would make a weight non-finite, changing nothing', () => {
+    const { w, model, optimizer } = overshooting();
+    const result = trainStep({ model, optimizer, batch: 1e30 });
+    expect(result.skipped).toBe(true);
+    expect(result.problem).toMatch(/the update would make the weights of 'w' non-finite/);
+    expect(Array.from(w.value.data())).toEqual([1, 2]);
+    expect(w.grad).toBeNull();
+    optimizer.dispose();
+    w.dispose();
+  });
 });

@@ -1,6 +1,6 @@
 import { backward, type Variable } from '@recur/autograd';
 import { clipGradNorm, clipGradValue, type GradientMonitor, gradientNorms } from '@recur/clipping';
-import { type Tensor, tidy } from '@recur/tensor';
+import { Rng, type Tensor, tidy } from '@recur/tensor';
 import type { TrainableModel, TrainingContext } from './model.js';
 import type { Optimizer } from './optimizers/optimizer.js';
 import { detachState } from './state-tree.js';
@@ -136,4 +136,92 @@ function nonFiniteNames(params: Record<string, Variable>, pick: (p: Variable) =>
   return gradientNorms(holders, { normType: Number.POSITIVE_INFINITY })
     .parameters.filter((p) => !Number.isFinite(p.norm))
     .map((p) => `'${p.name}'`);
+}
+
+/** What {@link trainStep} needs. */
+export interface TrainStepOptions<Batch, State = unknown> {
+  model: TrainableModel<Batch, State>;
+  optimizer: Optimizer;
+  /** The batch (or chunk) to learn from; its tensors are the caller's to free. */
+  batch: Batch;
+  /** The detached state to start from (undefined: the model's zero state). */
+  state?: State;
+  /** Gradient clipping: by global norm (`norm`, with `normType`) or element-wise (`value`). */
+  clip?: { norm?: number; normType?: number; value?: number };
+  /** Telemetry of the gradient norms. */
+  monitor?: GradientMonitor;
+  /** Tokens of the batch, when the model's loss does not report them. */
+  tokens?: (batch: Batch) => number;
+  /**
+   * The generator for the model's randomness (dropout…) and the updates taken so far, as the
+   * {@link Trainer} passes them; default a generator seeded 0 and step 0.
+   */
+  context?: Partial<TrainingContext>;
+}
+
+/** What {@link trainStep} did. */
+export interface TrainStepResult<State = unknown> {
+  loss: number;
+  tokens: number;
+  /** The norm of all gradients before clipping (NaN when the loss was not finite). */
+  gradNorm: number;
+  clipped: boolean;
+  /** True when the update was not applied (see `problem`): the weights are as before. */
+  skipped: boolean;
+  problem?: string;
+  /** The model's final state, detached (undefined when skipped): free it with `disposeState`. */
+  state: State | undefined;
+}
+
+/**
+ * One optimizer update, for loops that are not the {@link Trainer}'s (a web worker that trains
+ * a step per animation frame, say): the update the trainer takes — the batch's loss, backward,
+ * clipping or the gradient norms, a check that the loss, every gradient and every new weight are
+ * finite (if not, nothing changes and `problem` says what was wrong), the optimizer step — all
+ * inside `tidy`, and the gradients zeroed afterwards. Live tensors stay flat across calls.
+ *
+ * @example
+ * ```ts
+ * const optimizer = createOptimizer('adam', model.parameters(), { lr: 2e-3 });
+ * const { loss, gradNorm } = trainStep({ model, optimizer, batch, clip: { norm: 5 } });
+ * ```
+ */
+export function trainStep<Batch, State = unknown>(
+  options: TrainStepOptions<Batch, State>,
+): TrainStepResult<State> {
+  const { model, optimizer, batch } = options;
+  const context: TrainingContext = {
+    training: true,
+    rng: options.context?.rng ?? new Rng(0),
+    step: options.context?.step ?? 0,
+  };
+  let outcome: UpdateOutcome<State>;
+  try {
+    outcome = computeUpdate(
+      {
+        model,
+        optimizer,
+        params: model.parameters(),
+        clip: options.clip,
+        monitor: options.monitor,
+        tokens: options.tokens,
+        step: context.step,
+      },
+      () => batch,
+      options.state,
+      context,
+    );
+  } finally {
+    optimizer.zeroGrad();
+  }
+  const result: TrainStepResult<State> = {
+    loss: outcome.loss,
+    tokens: outcome.tokens,
+    gradNorm: outcome.gradNorm,
+    clipped: outcome.clipped,
+    skipped: outcome.problem !== undefined,
+    state: outcome.next,
+  };
+  if (outcome.problem !== undefined) result.problem = outcome.problem;
+  return result;
 }

@@ -55,6 +55,10 @@ describe('recur train (language model) → sample → resume', () => {
       '--checkpoint',
       checkpoint,
       ...TINY,
+      // A constant rate, for the resume test below: this run's budget (5 updates) is not the
+      // straight run's (8), so rates annealed over each would differ. The resumed run inherits it.
+      '--schedule',
+      'constant',
       '--log',
       join(dir, 'a.jsonl'),
     );
@@ -158,6 +162,8 @@ describe('recur train (language model) → sample → resume', () => {
       '--checkpoint',
       join(dir, 'straight.ckpt'),
       ...TINY,
+      '--schedule',
+      'constant',
       '--log',
       join(dir, 'b.jsonl'),
     );
@@ -211,6 +217,100 @@ describe('recur train (language model) → sample → resume', () => {
     expect(run.stderr).toBe(
       `recur train: --hidden 16 differs from the run saved in ${checkpoint} (8); leave it out to resume, or train a new model with another --checkpoint\n`,
     );
+  });
+
+  it('anneals the rate over the run by default (warm-up, cosine to 5 %); --schedule constant keeps it', async () => {
+    const rates = async (...flags: string[]) => {
+      const log = join(dir, `rates-${flags.join('')}.jsonl`);
+      const out = await recurJson(
+        'train',
+        '--file',
+        text,
+        '--steps',
+        '50',
+        '--lr',
+        '0.01',
+        '--checkpoint',
+        join(dir, `rates-${flags.join('')}.ckpt`),
+        ...TINY,
+        ...flags,
+        '--log',
+        log,
+      );
+      const lrs: number[] = [];
+      for (const line of readFileSync(log, 'utf8').trim().split('\n')) {
+        const record = JSON.parse(line) as { type: string; lr: number };
+        if (record.type === 'step') lrs.push(record.lr);
+      }
+      return { out, lrs };
+    };
+    const cosine = await rates();
+    expect(cosine.out.schedule).toBe('cosine');
+    expect(cosine.lrs).toHaveLength(50);
+    expect(cosine.lrs[0]).toBeCloseTo(0.001, 6); // warm-up from a tenth (2 % of 50: one update)
+    expect(cosine.lrs[1]).toBeCloseTo(0.01, 6);
+    const falling = cosine.lrs.slice(1);
+    expect(falling.every((lr, i) => i === 0 || lr < falling[i - 1]!)).toBe(true);
+    expect(cosine.lrs[49]).toBeCloseTo(
+      0.01 * (0.05 + 0.95 * ((1 + Math.cos((Math.PI * 48) / 49)) / 2)),
+      6,
+    );
+    const constant = await rates('--schedule', 'constant');
+    expect(constant.out.schedule).toBe('constant');
+    expect(new Set(constant.lrs)).toEqual(new Set([0.01]));
+  });
+
+  it('validates a fixed held-out slice during training, keeps the best checkpoint beside the last and says which model it used', async () => {
+    const path = join(dir, 'val.ckpt');
+    const log = join(dir, 'val.jsonl');
+    const out = await recurJson(
+      'train',
+      '--file',
+      text,
+      '--steps',
+      '12',
+      '--checkpoint',
+      path,
+      ...TINY,
+      '--val-every',
+      '1',
+      '--log',
+      log,
+    );
+    const validations = out.validations as { step: number; loss: number }[];
+    expect(validations.length).toBeGreaterThanOrEqual(1);
+    expect(validations.at(-1)!.step).toBe(12); // and always at the end
+    const best = out.best as { step: number; loss: number; checkpoint: string };
+    expect(best.loss).toBe(Math.min(...validations.map((v) => v.loss)));
+    expect(best.checkpoint).toBe(join(dir, 'val.best.ckpt'));
+    expect(existsSync(best.checkpoint)).toBe(true);
+    expect(out.model).toBe(best.step === 12 ? 'last' : 'best');
+    // The report scores the model kept: its validation loss is the best one.
+    expect((out.validation as { natsPerChar: number }).natsPerChar).toBe(best.loss);
+    const records = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; step: number; loss: number });
+    expect(records.filter((r) => r.type === 'validation').map((r) => r.step)).toEqual(
+      validations.map((v) => v.step),
+    );
+    // The best checkpoint is a checkpoint of the run: sample from it, resume from it.
+    const sampled = await recurJson('sample', '--checkpoint', best.checkpoint, '--length', '5');
+    expect(sampled.step).toBe(best.step);
+    const human = await recur(
+      'train',
+      '--file',
+      text,
+      '--steps',
+      '3',
+      '--checkpoint',
+      join(dir, 'val-human.ckpt'),
+      ...TINY,
+    );
+    expect(human.stdout).toMatch(
+      /Using the (last model: step 3, validation loss \d\.\d{3}, the best of 1 validation|best model: step \d+)/,
+    );
+    expect(human.stdout).toMatch(/validation: the first 200 characters of the validation split/);
   });
 
   it('stops by the clock with --minutes', async () => {

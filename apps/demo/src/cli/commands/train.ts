@@ -1,7 +1,7 @@
 import { disposeModel } from '@recur/architectures';
 import { type FileFingerprint, fileFingerprint } from '@recur/datasets/node';
 import { dispose } from '@recur/tensor';
-import { type Checkpoint, type StepRecord, Trainer } from '@recur/train';
+import { type Checkpoint, createOptimizer, type StepRecord, Trainer } from '@recur/train';
 import { type JsonLinesFile, jsonLinesFile, saveCheckpoint } from '@recur/train/node';
 import { type BackendName, selectBackend } from '../backend.js';
 import { defaultCheckpointPath, readCheckpoint, recurMetadata } from '../checkpoint.js';
@@ -11,9 +11,7 @@ import { type Command, type CommandIO, println } from '../io.js';
 import { TASKS } from '../tasks/catalog.js';
 import { loadTask } from '../tasks/index.js';
 import { ARCHITECTURES, type Arch } from '../tasks/task.js';
-import { TimeBudget } from '../training/budget.js';
-import { makeOptimizer } from '../training/optimizer.js';
-import { checkWritable } from '../training/output-path.js';
+import { bestCheckpointPath, checkWritable } from '../training/output-path.js';
 import { dataFileAgain } from '../training/resume-data.js';
 import {
   checkResumeFlags,
@@ -22,6 +20,7 @@ import {
   lengthFromFlags,
   optionsFromFlags,
 } from '../training/run-options.js';
+import { savedSchedule, scheduleFromFlags, validationSeconds } from '../training/schedule.js';
 import { TRAIN_FLAGS } from '../training/train-flags.js';
 
 function notes(): string {
@@ -36,7 +35,13 @@ function notes(): string {
 With no options, recur train trains a character-level LSTM on Moby Dick (train split) for one
 minute on the CPU, then prints the validation loss beside n-gram baselines and generated text,
 and saves checkpoints/lm.ckpt (use it with 'recur sample'; continue with 'recur train --resume').
-Ctrl-C stops after the current batch and still saves the checkpoint.`;
+Ctrl-C stops after the current batch and still saves the checkpoint.
+
+The learning rate warms up, then anneals (cosine) over the run's budget — its minutes, updates
+or epochs — so a longer run ends lower; --schedule constant keeps it fixed. A fixed held-out
+slice is evaluated every --val-every seconds (shown as 'val' on the progress line); the best
+weights are saved beside the checkpoint (checkpoints/lm.best.ckpt) and, when the last are
+worse, restored for the final report, which says which model it used.`;
 }
 
 const USAGE =
@@ -65,12 +70,15 @@ async function run(argv: readonly string[], io: CommandIO): Promise<void> {
   }
   const human = !flags.bool('json');
   const length = lengthFromFlags(flags);
+  const valEvery = validationSeconds(flags, length);
   const resume = flags.bool('resume');
   const archFlag = flags.string('arch') as Arch;
   // Check the flags before anything slow happens.
   let options = optionsFromFlags(flags, archFlag);
   const path = flags.string('checkpoint') ?? defaultCheckpointPath(archFlag);
   checkWritable('train', 'checkpoint', path);
+  const bestPath = bestCheckpointPath(path);
+  let schedule = scheduleFromFlags(flags);
   const logPath = flags.string('log');
   if (logPath !== undefined) checkWritable('train', 'log', logPath);
   const backend = await selectBackend(flags.string('backend') as BackendName, io.stderr);
@@ -90,6 +98,9 @@ async function run(argv: readonly string[], io: CommandIO): Promise<void> {
       checkResumeFlags(flags, saved, optionsFromFlags(flags, saved.arch), path);
       // The saved data path is never opened: a file must be named again, and match.
       ({ options, data } = await dataFileAgain(flags, path, metadata, io, 'to resume'));
+      // Without --schedule, the run goes on with its own (checkpoints from before schedules
+      // trained at a constant rate).
+      if (!flags.has('schedule')) schedule = scheduleFromFlags(flags, savedSchedule(restored));
     } catch (error) {
       dispose(restored);
       throw error;
@@ -99,10 +110,10 @@ async function run(argv: readonly string[], io: CommandIO): Promise<void> {
   }
 
   const task = await loadTask(options.arch);
-  const setup = await task.setup(options, io);
+  const setup = await task.setup(options, io, { valChars: flags.numberOr('val-chars', 20000) });
   try {
     const parameters = setup.model.parameters();
-    const optimizer = makeOptimizer(options.optimizer, parameters, options.lr);
+    const optimizer = createOptimizer(options.optimizer, parameters, { lr: options.lr });
     const parameterCount = Object.values(parameters).reduce((s, p) => s + p.value.size, 0);
     const log: JsonLinesFile | undefined =
       logPath !== undefined ? jsonLinesFile(logPath) : undefined;
@@ -125,27 +136,24 @@ async function run(argv: readonly string[], io: CommandIO): Promise<void> {
           : `batch ${options.batch}`;
       println(
         io.stdout,
-        `  ${options.optimizer} lr ${options.lr} · ${clip} · ${shape} · seed ${options.seed} · ${describeLength(length)}${restored ? ` · resuming from step ${restored.step}` : ''}`,
+        `  ${options.optimizer} lr ${options.lr} (${schedule.description}) · ${clip} · ${shape} · seed ${options.seed} · ${describeLength(length)}${restored ? ` · resuming from step ${restored.step}` : ''}`,
       );
+      println(io.stdout, `  validation: ${setup.validationDescription}, every ${valEvery} s`);
     }
 
-    // The length of the run. A time budget stops by the clock and draws a bar of the time used
-    // (how many updates fit depends on the machine and its load).
+    // The length of the run. A time budget is the trainer's timeLimit: it stops by the clock,
+    // the bar shows the time used (how many updates fit depends on the machine and its load) and
+    // the schedule anneals over it. The minutes count from the command's start.
     let steps: number | undefined;
     let epochs: number | undefined;
-    let budget: TimeBudget | null = null;
+    let timeLimit: number | undefined;
     const startStep = restored?.step ?? 0;
     if (length.kind === 'steps') steps = length.steps;
     else if (length.kind === 'epochs') {
       epochs = length.epochs;
       steps = length.epochs * setup.batchesPerEpoch;
     } else {
-      budget = new TimeBudget({
-        start,
-        deadline: start + length.minutes * 60_000,
-        stream: io.stderr,
-      });
-      steps = Number.MAX_SAFE_INTEGER; // as many epochs as fit: the clock stops the run
+      timeLimit = Math.max(0, (start + length.minutes * 60_000 - performance.now()) / 1000);
     }
 
     const trainer = new Trainer<unknown, unknown>({
@@ -157,25 +165,33 @@ async function run(argv: readonly string[], io: CommandIO): Promise<void> {
       ...(setup.tokens ? { tokens: setup.tokens } : {}),
       ...(steps !== undefined ? { steps } : {}),
       ...(epochs !== undefined ? { epochs } : {}),
+      ...(timeLimit !== undefined ? { timeLimit } : {}),
+      ...(schedule.schedule ? { schedule: schedule.schedule } : {}),
+      validation: { data: setup.validation, everySeconds: valEvery, atEnd: true },
+      restoreBest: true,
       seed: options.seed,
       ...(options.clipNorm !== null ? { clip: { norm: options.clipNorm } } : {}),
       ...(options.clipValue !== null ? { clip: { value: options.clipValue } } : {}),
-      progress: budget ? false : { stream: io.stderr },
+      progress: { stream: io.stderr },
       ...(log ? { log } : {}),
       checkpoint: {
         every: flags.numberOr('checkpoint-every', 100),
         save: (checkpoint) => saveCheckpoint(path, checkpoint),
+        saveBest: (checkpoint) => saveCheckpoint(bestPath, checkpoint),
       },
       config: setup.model.config,
       vocabulary: setup.vocabulary,
       metadata: {
-        recur: { version: 1, options, description: setup.description, ...(data ? { data } : {}) },
+        recur: {
+          version: 1,
+          options,
+          description: setup.description,
+          schedule: schedule.name,
+          ...(data ? { data } : {}),
+        },
       },
-      callbacks: {
-        // Ctrl-C (SIGINT) reaches its handler during the run: the trainer yields to the event
-        // loop between batches (yieldEvery, 50 ms by default).
-        onStep: (record) => budget?.onStep(record),
-      },
+      // Ctrl-C (SIGINT) reaches its handler during the run: the trainer yields to the event
+      // loop between batches (yieldEvery, 50 ms by default).
     });
     if (restored) {
       trainer.restore(restored);
@@ -192,19 +208,18 @@ async function run(argv: readonly string[], io: CommandIO): Promise<void> {
     try {
       result = await trainer.fit();
     } finally {
-      budget?.finish();
       process.removeListener('SIGINT', interrupt);
       log?.close();
     }
     const trainSeconds = (performance.now() - trainStart) / 1000;
     const tokens = result.history.reduce((s, r) => s + r.tokens, 0);
-    // The steps given to the trainer for the bar of --epochs and --minutes are only a bound.
+    // The steps given to the trainer for the bar of --epochs are only a bound.
     const stopReason =
-      budget?.expired && result.stopReason === 'callback'
-        ? 'time'
-        : epochs !== undefined && result.epoch >= epochs
-          ? 'epochs'
-          : result.stopReason;
+      epochs !== undefined && result.epoch >= epochs ? 'epochs' : result.stopReason;
+    // The validation loss of the model kept (the best seen: the last, or the best restored).
+    const best = result.bestValidation;
+    const lastValidation = result.validations.at(-1);
+    const kept = result.restoredBest ? 'best' : 'last';
     const lossNow = recentLoss(result.history);
     const unit = setup.unit;
     if (human) {
@@ -218,12 +233,21 @@ async function run(argv: readonly string[], io: CommandIO): Promise<void> {
         io.stdout,
         `\nTrained ${count(result.history.length)} updates (step ${result.step}, stopped by ${why}) on ${count(tokens)} ${unit} in ${seconds(trainSeconds)}: ${compact(tokens / trainSeconds)} ${unit}/s; training loss ${lossNow.toFixed(3)} (mean of the last 20 updates)`,
       );
+      if (best && lastValidation) {
+        println(
+          io.stdout,
+          result.restoredBest
+            ? `Using the best model: step ${best.step}, validation loss ${best.loss.toFixed(3)} (the last, step ${lastValidation.step}, had ${lastValidation.loss.toFixed(3)}); saved as ${bestPath}`
+            : `Using the last model: step ${result.step}, validation loss ${lastValidation.loss.toFixed(3)}, the best of ${result.validations.length} validation${result.validations.length === 1 ? '' : 's'}`,
+        );
+      }
     }
 
     const report = await setup.report({
       io,
       human,
       evaluate: (data) => trainer.evaluate(data),
+      ...(best ? { validationLoss: best.loss } : {}),
       flags: {
         prompt: flags.string('prompt'),
         temperature: flags.numberOr('temperature', 0.8),
@@ -248,6 +272,10 @@ async function run(argv: readonly string[], io: CommandIO): Promise<void> {
         io.stdout,
         `\nCheckpoint: ${path} (step ${result.step}). Use it: ${next}${custom} · continue: recur train --resume${again}`,
       );
+      if (best) {
+        const use = best.step === result.step ? '' : `; use it: ${next} --checkpoint ${bestPath}`;
+        println(io.stdout, `Best: ${bestPath} (step ${best.step})${use}`);
+      }
     } else {
       const summary = {
         command: 'train',
@@ -266,6 +294,10 @@ async function run(argv: readonly string[], io: CommandIO): Promise<void> {
         // The process's peak resident memory so far (maxRSS is in KiB).
         peakRssBytes: process.resourceUsage().maxRSS * 1024,
         trainLoss: round(lossNow),
+        schedule: schedule.name,
+        validations: result.validations.map((v) => ({ step: v.step, loss: round(v.loss) })),
+        model: kept,
+        best: best ? { step: best.step, loss: round(best.loss), checkpoint: bestPath } : null,
         ...report,
       };
       println(io.stdout, JSON.stringify(summary));

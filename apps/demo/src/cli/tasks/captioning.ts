@@ -14,7 +14,7 @@ import { type Rng, type Tensor, tensor } from '@recur/tensor';
 import { count, round } from '../format.js';
 import { println } from '../io.js';
 import { asciiImage, mnistSplit } from './digits.js';
-import { batchCount, shuffledBatches } from './examples.js';
+import { batchCount, orderedBatches, shuffledBatches } from './examples.js';
 import type { Report, ReportContext, RunOptions, Task, TaskSetup } from './task.js';
 
 /** Digits per strip: 2 or 3 side by side (a strip is 28 × 84 pixels). */
@@ -103,6 +103,9 @@ export function drawStrip(pixels: Float32Array, maxDigits: number): string {
   return asciiImage(pixels, MNIST_SIZE, MNIST_SIZE * maxDigits);
 }
 
+/** Held-out strips in the validation slice (those the report captions). */
+const VALIDATION_STRIPS = 500;
+
 /**
  * `recur train --arch caption`: a one-to-many captioner — strips of 2–3 MNIST digits in, their
  * spelled-out words out ("three one four"): an MLP encodes the image into the decoder's initial
@@ -148,26 +151,35 @@ export const captioningTask: Task = {
       tokenizer: tokenizer.toJSON(),
       maxDigits: MAX_DIGITS,
     };
+    const toBatch = (batch: { pixels: Float32Array; words: Int32Array }[]) => {
+      const images = new Float32Array(batch.length * F);
+      batch.forEach((e, b) => {
+        images.set(e.pixels, b * F);
+      });
+      const words = seq2seqBatch(
+        batch.map((e) => ({ source: [0], target: e.words })),
+        { padId: vocab.padId, bosId: vocab.bosId, eosId: vocab.eosId },
+      );
+      return {
+        images: tensor(images, [batch.length, F]),
+        decoderInput: tensor(words.decoderInput.ids, words.decoderInput.shape, 'int32'),
+        decoderTarget: tensor(words.decoderTarget.ids, words.decoderTarget.shape, 'int32'),
+        targetMask: tensor(words.decoderTarget.mask, words.decoderTarget.shape),
+      };
+    };
+    // The validation slice: the held-out strips the report captions (from held-out images).
+    const { strips } = heldOutStrips(options, VALIDATION_STRIPS);
+    const held = strips.captions.map((caption, i) => ({
+      pixels: strips.images.subarray(i * F, (i + 1) * F),
+      words: tokenizer.encode(caption),
+    }));
     return {
       model,
       data: (epoch: number, rng: Rng) =>
-        shuffledBatches(epochStrips(rng.int(2 ** 31)), options.batch, (batch) => {
-          const images = new Float32Array(batch.length * F);
-          batch.forEach((e, b) => {
-            images.set(e.pixels, b * F);
-          });
-          const words = seq2seqBatch(
-            batch.map((e) => ({ source: [0], target: e.words })),
-            { padId: vocab.padId, bosId: vocab.bosId, eosId: vocab.eosId },
-          );
-          return {
-            images: tensor(images, [batch.length, F]),
-            decoderInput: tensor(words.decoderInput.ids, words.decoderInput.shape, 'int32'),
-            decoderTarget: tensor(words.decoderTarget.ids, words.decoderTarget.shape, 'int32'),
-            targetMask: tensor(words.decoderTarget.mask, words.decoderTarget.shape),
-          };
-        })(epoch, rng),
+        shuffledBatches(epochStrips(rng.int(2 ** 31)), options.batch, toBatch)(epoch, rng),
       batchesPerEpoch: batchCount(options.examples, options.batch),
+      validation: orderedBatches(held, options.batch, toBatch),
+      validationDescription: `teacher-forced loss on ${count(held.length)} held-out strips`,
       unit: 'words',
       vocabulary,
       description: `MNIST digit strips (${MIN_DIGITS}–${MAX_DIGITS} digits, 28 × ${MNIST_SIZE * MAX_DIGITS} pixels) → words: ${count(options.examples)} new strips per epoch from 9,000 training images`,

@@ -12,7 +12,7 @@ export interface TaskInfo {
 /** The datasets and defaults of each architecture (also shown by `recur train --help`). */
 export const TASKS: Record<Arch, TaskInfo> = {
   lm: {
-    datasets: ['moby-dick'],
+    datasets: ['moby-dick', 'sotu'],
     fileFormat: 'plain text (UTF-8); the first 90 % trains, the last 10 % validates',
     defaults: {
       dataset: 'moby-dick',

@@ -14,7 +14,7 @@ import { type Tensor, tensor } from '@recur/tensor';
 import { count, round, table } from '../format.js';
 import { println } from '../io.js';
 import { mnistSplit } from './digits.js';
-import { batchCount, excerpt, shuffledBatches } from './examples.js';
+import { batchCount, excerpt, orderedBatches, shuffledBatches } from './examples.js';
 import type { Report, ReportContext, RunOptions, Task, TaskSetup } from './task.js';
 
 /** What a classifier checkpoint keeps as its vocabulary. */
@@ -140,6 +140,9 @@ function newClassifier(
   });
 }
 
+/** Held-out examples in the validation slice (at most). */
+const VALIDATION_EXAMPLES = 1000;
+
 /**
  * `recur train --arch classify`: a many-to-one classifier — e-mails as ham or spam (words),
  * MNIST digits read row by row (28 steps of 28 pixels), or your labeled texts; reported as
@@ -164,6 +167,10 @@ export const classificationTask: Task = {
       ids: encodeText(tokenizer, e.text, maxTokens),
       label: e.label,
     }));
+    const held = heldOut.slice(0, VALIDATION_EXAMPLES).map((e) => ({
+      ids: encodeText(tokenizer, e.text, maxTokens),
+      label: e.label,
+    }));
     const V = tokenizer.vocabulary.size;
     const model = newClassifier(
       options,
@@ -178,24 +185,27 @@ export const classificationTask: Task = {
       labels,
       maxTokens,
     };
+    const toBatch = (batch: typeof examples) => {
+      const padded = padSequences(
+        batch.map((e) => e.ids),
+        { padId: 0 },
+      );
+      return {
+        inputs: tensor(padded.ids, padded.shape, 'int32'),
+        mask: tensor(padded.mask, padded.shape),
+        labels: tensor(
+          Int32Array.from(batch, (e) => e.label),
+          [batch.length],
+          'int32',
+        ),
+      };
+    };
     return {
       model,
-      data: shuffledBatches(examples, options.batch, (batch) => {
-        const padded = padSequences(
-          batch.map((e) => e.ids),
-          { padId: 0 },
-        );
-        return {
-          inputs: tensor(padded.ids, padded.shape, 'int32'),
-          mask: tensor(padded.mask, padded.shape),
-          labels: tensor(
-            Int32Array.from(batch, (e) => e.label),
-            [batch.length],
-            'int32',
-          ),
-        };
-      }),
+      data: shuffledBatches(examples, options.batch, toBatch),
       batchesPerEpoch: batchCount(examples.length, options.batch),
+      validation: orderedBatches(held, options.batch, toBatch),
+      validationDescription: `cross-entropy on ${count(held.length)} held-out texts`,
       unit: 'words',
       tokens: (batch) => sumOf((batch as { mask: Tensor }).mask),
       vocabulary,
@@ -231,23 +241,32 @@ function setupDigits(options: RunOptions): TaskSetup {
   }));
   const labels = Array.from({ length: 10 }, (_, d) => String(d));
   const model = newClassifier(options, { kind: 'features', size: MNIST_SIZE }, 10);
+  const toBatch = (batch: typeof examples) => {
+    const inputs = new Float32Array(batch.length * size);
+    batch.forEach((e, b) => {
+      inputs.set(e.pixels, b * size);
+    });
+    return {
+      inputs: tensor(inputs, [batch.length, MNIST_SIZE, MNIST_SIZE]),
+      labels: tensor(
+        Int32Array.from(batch, (e) => e.label),
+        [batch.length],
+        'int32',
+      ),
+    };
+  };
+  const heldRows = mnistRowSequences(heldOut);
+  const n = Math.min(VALIDATION_EXAMPLES, heldRows.labels.length);
+  const held = Array.from(heldRows.labels.subarray(0, n), (label, i) => ({
+    pixels: heldRows.inputs.subarray(i * size, (i + 1) * size),
+    label,
+  }));
   return {
     model,
-    data: shuffledBatches(examples, options.batch, (batch) => {
-      const inputs = new Float32Array(batch.length * size);
-      batch.forEach((e, b) => {
-        inputs.set(e.pixels, b * size);
-      });
-      return {
-        inputs: tensor(inputs, [batch.length, MNIST_SIZE, MNIST_SIZE]),
-        labels: tensor(
-          Int32Array.from(batch, (e) => e.label),
-          [batch.length],
-          'int32',
-        ),
-      };
-    }),
+    data: shuffledBatches(examples, options.batch, toBatch),
     batchesPerEpoch: batchCount(examples.length, options.batch),
+    validation: orderedBatches(held, options.batch, toBatch),
+    validationDescription: `cross-entropy on ${count(held.length)} held-out images`,
     unit: 'rows',
     tokens: (batch) => (batch as { inputs: Tensor }).inputs.shape[0]! * MNIST_SIZE,
     vocabulary: { input: 'digits', labels } satisfies ClassifierVocabulary,

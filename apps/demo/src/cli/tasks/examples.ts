@@ -22,6 +22,23 @@ export function shuffledBatches<E, B>(
 }
 
 /**
+ * A fixed data source over held-out examples, for validation: the same batches in the same order
+ * every time it is read, turned into tensors only when reached.
+ */
+export function orderedBatches<E, B>(
+  examples: readonly E[],
+  batchSize: number,
+  toBatch: (batch: E[]) => B,
+): () => Iterable<B> {
+  return () => {
+    const groups = function* () {
+      for (let i = 0; i < examples.length; i += batchSize) yield examples.slice(i, i + batchSize);
+    };
+    return tensorBatches(groups(), toBatch);
+  };
+}
+
+/**
  * Yields `toBatch(item)` for each item, making the tensors only when the consumer asks. The
  * trainer frees each batch it trains on (`disposeBatches`), but when it reaches its last step it
  * has already fetched one more batch and leaves the loop without it: leaving the loop runs this

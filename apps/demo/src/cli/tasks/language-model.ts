@@ -9,12 +9,12 @@ import {
   type TokenSource,
   tokenSourceOf,
 } from '@recur/datasets';
-import { mobyDickSplit, TextFileCorpus } from '@recur/datasets/node';
+import { mobyDickSplit, stateOfTheUnionSplit, TextFileCorpus } from '@recur/datasets/node';
 import { type Rng, tensor } from '@recur/tensor';
 import { count, indentLines, round, table } from '../format.js';
 import { println } from '../io.js';
 import { tensorBatches } from './examples.js';
-import type { Report, ReportContext, RunOptions, Task, TaskSetup } from './task.js';
+import type { Report, ReportContext, RunOptions, SetupSettings, Task, TaskSetup } from './task.js';
 import { NO_SPECIALS, plainCharTokenizer } from './tokenizers.js';
 
 /** What a language-model checkpoint keeps as its vocabulary. */
@@ -56,21 +56,35 @@ interface Corpus {
   close(): void;
 }
 
+/** The built-in corpora of `--dataset`: their 90/10 split, name and default prompt. */
+const BUILT_IN: Record<
+  string,
+  { split: () => { train: string; validation: string }; name: string; prompt: string }
+> = {
+  'moby-dick': { split: mobyDickSplit, name: 'Moby Dick (Melville, 1851)', prompt: 'The whale' },
+  sotu: {
+    split: stateOfTheUnionSplit,
+    name: 'State of the Union addresses (1790–2021)',
+    prompt: 'The Congress',
+  },
+};
+
 /**
  * The corpus of a character language model, split 90/10 into train and validation. A `--file`
  * is never held whole: one streaming pass builds the vocabulary and an index, and the batches
  * are read from the file as training goes (memory does not grow with the file).
  */
 async function loadCorpus(options: RunOptions): Promise<Corpus> {
-  if (options.dataset === 'moby-dick') {
-    const { train, validation } = mobyDickSplit();
+  const known = BUILT_IN[options.dataset];
+  if (known) {
+    const { train, validation } = known.split();
     const tokenizer = plainCharTokenizer([train, validation]);
     return {
       train: tokenSourceOf(tokenizer.encode(train)),
       validation: tokenSourceOf(tokenizer.encode(validation)),
       tokenizer,
-      name: 'Moby Dick (Melville, 1851)',
-      prompt: 'The whale',
+      name: known.name,
+      prompt: known.prompt,
       close: () => {},
     };
   }
@@ -94,6 +108,28 @@ async function loadCorpus(options: RunOptions): Promise<Corpus> {
     corpus.close();
     throw error;
   }
+}
+
+/** The validation characters scored by default (`--val-chars`). */
+export const VALIDATION_CHARS = 20_000;
+
+/** The held-out slice: the first `characters` of the validation split (at least 4). */
+function validationSlice(corpus: Corpus, characters: number): Int32Array {
+  const { validation } = corpus;
+  const slice = validation.read(0, Math.min(characters, validation.length)).slice();
+  if (slice.length < 4) {
+    throw new Error(`the validation split has ${slice.length} characters; need at least 4`);
+  }
+  return slice as Int32Array;
+}
+
+/**
+ * B parallel streams over the slice (B ≤ 8, 64 steps a chunk), state carried along each, every
+ * remaining step scored: the same batches every time (a fixed held-out slice).
+ */
+function validationStream(slice: Int32Array): TbpttStream {
+  const batchSize = Math.max(1, Math.min(8, Math.floor((slice.length - 1) / 64)));
+  return new TbpttStream(slice, { batchSize, steps: 64, remainder: 'keep' });
 }
 
 /** Picks the generation strategy for a temperature (0 = greedy). */
@@ -129,7 +165,7 @@ export function generateText(
 export const languageModelTask: Task = {
   arch: 'lm',
 
-  async setup(options: RunOptions): Promise<TaskSetup> {
+  async setup(options: RunOptions, _io, settings: SetupSettings = {}): Promise<TaskSetup> {
     const corpus = await loadCorpus(options);
     const { tokenizer, train } = corpus;
     const V = tokenizer.vocabulary.size;
@@ -137,9 +173,13 @@ export const languageModelTask: Task = {
     // Fails early when the text is too short for the batch shape with any offset; offset 0 gives
     // the most batches an epoch can have (for the progress bar of --epochs).
     let probe: TbpttStream;
+    let slice: Int32Array;
+    let stream: TbpttStream;
     try {
       new TbpttStream(train, { ...streamOptions, randomOffset: true });
       probe = new TbpttStream(train, streamOptions);
+      slice = validationSlice(corpus, settings.valChars ?? VALIDATION_CHARS);
+      stream = validationStream(slice);
     } catch (error) {
       corpus.close();
       throw error;
@@ -170,11 +210,13 @@ export const languageModelTask: Task = {
         return tensorBatches(stream.epochIterator(), toBatch);
       },
       batchesPerEpoch: probe.batchesPerEpoch,
+      validation: () => tensorBatches(stream.epochIterator(), toBatch),
+      validationDescription: `the first ${count(slice.length)} characters of the validation split`,
       unit: 'characters',
       carryState: (batch) => (batch as LmBatch).reset,
       vocabulary,
       description: `${corpus.name}, train split: ${count(train.length)} characters, ${V} symbols`,
-      report: (context) => report(context, model, corpus, options),
+      report: (context) => report(context, model, corpus, options, stream),
       close: () => corpus.close(),
     };
   },
@@ -185,19 +227,16 @@ async function report(
   model: LanguageModel,
   corpus: Corpus,
   options: RunOptions,
+  stream: TbpttStream,
 ): Promise<Report> {
   const { io, human, flags } = context;
-  const { tokenizer, train, validation } = corpus;
+  const { tokenizer, train } = corpus;
   const V = tokenizer.vocabulary.size;
-  const slice = validation.read(0, Math.min(flags.valChars, validation.length)).slice();
-  if (slice.length < 4) {
-    throw new Error(`the validation split has ${slice.length} characters; need at least 4`);
-  }
-  // B parallel streams over the slice, state carried along each, every remaining step scored.
-  const batchSize = Math.max(1, Math.min(8, Math.floor((slice.length - 1) / 64)));
-  const stream = new TbpttStream(slice, { batchSize, steps: 64, remainder: 'keep' });
-  const scored = stream.streamLength * batchSize;
-  const nats = await context.evaluate(() => tensorBatches(stream.epochIterator(), toBatch));
+  const slice = validationSlice(corpus, flags.valChars);
+  const scored = stream.streamLength * stream.batchSize;
+  const nats =
+    context.validationLoss ??
+    (await context.evaluate(() => tensorBatches(stream.epochIterator(), toBatch)));
   // Fitted on (at most) the first BASELINE_CHARS training characters: bounded memory.
   const fitted = train.read(0, Math.min(train.length, BASELINE_CHARS)).slice();
   const ngram = (order: number) => ngramCrossEntropy(fitted, slice, { order, vocabSize: V });

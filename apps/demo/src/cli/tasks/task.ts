@@ -1,6 +1,6 @@
 import type { Model } from '@recur/architectures';
 import type { CellKind } from '@recur/cells';
-import type { DataSource } from '@recur/train';
+import { type DataSource, OPTIMIZER_NAMES, type OptimizerName } from '@recur/train';
 import type { CommandIO } from '../io.js';
 
 /** The four designs `recur train --arch` knows. */
@@ -10,10 +10,9 @@ export type Arch = (typeof ARCHITECTURES)[number];
 
 /** The recurrent cells of `@recur/cells`. */
 export const CELLS = ['rnn', 'irnn', 'lstm', 'gru'] as const satisfies readonly CellKind[];
-/** The optimizers of `@recur/train`. */
-export const OPTIMIZERS = ['sgd', 'rmsprop', 'adagrad', 'adam', 'adamw'] as const;
-/** An optimizer name. */
-export type OptimizerName = (typeof OPTIMIZERS)[number];
+/** The optimizers of `@recur/train` (the names its `createOptimizer` knows). */
+export const OPTIMIZERS = OPTIMIZER_NAMES;
+export type { OptimizerName };
 /** Seq2seq attention: none, or a score of `@recur/architectures`. */
 export const ATTENTIONS = ['none', 'dot', 'general', 'additive'] as const;
 /** An attention choice. */
@@ -65,6 +64,11 @@ export interface ReportContext {
   human: boolean;
   /** The trainer's evaluation (mean loss per token, without gradients). */
   evaluate(data: DataSource<unknown>): Promise<number>;
+  /**
+   * The kept model's loss on the task's `validation` slice, when training measured it (the
+   * report need not evaluate it again).
+   */
+  validationLoss?: number;
   /** Report flags of the train command (prompt, temperature, length, val-chars…). */
   flags: {
     prompt: string | undefined;
@@ -80,6 +84,13 @@ export interface TaskSetup {
   model: Model;
   /** Training batches (a function of epoch and seeded generator: reshuffled, resumable). */
   data: DataSource<unknown>;
+  /**
+   * A fixed held-out slice (the same batches every time), evaluated during training to keep the
+   * best model.
+   */
+  validation: DataSource<unknown>;
+  /** What {@link validation} is, e.g. `the first 20,000 characters of the validation split`. */
+  validationDescription: string;
   /** Batches per epoch, for the progress bar with `--epochs`. */
   batchesPerEpoch: number;
   /** What the model reads or writes per step, for the speed line: characters, tokens, words. */
@@ -102,5 +113,11 @@ export interface TaskSetup {
 export interface Task {
   arch: Arch;
   /** Loads the data and builds a fresh model (seeded) for `options`. */
-  setup(options: RunOptions, io: CommandIO): Promise<TaskSetup>;
+  setup(options: RunOptions, io: CommandIO, settings?: SetupSettings): Promise<TaskSetup>;
+}
+
+/** Settings of a run that shape its data but not its model. */
+export interface SetupSettings {
+  /** lm: validation characters scored (from the start of the split; default 20,000). */
+  valChars?: number;
 }

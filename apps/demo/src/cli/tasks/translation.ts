@@ -12,7 +12,7 @@ import {
 import { readTranslationPairs } from '@recur/datasets/node';
 import { count, round, table } from '../format.js';
 import { println } from '../io.js';
-import { batchCount, excerpt, shuffledBatches } from './examples.js';
+import { batchCount, excerpt, orderedBatches, shuffledBatches } from './examples.js';
 import type { Report, ReportContext, RunOptions, Task, TaskSetup } from './task.js';
 
 /** A source → target string pair. */
@@ -118,6 +118,9 @@ export function scoreTranslations(
   return { exact: exact / predicted.length, perCharacter: total === 0 ? 1 : right / total };
 }
 
+/** Held-out pairs in the validation slice (at most). */
+const VALIDATION_PAIRS = 500;
+
 /**
  * `recur train --arch seq2seq`: an encoder–decoder (many-to-many, different lengths) on
  * character pairs — synthetic dates or additions, or a TSV file — trained with teacher
@@ -142,6 +145,16 @@ export const translationTask: Task = {
       source: source.encode(p.source),
       target: target.encode(p.target),
     }));
+    // The validation slice: the first held-out pairs whose targets use only training symbols.
+    const held: typeof examples = [];
+    for (const p of heldOut) {
+      if (held.length === VALIDATION_PAIRS) break;
+      try {
+        held.push({ source: source.encode(p.source), target: target.encode(p.target) });
+      } catch {
+        // a target symbol never seen in training: the loss is undefined there
+      }
+    }
     const maxTargetLength = Math.max(...examples.map((e) => e.target.length));
     const model = new Seq2Seq({
       sourceVocabularySize: source.vocabulary.size,
@@ -166,13 +179,13 @@ export const translationTask: Task = {
     };
     // PAD is 0 on both sides; the masks keep it out of the encoder state and the loss.
     const ids = { padId: 0, bosId: targetVocab.bosId, eosId: targetVocab.eosId };
+    const toBatch = (batch: typeof examples) => seq2seqTensors(seq2seqBatch(batch, ids));
     return {
       model,
-      data: shuffledBatches(examples, options.batch, (batch) => {
-        const b = seq2seqBatch(batch, ids);
-        return seq2seqTensors(b);
-      }),
+      data: shuffledBatches(examples, options.batch, toBatch),
       batchesPerEpoch: batchCount(examples.length, options.batch),
+      validation: orderedBatches(held, options.batch, toBatch),
+      validationDescription: `teacher-forced loss on ${count(held.length)} held-out pairs`,
       unit: 'target characters',
       vocabulary,
       description: `${name}: ${count(train.length)} training pairs, ${count(heldOut.length)} held out; ${source.vocabulary.size} source and ${targetVocab.size} target symbols`,

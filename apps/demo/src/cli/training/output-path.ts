@@ -38,3 +38,10 @@ export function checkWritable(command: string, flag: string, path: string): void
   }
   unlinkSync(probe);
 }
+
+/** Where the best checkpoint goes: beside `path`, `lm.ckpt` → `lm.best.ckpt`. */
+export function bestCheckpointPath(path: string): string {
+  const name = basename(path);
+  const stem = name.endsWith('.ckpt') ? name.slice(0, -'.ckpt'.length) : name;
+  return join(dirname(path), `${stem}.best.ckpt`);
+}

@@ -1,6 +1,7 @@
 import { BACKENDS } from '../backend.js';
 import type { FlagSpecs } from '../flags.js';
 import { ARCHITECTURES, ATTENTIONS, CELLS, OPTIMIZERS } from '../tasks/task.js';
+import { SCHEDULES } from './schedule.js';
 
 /**
  * The flags of `recur train`, with the limits of every number. A resumed run's saved options are
@@ -110,6 +111,20 @@ export const TRAIN_FLAGS: FlagSpecs = {
     exclusiveMin: true,
     value: '<t>',
     help: 'stop after t minutes of wall-clock time (the default: 1)',
+  },
+  schedule: {
+    type: 'string',
+    choices: SCHEDULES,
+    default: 'cosine',
+    help: 'learning rate over the run: warm-up then cosine or linear decay over its budget, or constant',
+  },
+  'val-every': {
+    type: 'string',
+    kind: 'number',
+    min: 1,
+    max: 1e6,
+    value: '<s>',
+    help: 'evaluate the held-out slice every s seconds, and at the end (default: a tenth of --minutes, at least 5; else 30)',
   },
   batch: {
     type: 'string',

@@ -83,6 +83,29 @@ describe('TrainingSession (CPU backend, as the worker runs it)', () => {
     }
   });
 
+  it('takes the library’s update: one that would make a weight non-finite is not applied', () => {
+    // SGD at lr 3e38 on the adding problem (gradient norm ≈ 25): w − lr·g overflows float32.
+    const session = new TrainingSession(
+      config({
+        dataset: 'adding',
+        cell: 'irnn',
+        sequenceLength: 10,
+        optimizer: 'sgd',
+        learningRate: 3e38,
+        clipNorm: 0,
+      }),
+    );
+    const before = Object.values(session.experiment.parameters()).map((p) =>
+      Array.from(p.value.data()),
+    );
+    const report = session.step();
+    expect(report.gradientNorm).toBeGreaterThan(1);
+    const after = Object.values(session.experiment.parameters()).map((p) =>
+      Array.from(p.value.data()),
+    );
+    expect(after).toEqual(before); // skipped: the weights are as they were, all finite
+  });
+
   it('recurrentGain multiplies the recurrent weights only', () => {
     const one = new TrainingSession(config({ recurrentGain: 1 })).experiment.parameters();
     const two = new TrainingSession(config({ recurrentGain: 2 })).experiment.parameters();

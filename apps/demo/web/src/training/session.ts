@@ -1,26 +1,7 @@
-import { clipGradNorm, gradientNorms } from '@recur/clipping';
-import { memory, RecurError, sizeOf, tidy } from '@recur/tensor';
-import { Adam, type Optimizer, RMSProp, SGD } from '@recur/train';
+import { memory, sizeOf, tidy } from '@recur/tensor';
+import { createOptimizer, type Optimizer, type TrainableModel, trainStep } from '@recur/train';
 import type { FlowReport, RunConfig, SampleReport, StepReport } from '../protocol.js';
 import { createExperiment, type Experiment, type ExperimentSources } from './experiment.js';
-
-function makeOptimizer(config: RunConfig, experiment: Experiment): Optimizer {
-  const params = experiment.parameters();
-  const lr = config.learningRate;
-  switch (config.optimizer) {
-    case 'adam':
-      return new Adam(params, { lr });
-    case 'sgd':
-      return new SGD(params, { lr });
-    case 'rmsprop':
-      return new RMSProp(params, { lr });
-    default:
-      throw new RecurError(
-        'ARGUMENT',
-        `TrainingSession: optimizer must be adam, sgd or rmsprop, got '${String(config.optimizer)}'`,
-      );
-  }
-}
 
 /**
  * One training run, a step at a time, on whatever backend is active: the worker calls
@@ -32,12 +13,21 @@ export class TrainingSession {
   readonly config: RunConfig;
   readonly experiment: Experiment;
   readonly #optimizer: Optimizer;
+  /** The experiment as the library's update sees it: its next batch's loss. */
+  readonly #model: TrainableModel<undefined>;
   #steps = 0;
 
   constructor(config: RunConfig, sources: ExperimentSources = {}) {
     this.config = config;
     this.experiment = createExperiment(config, sources);
-    this.#optimizer = makeOptimizer(config, this.experiment);
+    this.#optimizer = createOptimizer(config.optimizer, this.experiment.parameters(), {
+      lr: config.learningRate,
+    });
+    const experiment = this.experiment;
+    this.#model = {
+      parameters: () => experiment.parameters(),
+      loss: () => ({ loss: experiment.trainingLoss() }),
+    };
   }
 
   /** Updates taken so far. */
@@ -51,39 +41,26 @@ export class TrainingSession {
   }
 
   /**
-   * One optimizer update: the loss of the next batch, backward (BPTT), global-norm clipping when
-   * `clipNorm > 0`, the update. A non-finite gradient skips the update (the loss reports NaN or
-   * Infinity, and the page says the run diverged).
+   * One optimizer update — `trainStep` of `@recur/train`, the update its Trainer takes: the loss
+   * of the next batch, backward (BPTT), global-norm clipping when `clipNorm > 0`, the update. A
+   * non-finite loss or gradient (or an update that would make a weight non-finite) skips the
+   * update (the loss reports NaN or Infinity, and the page says the run diverged).
    */
   step(): StepReport {
     const start = performance.now();
-    const params = this.experiment.parameters();
-    const { loss, gradientNorm, clipped } = tidy(() => {
-      this.#optimizer.zeroGrad();
-      const lossVariable = this.experiment.trainingLoss();
-      lossVariable.backward();
-      const value = lossVariable.item();
-      let norm: number;
-      let wasClipped = false;
-      let finite: boolean;
-      if (this.config.clipNorm > 0) {
-        const result = clipGradNorm(params, this.config.clipNorm);
-        norm = result.totalNorm;
-        wasClipped = result.clipped;
-        finite = result.finite;
-      } else {
-        norm = gradientNorms(params).totalNorm;
-        finite = Number.isFinite(norm);
-      }
-      if (finite && Number.isFinite(value)) this.#optimizer.step();
-      return { loss: value, gradientNorm: norm, clipped: wasClipped };
+    const { loss, gradNorm, clipped } = trainStep({
+      model: this.#model,
+      optimizer: this.#optimizer,
+      batch: undefined,
+      ...(this.config.clipNorm > 0 ? { clip: { norm: this.config.clipNorm } } : {}),
+      context: { step: this.#steps },
     });
     this.#steps++;
     return {
       type: 'step',
       step: this.#steps,
       loss,
-      gradientNorm,
+      gradientNorm: gradNorm,
       clipped,
       milliseconds: performance.now() - start,
       tensors: memory().numTensors,
