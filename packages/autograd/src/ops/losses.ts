@@ -70,20 +70,24 @@ export function softmaxCrossEntropy(
   if (!(smoothing >= 0 && smoothing < 1)) {
     throw new T.RecurError('RANGE', `${op}: labelSmoothing must be in [0, 1), got ${smoothing}`);
   }
-  const { target, weights, total } = targets(op, z, labels, options, smoothing);
+  const { target, weights, total, picks } = targets(op, z, labels, options, smoothing);
   const rows = labels.shape;
   const scale = reduction === 'mean' ? (total > 0 ? 1 / total : 0) : 1;
   const differentiable = needsGraph([logits]);
   const { loss, probabilities } = T.tidy(() => {
     const logProbabilities = T.logSoftmax(z, -1);
-    const perPosition = weighted(
-      weights.reshape(rows),
-      T.neg(T.sum(weighted(target, logProbabilities), { axis: -1 })),
-    );
+    // One-hot targets: −log p[label], read at the label (the other classes never enter, so a
+    // −Infinity among them cannot make NaN, and no [N, C] pass is spent on zeros). Smoothed
+    // targets weigh every class: Σ_c q_c · log p_c with 0 · log 0 = 0.
+    const crossEntropy = picks
+      ? T.gather(logProbabilities.reshape([logProbabilities.size]), picks, 0).reshape(rows)
+      : T.sum(weighted(target, logProbabilities), { axis: -1 });
+    const perPosition = weighted(weights.reshape(rows), T.neg(crossEntropy));
     const loss = reduction === 'none' ? perPosition : T.mul(T.sum(perPosition), scale);
     // softmax(z) = exp(log softmax(z)), kept for backward only when a graph is recorded.
     return { loss, probabilities: differentiable ? T.exp(logProbabilities) : null };
   });
+  picks?.dispose();
   if (!probabilities) {
     T.dispose([target, weights]);
     return new Variable(loss);
@@ -147,6 +151,9 @@ function targets(
   const keep = mask?.data();
   const q = new Float32Array(ids.length * classes);
   const w = new Float32Array(ids.length);
+  // flat index of each position's label in the [N, C] log-probabilities (its row's first class
+  // where the position is ignored: its weight 0 drops whatever is read there)
+  const at = new Int32Array(ids.length);
   let total = 0;
   for (let i = 0; i < ids.length; i++) {
     const label = ids[i]!;
@@ -159,6 +166,7 @@ function targets(
       );
     }
     w[i] = keep ? keep[i]! : 1;
+    at[i] = i * classes + label;
     total += w[i]!;
     q.fill(smoothing / classes, i * classes, (i + 1) * classes);
     q[i * classes + label]! += 1 - smoothing;
@@ -167,6 +175,7 @@ function targets(
     target: T.tensor(q, z.shape),
     weights: T.tensor(w, [...rows, 1]),
     total,
+    picks: smoothing === 0 ? T.tensor(at, [ids.length], 'int32') : null,
   }));
 }
 
