@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { memory } from '@recur/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -15,35 +15,39 @@ function expectOneLine(run: { code: number; stderr: string }, command: string): 
   return lines[0]!;
 }
 
+/** Writes a 40-review CSV at `csv` and trains a tiny classifier on it (1 step) into `checkpoint`. */
+async function trainTinyClassifier(csv: string, checkpoint: string): Promise<void> {
+  const rows = Array.from({ length: 40 }, (_, i) =>
+    i % 2 ? `"great, loved it ${i}",positive` : `"dull and slow ${i}",negative`,
+  );
+  writeFileSync(csv, `review,sentiment\n${rows.join('\n')}\n`);
+  await recurJson(
+    'train',
+    '--arch',
+    'classify',
+    '--file',
+    csv,
+    '--steps',
+    '1',
+    '--hidden',
+    '4',
+    '--embedding',
+    '4',
+    '--batch',
+    '8',
+    '--show',
+    '0',
+    '--checkpoint',
+    checkpoint,
+  );
+}
+
 describe('a classifier checkpoint is data, never code', () => {
   const dir = tempDir();
   const checkpoint = join(dir, 'cls.ckpt');
 
   beforeAll(async () => {
-    const csv = join(dir, 'reviews.csv');
-    const rows = Array.from({ length: 40 }, (_, i) =>
-      i % 2 ? `"great, loved it ${i}",positive` : `"dull and slow ${i}",negative`,
-    );
-    writeFileSync(csv, `review,sentiment\n${rows.join('\n')}\n`);
-    await recurJson(
-      'train',
-      '--arch',
-      'classify',
-      '--file',
-      csv,
-      '--steps',
-      '1',
-      '--hidden',
-      '4',
-      '--embedding',
-      '4',
-      '--batch',
-      '8',
-      '--show',
-      '0',
-      '--checkpoint',
-      checkpoint,
-    );
+    await trainTinyClassifier(join(dir, 'reviews.csv'), checkpoint);
   });
 
   it('saves the word pattern by name', async () => {
@@ -348,30 +352,8 @@ describe('recur classify without texts shows held-out examples of the file named
   it('refuses to open the saved path, and checks the named file against the fingerprint', async () => {
     const dir = tempDir();
     const csv = join(dir, 'reviews.csv');
-    const rows = Array.from({ length: 40 }, (_, i) =>
-      i % 2 ? `"great, loved it ${i}",positive` : `"dull and slow ${i}",negative`,
-    );
-    writeFileSync(csv, `review,sentiment\n${rows.join('\n')}\n`);
     const checkpoint = join(dir, 'cls.ckpt');
-    await recurJson(
-      'train',
-      '--arch',
-      'classify',
-      '--file',
-      csv,
-      '--steps',
-      '1',
-      '--hidden',
-      '4',
-      '--embedding',
-      '4',
-      '--batch',
-      '8',
-      '--show',
-      '0',
-      '--checkpoint',
-      checkpoint,
-    );
+    await trainTinyClassifier(csv, checkpoint);
     const hostile = join(dir, 'passwd.ckpt');
     editCheckpoint(checkpoint, hostile, (c) => {
       (c.metadata!.recur as { options: { file: string } }).options.file = '/etc/passwd';
@@ -381,7 +363,8 @@ describe('recur classify without texts shows held-out examples of the file named
       `recur classify: the run saved in ${hostile} trained on a file (saved as "/etc/passwd"); name it again with --file <path> to show held-out examples (or give texts to classify)`,
     );
     const other = join(dir, 'other.csv');
-    writeFileSync(other, `review,sentiment\n${rows.slice(1).join('\n')}\n`);
+    const lines = readFileSync(csv, 'utf8').split('\n');
+    writeFileSync(other, [lines[0], ...lines.slice(2)].join('\n')); // one review fewer
     expect(
       expectOneLine(await recur('classify', '--checkpoint', hostile, '--file', other), 'classify'),
     ).toMatch(/is not the data the run saved in .* trained on/);
