@@ -1,6 +1,12 @@
 import { defineOp, type Variable } from '@recur/autograd';
 import { checkOptions, type Tensor, zerosLike } from '@recur/tensor';
 import {
+  type GruResetAfterSequenceInputs,
+  type GruResetAfterSequenceResult,
+  gruResetAfterSequenceBackward,
+  gruResetAfterSequenceForward,
+} from './kernels/gru-reset-after-sequence.js';
+import {
   type GruSequenceInputs,
   type GruSequenceResult,
   gruSequenceBackward,
@@ -81,6 +87,25 @@ export const gruSequenceOp: SequenceOp<GruSequenceInputs, GruSequenceResult, Seq
       return { x: g.dx, W_x: g.dW_x, W_a: g.dW_a, b: g.db, a0: g.da0 };
     },
   );
+
+/** `{ x, W_x, W_a, b, b_a, a0, mask? } → { A, G }` (reset-after GRU; G = `[u, r, ã, n]`). */
+export const gruResetAfterSequenceOp: SequenceOp<
+  GruResetAfterSequenceInputs,
+  GruResetAfterSequenceResult,
+  SequenceAttrs
+> = defineSequenceOp(
+  'gruResetAfterSequence',
+  gruResetAfterSequenceForward,
+  ({ A: dA }, { A, G }, inputs, attrs, needs) => {
+    if (!dA) return {};
+    const { x, W_x, W_a, a0, mask } = inputs;
+    const g = gruResetAfterSequenceBackward(
+      { x, W_x, W_a, a0, A, G, dA, mask },
+      { ...attrs, skipInputGradient: !needs.x },
+    );
+    return { x: g.dx, W_x: g.dW_x, W_a: g.dW_a, b: g.db, b_a: g.db_a, a0: g.da0 };
+  },
+);
 
 /**
  * Makes a named differentiable op of a forward kernel and its BPTT. `backward` gets the

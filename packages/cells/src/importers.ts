@@ -137,6 +137,14 @@ function valuesOf(op: string, w: Described): Float32Array {
 }
 
 /** The `[r, c]` row-major values transposed to `[c, r]`. */
+/** A copy of `v` with its first two blocks of `block` values swapped (PyTorch r, z ↔ recur u, r). */
+function swapFirstBlocks(v: Float32Array, block: number): Float32Array {
+  const out = Float32Array.from(v);
+  out.set(v.subarray(block, 2 * block), 0);
+  out.set(v.subarray(0, block), block);
+  return out;
+}
+
 function transposeValues(v: Float32Array, r: number, c: number): Float32Array {
   const out = new Float32Array(r * c);
   for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = v[i * c + j]!;
@@ -150,14 +158,15 @@ function transposeValues(v: Float32Array, r: number, c: number): Float32Array {
 function build<K extends CellKind>(
   kind: K,
   [inputSize, hiddenSize]: [number, number],
-  values: { W_x: Float32Array; W_a: Float32Array; b: Float32Array },
+  values: { W_x: Float32Array; W_a: Float32Array; b: Float32Array; b_a?: Float32Array },
 ): CellOf<K> {
   const gates = GATES[kind];
   return tidy(() => {
     const W_x = tensor(values.W_x, [inputSize, gates * hiddenSize]);
     const W_a = tensor(values.W_a, [hiddenSize, gates * hiddenSize]);
     const b = tensor(values.b, [gates * hiddenSize]);
-    const cell = make(kind, { inputSize, hiddenSize }, W_x, W_a, b);
+    const b_a = values.b_a ? tensor(values.b_a, [gates * hiddenSize]) : undefined;
+    const cell = make(kind, { inputSize, hiddenSize }, W_x, W_a, b, b_a);
     // the cell owns its parameters' tensors from here on
     for (const p of Object.values(cell.parameters())) keep(p.value);
     return cell;
@@ -170,12 +179,17 @@ function make<K extends CellKind>(
   W_x: Tensor,
   W_a: Tensor,
   b: Tensor,
+  b_a: Tensor | undefined,
 ): CellOf<K> {
   switch (kind) {
     case 'lstm':
       return new LSTMCell({ ...common, weights: { W_x, W_a, b } }) as CellOf<K>;
     case 'gru':
-      return new GRUCell({ ...common, weights: { W_x, W_a, b } }) as CellOf<K>;
+      return (
+        b_a
+          ? new GRUCell({ ...common, resetAfter: true, weights: { W_x, W_a, b, b_a } })
+          : new GRUCell({ ...common, weights: { W_x, W_a, b } })
+      ) as CellOf<K>;
     case 'irnn':
       return new IRNNCell({ ...common, weights: { W_xh: W_x, W_ah: W_a, b_h: b } }) as CellOf<K>;
     default:
@@ -196,9 +210,9 @@ function checkKind(op: string, kind: unknown): asserts kind is CellKind {
  * A cell from Keras / TensorFlow.js weights — `layer.getWeights()` of `tf.layers.simpleRNN`,
  * `lstm` or `gru`: `[kernel [I, g·H], recurrent_kernel [H, g·H], bias [g·H]]` (bias optional).
  * The layouts are the same as recur's (LSTM gates i, f, c, o; GRU z, r, h), so nothing is
- * reordered. GRU weights must come from `resetAfter: false` (TF.js's only GRU; a Keras
- * `reset_after=True` GRU has a `[2, 3H]` bias and is refused). For parity also set
- * `recurrentActivation: 'sigmoid'` in TF.js (its default is `hardSigmoid`).
+ * reordered. A GRU whose bias is `[2, 3H]` is Keras's `reset_after=True` GRU: it becomes a
+ * `resetAfter` GRUCell (`b` = row 0, the input side; `b_a` = row 1, the recurrent side). For
+ * parity also set `recurrentActivation: 'sigmoid'` in TF.js (its default is `hardSigmoid`).
  *
  * ```ts
  * const cell = fromKeras('lstm', tfLayer.getWeights());
@@ -218,10 +232,14 @@ export function fromKeras<K extends CellKind>(
   }
   const gates = GATES[kind];
   const bias = weights[2];
-  if (bias && !Array.isArray(bias) && (bias as { shape?: unknown[] }).shape?.length === 2) {
+  const twoBiases =
+    bias !== undefined &&
+    !Array.isArray(bias) &&
+    (bias as { shape?: unknown[] }).shape?.length === 2;
+  if (twoBiases && kind !== 'gru') {
     throw new RecurError(
       'FORMAT',
-      `${op}: bias ${formatShape((bias as { shape: number[] }).shape)} is 2-D: that is a reset_after=True GRU, which this "reset before" GRUCell cannot represent`,
+      `${op}: bias ${formatShape((bias as { shape: number[] }).shape)} is 2-D; a ${kind} has one bias [${gates === 1 ? 'H' : `${gates}·H`}] (only a reset_after=True GRU has two)`,
     );
   }
   // check every shape before allocating anything
@@ -232,14 +250,18 @@ export function fromKeras<K extends CellKind>(
   const g = gates === 1 ? 'H' : `${gates}·H`;
   expectShape(op, recurrent, [H, gates * H], `[H, ${g}] for a ${kind} with H = ${H}`);
   expectShape(op, kernel, [I, gates * H], `[I, ${g}] for a ${kind} with H = ${H}`);
-  const b = bias === undefined ? undefined : describe(op, 'bias', bias, 1);
-  if (b) expectShape(op, b, [gates * H], `[${g}] for a ${kind} with H = ${H}`);
+  const b = bias === undefined ? undefined : describe(op, 'bias', bias, twoBiases ? 2 : 1);
+  if (b && twoBiases)
+    expectShape(op, b, [2, gates * H], `[2, ${g}] for a reset_after GRU with H = ${H}`);
+  else if (b) expectShape(op, b, [gates * H], `[${g}] for a ${kind} with H = ${H}`);
   checkShape(op, 'kernel', kernel.shape);
   checkShape(op, 'recurrent_kernel', recurrent.shape);
+  const biasValues = b ? valuesOf(op, b) : new Float32Array(gates * H);
   const values = {
     W_x: valuesOf(op, kernel),
     W_a: valuesOf(op, recurrent),
-    b: b ? valuesOf(op, b) : new Float32Array(gates * H),
+    b: twoBiases ? biasValues.slice(0, gates * H) : biasValues,
+    ...(twoBiases ? { b_a: biasValues.slice(gates * H) } : {}),
   };
   return build(kind, [I, H], values);
 }
@@ -259,8 +281,9 @@ export interface FromPyTorchOptions {
  * cells). The LSTM gate order i, f, g, o is recur's u, f, c̃, o. Use kind `irnn` for an
  * `nn.RNN(nonlinearity='relu')`.
  *
- * GRU weights are refused: `nn.GRU` is "reset after", `n = tanh(x W_in + b_in + r ⊙ (a W_hn +
- * b_hn))`, which the "reset before" GRUCell cannot represent.
+ * `nn.GRU` is "reset after", `n = tanh(x W_in + b_in + r ⊙ (a W_hn + b_hn))`: kind `gru` gives a
+ * `resetAfter` GRUCell, its gate blocks reordered from PyTorch's r, z, n to recur's u (= z), r,
+ * ã (= n), with `b` = `bias_ih` and `b_a` = `bias_hh` (kept apart: they differ inside the reset).
  */
 export function fromPyTorch<K extends CellKind>(
   kind: K,
@@ -273,12 +296,6 @@ export function fromPyTorch<K extends CellKind>(
   const layer = options.layer ?? 0;
   if (!Number.isInteger(layer) || layer < 0)
     throw new RecurError('ARGUMENT', `${op}: layer must be a non-negative integer, got ${layer}`);
-  if (kind === 'gru') {
-    throw new RecurError(
-      'FORMAT',
-      `${op}: PyTorch's nn.GRU is "reset after" (r ⊙ (a·W_hn + b_hn)); GRUCell is "reset before" (Keras reset_after=false) and cannot represent it. Train the GRU in recur or TF.js, or use an LSTM`,
-    );
-  }
   if (stateDict === null || typeof stateDict !== 'object') {
     throw new RecurError('FORMAT', `${op}: stateDict must be an object of weights`);
   }
@@ -309,6 +326,22 @@ export function fromPyTorch<K extends CellKind>(
   for (const b of biases) expectShape(op, b, [gates * H], `[${g}] for a ${kind} with H = ${H}`);
   checkShape(op, key('weight_ih'), ih.shape);
   checkShape(op, key('weight_hh'), hh.shape);
+  if (kind === 'gru') {
+    // PyTorch's blocks r, z, n → recur's u (= z), r, ã (= n); rows of [3H, in] before transposing.
+    const reorder = (v: Float32Array, width: number) => swapFirstBlocks(v, H * width);
+    const bias = (name: string) => {
+      const given = stateDict[key(name)];
+      return given === undefined
+        ? new Float32Array(3 * H)
+        : reorder(valuesOf(op, describe(op, key(name), given, 1)), 1);
+    };
+    return build(kind, [I, H], {
+      W_x: transposeValues(reorder(valuesOf(op, ih), I), 3 * H, I),
+      W_a: transposeValues(reorder(valuesOf(op, hh), H), 3 * H, H),
+      b: bias('bias_ih'),
+      b_a: bias('bias_hh'),
+    });
+  }
   const sum = new Float32Array(gates * H);
   for (const b of biases) {
     const v = valuesOf(op, b);

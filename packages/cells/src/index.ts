@@ -31,6 +31,7 @@ export {
 export { RNNCell, type RNNCellOptions } from './cells/rnn-cell.js';
 export { type RnnWeights, VanillaCell } from './cells/vanilla-cell.js';
 export {
+  gruResetAfterSequenceOp,
   gruSequenceOp,
   lstmSequenceOp,
   rnnSequenceOp,
@@ -54,6 +55,14 @@ export {
   uniform,
   uniformHidden,
 } from './initializers.js';
+export {
+  type GruResetAfterSequenceGradient,
+  type GruResetAfterSequenceGradientInputs,
+  type GruResetAfterSequenceInputs,
+  type GruResetAfterSequenceResult,
+  gruResetAfterSequenceBackward,
+  gruResetAfterSequenceForward,
+} from './kernels/gru-reset-after-sequence.js';
 export {
   type GruSequenceGradient,
   type GruSequenceGradientInputs,

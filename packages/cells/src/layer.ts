@@ -39,12 +39,14 @@ export interface RecurrentLayerOptions<K extends CellKind> {
   stateful?: boolean;
   /** Fused sequence kernels (default true) or the composed reference path. */
   fused?: boolean;
-  /** Options passed to every cell (`forgetBias`, `init`, `gain`, `inputStd`). */
+  /** Options passed to every cell (`forgetBias`, `init`, `gain`, `inputStd`, `resetAfter`). */
   cellOptions?: {
     forgetBias?: number;
     init?: 'keras' | 'uniform';
     gain?: number;
     inputStd?: number;
+    /** GRU only: the "reset after" variant (PyTorch `nn.GRU`, Keras `reset_after=True`). */
+    resetAfter?: boolean;
   };
   /**
    * Seed for the initial weights (or give `rng`). Dropout masks come from the `rng` of each
@@ -98,7 +100,7 @@ const CELL_OPTIONS: Record<CellKind, readonly string[]> = {
   rnn: ['init'],
   irnn: ['gain', 'inputStd'],
   lstm: ['init', 'forgetBias'],
-  gru: ['init'],
+  gru: ['init', 'resetAfter'],
 };
 
 function makeCell(
@@ -125,7 +127,11 @@ function makeCell(
         ...(extra.forgetBias !== undefined ? { forgetBias: extra.forgetBias } : {}),
       });
     case 'gru':
-      return new GRUCell({ ...base, ...(extra.init ? { init: extra.init } : {}) });
+      return new GRUCell({
+        ...base,
+        ...(extra.init ? { init: extra.init } : {}),
+        ...(extra.resetAfter !== undefined ? { resetAfter: extra.resetAfter } : {}),
+      });
     default:
       throw new RecurError(
         'ARGUMENT',

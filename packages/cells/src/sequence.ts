@@ -17,7 +17,12 @@ import {
   checkSequenceInput,
   tensorValue,
 } from './checks.js';
-import { gruSequenceOp, lstmSequenceOp, rnnSequenceOp } from './fused-ops.js';
+import {
+  gruResetAfterSequenceOp,
+  gruSequenceOp,
+  lstmSequenceOp,
+  rnnSequenceOp,
+} from './fused-ops.js';
 
 /** Options of {@link sequence}. */
 export interface SequenceOptions<S extends CellState> {
@@ -152,6 +157,18 @@ function fusedSequence<S extends CellState>(
     return introspect
       ? { outputs: A, state, cellStates: C, gates: G.detach() }
       : { outputs: A, state };
+  }
+  if (cell instanceof GRUCell && cell.b_a) {
+    const { A, G } = gruResetAfterSequenceOp(
+      { x, W_x: cell.W_x, W_a: cell.W_a, b: cell.b, b_a: cell.b_a, a0, mask },
+      { reverse },
+    );
+    const state = { a: stepOf(A, last) } as S;
+    if (!introspect) return { outputs: A, state };
+    // The diagnostics' gates are [u, r, ã], as the composed step reports them.
+    const [B, , H4] = G.shape as [number, number, number];
+    const gates = slice(G.detach(), [0, 0, 0], [B, T, (3 * H4) / 4]);
+    return { outputs: A, state, gates };
   }
   if (cell instanceof GRUCell) {
     const { A, G } = gruSequenceOp(

@@ -9,11 +9,14 @@ import { type SequenceOptions, sequence } from './sequence.js';
 
 /** Test helpers (not exported from the package). */
 
-export const KINDS: readonly CellKind[] = ['rnn', 'irnn', 'lstm', 'gru'];
+/** The cells the tests cover: every kind, and the GRU's reset-after variant. */
+export type TestKind = CellKind | 'gru-reset-after';
+
+export const KINDS: readonly TestKind[] = ['rnn', 'irnn', 'lstm', 'gru', 'gru-reset-after'];
 
 /** A small cell of `kind` with weights large enough that every term matters. */
 export function makeCell(
-  kind: CellKind,
+  kind: TestKind,
   inputSize: number,
   hiddenSize: number,
   seed: number,
@@ -28,6 +31,8 @@ export function makeCell(
       return withBias(new IRNNCell({ ...sizes, inputStd: 0.5, gain: 0.9 }), 0.3);
     case 'lstm':
       return new LSTMCell({ ...sizes, init: 'uniform' });
+    case 'gru-reset-after':
+      return new GRUCell({ ...sizes, init: 'uniform', resetAfter: true });
     default:
       return new GRUCell({ ...sizes, init: 'uniform' });
   }

@@ -12,7 +12,7 @@ import {
   tanh,
   type Variable,
 } from '@recur/autograd';
-import { concat as concatTensors, type Rng, type Tensor, zeros } from '@recur/tensor';
+import { concat as concatTensors, RecurError, type Rng, type Tensor, zeros } from '@recur/tensor';
 import { glorotUniform, orthogonal, uniformHidden } from '../initializers.js';
 import {
   type CellOptions,
@@ -30,6 +30,8 @@ export interface GruWeights {
   W_x: Tensor;
   W_a: Tensor;
   b: Tensor;
+  /** The recurrent-side bias `[3H]` of a reset-after GRU (absent otherwise). */
+  b_a?: Tensor;
 }
 
 /** Options of {@link GRUCell}. */
@@ -39,6 +41,13 @@ export interface GRUCellOptions extends CellOptions {
    * zero bias; `uniform`: ±1/√H for everything.
    */
   init?: 'keras' | 'uniform';
+  /**
+   * Where the reset gate acts (default false, "reset before"): with `true` it scales the
+   * candidate's whole recurrent term, bias included —
+   * `ã = tanh(x W_xa + b_a + r ⊙ (a⟨t−1⟩ W_aa + b_aa))` — the variant of PyTorch's `nn.GRU`,
+   * cuDNN and Keras 2's default (`reset_after=True`). It adds a recurrent-side bias `b_a [3H]`.
+   */
+  resetAfter?: boolean;
   /**
    * Start from these values instead; no seed needed then. Tensors are taken over, Variables'
    * current values used without taking them over (see {@link WeightValues}).
@@ -57,7 +66,7 @@ export interface GruStepDetail extends HiddenState {
 }
 
 function draw(
-  { inputSize: I, hiddenSize: H, init = 'keras' }: GRUCellOptions,
+  { inputSize: I, hiddenSize: H, init = 'keras', resetAfter = false }: GRUCellOptions,
   rng: Rng,
 ): GruWeights {
   if (init === 'uniform') {
@@ -65,12 +74,18 @@ function draw(
       W_x: uniformHidden([I, 3 * H], H, { rng }),
       W_a: uniformHidden([H, 3 * H], H, { rng }),
       b: uniformHidden([3 * H], H, { rng }),
+      ...(resetAfter ? { b_a: uniformHidden([3 * H], H, { rng }) } : {}),
     };
   }
   const blocks = [0, 1, 2].map(() => orthogonal([H, H], { rng }));
   const W_a = concatTensors(blocks, 1);
   for (const block of blocks) block.dispose();
-  return { W_x: glorotUniform([I, 3 * H], { rng }), W_a, b: zeros([3 * H]) };
+  return {
+    W_x: glorotUniform([I, 3 * H], { rng }),
+    W_a,
+    b: zeros([3 * H]),
+    ...(resetAfter ? { b_a: zeros([3 * H]) } : {}),
+  };
 }
 
 /**
@@ -83,8 +98,13 @@ function draw(
  *     ã = tanh(x W_xa + (r ⊙ a⟨t−1⟩) W_aa + b_a)
  *     a⟨t⟩ = u ⊙ a⟨t−1⟩ + (1 − u) ⊙ ã
  *
- * PyTorch's `nn.GRU` is "reset after" — `ã = tanh(x W_xa + b_xa + r ⊙ (a⟨t−1⟩ W_aa + b_aa))` —
- * which no choice of these weights reproduces, so `fromPyTorch` refuses GRU weights.
+ * With `resetAfter: true` it is the "reset after" GRU of PyTorch's `nn.GRU`, cuDNN and Keras 2
+ * (`reset_after=True`), with a second, recurrent-side bias `b_a [3H]`:
+ *
+ *     u = σ(x W_xu + b_u + a⟨t−1⟩ W_au + b_au)     r = σ(x W_xr + b_r + a⟨t−1⟩ W_ar + b_ar)
+ *     ã = tanh(x W_xa + b_a + r ⊙ (a⟨t−1⟩ W_aa + b_aa))
+ *
+ * The two variants are different functions: no choice of weights makes one the other.
  */
 export class GRUCell implements RecurrentCell<HiddenState> {
   readonly kind = 'gru';
@@ -97,19 +117,40 @@ export class GRUCell implements RecurrentCell<HiddenState> {
   readonly W_a: Variable;
   /** Biases `[3H]`. */
   readonly b: Variable;
+  /** Whether the reset gate scales the candidate's recurrent term after its product. */
+  readonly resetAfter: boolean;
+  /** The recurrent-side biases `[3H]` of a reset-after GRU; null for reset-before. */
+  readonly b_a: Variable | null;
 
   constructor(options: GRUCellOptions) {
     const w = initialWeights<GruWeights>('GRUCell', options, {
-      options: ['init'],
-      check: () => checkInit('GRUCell', options.init),
-      shapes: (I, H) => ({ W_x: [I, 3 * H], W_a: [H, 3 * H], b: [3 * H] }),
+      options: ['init', 'resetAfter'],
+      check: () => {
+        checkInit('GRUCell', options.init);
+        if (options.resetAfter !== undefined && typeof options.resetAfter !== 'boolean') {
+          throw new RecurError(
+            'ARGUMENT',
+            `GRUCell: resetAfter must be true or false, got ${JSON.stringify(options.resetAfter) ?? String(options.resetAfter)}`,
+          );
+        }
+      },
+      // b_a only for reset-after: the shapes name exactly the weights the cell has.
+      shapes: (I, H) =>
+        ({
+          W_x: [I, 3 * H],
+          W_a: [H, 3 * H],
+          b: [3 * H],
+          ...(options.resetAfter ? { b_a: [3 * H] } : {}),
+        }) as Record<keyof GruWeights, number[]>,
       draw: (rng) => draw(options, rng),
     });
     this.inputSize = options.inputSize;
     this.hiddenSize = options.hiddenSize;
+    this.resetAfter = options.resetAfter ?? false;
     this.W_x = parameter(w.W_x, 'W_x');
     this.W_a = parameter(w.W_a, 'W_a');
     this.b = parameter(w.b, 'b');
+    this.b_a = w.b_a ? parameter(w.b_a, 'b_a') : null;
   }
 
   /** One step with the gates, exactly as the equations read. */
@@ -121,6 +162,17 @@ export class GRUCell implements RecurrentCell<HiddenState> {
       Variable,
       Variable,
     ];
+    if (this.b_a) {
+      const [hU, hR, hA] = split(add(matmul(a, this.W_a), this.b_a), 3, 1) as [
+        Variable,
+        Variable,
+        Variable,
+      ];
+      const u = sigmoid(add(xU, hU));
+      const r = sigmoid(add(xR, hR));
+      const aTilde = tanh(add(xA, mul(r, hA)));
+      return { a: add(mul(u, a), mul(sub(1, u), aTilde)), u, r, aTilde };
+    }
     const [aU, aR] = split(matmul(a, slice(this.W_a, [0, 0], [H, 2 * H])), 2, 1) as [
       Variable,
       Variable,
@@ -146,8 +198,14 @@ export class GRUCell implements RecurrentCell<HiddenState> {
     return { a: constant(zeros([batch, this.hiddenSize])) };
   }
 
-  parameters(): { W_x: Variable; W_a: Variable; b: Variable } {
-    return { W_x: this.W_x, W_a: this.W_a, b: this.b };
+  /** `W_x`, `W_a`, `b`, and `b_a` for a reset-after GRU. */
+  parameters(): { W_x: Variable; W_a: Variable; b: Variable; b_a?: Variable } {
+    return {
+      W_x: this.W_x,
+      W_a: this.W_a,
+      b: this.b,
+      ...(this.b_a ? { b_a: this.b_a } : {}),
+    };
   }
 
   dispose(): void {
