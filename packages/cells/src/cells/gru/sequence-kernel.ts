@@ -18,6 +18,7 @@ import {
 } from '@recur/tensor';
 import { atStep, keepWhereMasked, shiftedStates, zeroWhereMasked } from '../../kernels/composed.js';
 import {
+  columns,
   cpuBackend,
   f32,
   inputProjection,
@@ -63,20 +64,6 @@ export interface GruSequenceGradientInputs extends SequenceWeights {
 
 /** The gradients {@link gruSequenceBackward} returns. */
 export type GruSequenceGradient = 'dx' | 'dW_x' | 'dW_a' | 'db' | 'da0';
-
-/** Columns `[from, from + width)` of a row-major `[rows, cols]` matrix, as a new matrix. */
-function columns(
-  values: Float32Array,
-  rows: number,
-  cols: number,
-  from: number,
-  width: number,
-): Float32Array {
-  const out = new Float32Array(rows * width);
-  for (let r = 0; r < rows; r++)
-    out.set(values.subarray(r * cols + from, r * cols + from + width), r * width);
-  return out;
-}
 
 /**
  * Forward propagation through time of the GRU, "reset before" (Keras `reset_after=false`, the
