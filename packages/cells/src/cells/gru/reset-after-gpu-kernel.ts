@@ -5,8 +5,8 @@ import type {
   GruResetAfterSequenceGradientInputs,
   GruResetAfterSequenceInputs,
   GruResetAfterSequenceResult,
-} from '../gru-reset-after-sequence.js';
-import { dimsOf, type SequenceAttrs, timeAt } from '../sequence.js';
+} from './reset-after-kernel.js';
+import { dimsOf, type SequenceAttrs, timeAt } from '../../kernels/sequence.js';
 import {
   ifPadded,
   inputSideGradients,
@@ -14,7 +14,7 @@ import {
   program,
   rowAndColumn,
   withGpuScope,
-} from './scope.js';
+} from '../../kernels/gpu-scope.js';
 
 /**
  * The "reset after" GRU sequence kernels on the gpu.js backend. Forward: x W_x for all steps in
