@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { recur, tempDir } from './testing/run-recur.js';
 
-const COMMANDS = ['train', 'sample', 'translate', 'classify', 'caption', 'diagnose'];
+const COMMANDS = ['train', 'sample', 'translate', 'classify', 'caption', 'diagnose', 'forecast'];
 
 /** Expects exit code 2 and exactly one line on stderr, and returns it. */
 async function usageError(...args: string[]): Promise<string> {
@@ -35,7 +35,15 @@ describe('recur --help', () => {
 
   it('train --help names the datasets of every architecture', async () => {
     const { stdout } = await recur('train', '--help');
-    for (const name of ['moby-dick', 'dates', 'addition', 'spam', 'mnist-rows', 'mnist-strips']) {
+    for (const name of [
+      'moby-dick',
+      'dates',
+      'addition',
+      'spam',
+      'mnist-rows',
+      'mnist-strips',
+      'sensors',
+    ]) {
       expect(stdout).toContain(name);
     }
   });

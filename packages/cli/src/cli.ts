@@ -12,16 +12,18 @@ const commands: Record<string, () => Promise<Command>> = {
   caption: async () => (await import('./commands/caption.js')).captionCommand,
   diagnose: async () => (await import('./commands/diagnose.js')).diagnoseCommand,
   export: async () => (await import('./commands/export.js')).exportCommand,
+  forecast: async () => (await import('./commands/forecast.js')).forecastCommand,
 };
 
 const summaries: Record<string, string> = {
-  train: 'train a model (lm | seq2seq | classify | caption) with checkpoints and resume',
+  train: 'train a model (lm | seq2seq | classify | caption | forecast) with checkpoints and resume',
   sample: 'generate text from a language-model checkpoint, optionally from a prompt',
   translate: 'translate with an encoder-decoder checkpoint (greedy or beam search)',
   classify: 'classify texts or digits with a sequence-classifier checkpoint',
   caption: 'caption digit strips with a captioning checkpoint',
   diagnose: 'gradient norms per time step, vanishing/exploding verdict, SVG/HTML plot',
   export: 'write a checkpoint as safetensors (PyTorch) or ONNX for other runtimes',
+  forecast: 'forecast the next steps of a numeric series (CSV) with a forecaster checkpoint',
 };
 
 /** The top-level help. */
