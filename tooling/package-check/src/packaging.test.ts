@@ -291,6 +291,18 @@ describe('@recur/cli from the packed tarballs, run with npx in an empty project'
     expect(JSON.parse(sample)).toMatchObject({ command: 'sample' });
   });
 
+  it('npx @recur/cli train --arch forecast trains on the sensor readings its dependency brings', async () => {
+    const out = await run(
+      'npx',
+      ['@recur/cli', 'train', '--arch', 'forecast', '--hidden', '4', '--steps', '2', '--json'],
+      project,
+    );
+    expect(JSON.parse(out)).toMatchObject({
+      step: 2,
+      options: { dataset: 'sensors', series: { columns: ['humidity', 'temperature'] } },
+    });
+  });
+
   it('a mistyped command exits 2 and suggests the right one', async () => {
     const result = await check('npx', ['@recur/cli', 'trian'], project);
     expect(result.status).toBe(2);
