@@ -160,6 +160,7 @@ describe('recur train --arch forecast → recur forecast', () => {
       '10',
     );
     expect(long.forecast as number[][]).toHaveLength(10);
+    const before = memory().numTensors;
     const refused = await recur(
       'forecast',
       '--checkpoint',
@@ -171,6 +172,7 @@ describe('recur train --arch forecast → recur forecast', () => {
     );
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/forecast at most 4 steps/);
+    expect(memory().numTensors).toBe(before); // the refused run freed its model and window
   });
 
   it('resumes with the saved series (the CSV named again)', async () => {
@@ -218,6 +220,27 @@ describe('recur train --arch forecast → recur forecast', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(
       /^recur forecast: .*hostile\.ckpt holds a vocabulary recur train never writes: normalization: Standardizer\.fromJSON: .*std/,
+    );
+  });
+
+  it('refuses a checkpoint whose saved series recur train would refuse', async () => {
+    const hostile = join(dir, 'series.ckpt');
+    const options = (c: { metadata?: Record<string, unknown> }) =>
+      (c.metadata!.recur as { options: { series: Record<string, unknown> } }).options;
+    editCheckpoint(join(dir, 'ab.ckpt'), hostile, (c) => {
+      options(c).series.window = 0;
+    });
+    const zero = await recur('forecast', '--checkpoint', hostile, '--file', csv);
+    expect(zero.code).toBe(2);
+    expect(zero.stderr.trim()).toBe(
+      `recur forecast: ${hostile} holds run options that recur train refuses: --window must be an integer >= 1; got '0'`,
+    );
+    editCheckpoint(join(dir, 'ab.ckpt'), hostile, (c) => {
+      options(c).series.extra = 'x';
+    });
+    const extra = await recur('forecast', '--checkpoint', hostile, '--file', csv);
+    expect(extra.stderr).toMatch(
+      /holds run options that recur train refuses: series must be \{ columns, target, window, horizon \}/,
     );
   });
 
