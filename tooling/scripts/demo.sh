@@ -8,4 +8,4 @@ ensure_pnpm
 install_dependencies >/dev/null
 log "build"
 pnpm turbo run build --filter='./packages/*' --output-logs=errors-only >/dev/null
-pnpm --filter @recur/demo exec node --import tsx src/cli/main.ts train "$@"
+pnpm --filter @recur/demo exec node bin/recur.js train "$@"

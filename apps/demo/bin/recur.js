@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx (the demo is a private app, not a published package).
-import { register } from 'tsx/esm/api';
+// The demo's `recur` runs the compiled CLI of @recur/cli (packages/cli; build it first with
+// `pnpm turbo run build --filter=@recur/cli...`).
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 
-register();
-await import('../src/cli/main.ts');
+const manifest = createRequire(import.meta.url).resolve('@recur/cli/package.json');
+await import(new URL('dist/main.js', pathToFileURL(manifest)).href);

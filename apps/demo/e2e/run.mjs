@@ -9,7 +9,8 @@
  *    stay flat from step to step, and that the loss chart, the gradient-flow heatmap and the
  *    samples render;
  * 4. trains the same runs on the CPU backend and checks that the losses agree with the GPU's;
- * 5. checks that Stop stops a long run, that `auto` on SwiftShader (a software renderer, far
+ * 5. trains the forecaster preset (sensor readings, CPU) and checks its forecast-vs-actual plot;
+ *    checks that Stop stops a long run, that `auto` on SwiftShader (a software renderer, far
  *    slower than the CPU) takes the CPU backend and shows why, that at 420 px wide nothing
  *    overflows the page and no menu cuts its text, and that without WebGL (a second browser with
  *    the GPU disabled) asking for the GPU falls back to the CPU backend and says why;
@@ -296,6 +297,51 @@ try {
       `${p.error || p.state}; ${JSON.stringify(p.sample.split('\n')[0]?.slice(0, 60))}`,
     );
   }
+
+  // --- The forecaster on the sensor readings (CPU): forecast vs actual plotted ---
+  await page.click('#presets button[data-preset="forecast"]');
+  const forecastRun = await train(page, 'cpu', 6);
+  const plots = await page.evaluate(() =>
+    window.recurDemo.panels.map((panel) => {
+      const root = panel.element;
+      const svg = root.querySelector('svg.forecast-plot');
+      const box = svg.getBoundingClientRect();
+      const points = (name) =>
+        svg.querySelector(`polyline.${name}`)?.getAttribute('points')?.trim().split(/\s+/).length ??
+        0;
+      return {
+        visible: !svg.hasAttribute('hidden') && box.width > 100 && box.height > 40,
+        steps: Number(root.dataset.forecastSteps ?? 0),
+        history: points('history'),
+        actual: points('actual'),
+        forecast: points('forecast'),
+        label: svg.querySelector('.axes')?.textContent ?? '',
+      };
+    }),
+  );
+  await page.screenshot({ path: join(artifacts, 'demo-forecast.png'), fullPage: true });
+  forecastRun.panels.forEach((p, i) => {
+    const plot = plots[i];
+    check(
+      `forecast run ${p.name}: a forecaster trains on the sensor readings, finite losses, flat tensors`,
+      p.state === 'done' &&
+        p.losses.length === 6 &&
+        p.losses.every(Number.isFinite) &&
+        p.tensorCounts.every((n) => n === p.tensorCounts[0]) &&
+        /^validation MSE \(z-scores\): forecaster \d/.test(p.sample),
+      `${p.error || p.state}; ${JSON.stringify(p.sample.split('\n')[0]?.slice(0, 80))}`,
+    );
+    check(
+      `forecast run ${p.name}: the plot shows ${MODEL.sequenceLength} readings, then 36 steps of forecast beside the actual ones`,
+      plot.visible &&
+        plot.steps === 36 &&
+        plot.history === MODEL.sequenceLength &&
+        plot.actual === 37 &&
+        plot.forecast === 37 &&
+        /temperature \(°C\)/.test(plot.label),
+      JSON.stringify(plot),
+    );
+  });
 
   // --- auto on SwiftShader, in a 420 px wide window ---
   // SwiftShader is a software renderer, far slower than the CPU backend: auto must not take it.

@@ -2,7 +2,8 @@
  * Each library package installs on its own: pack every one with pnpm (which rewrites
  * `workspace:*` to real versions), install the tarballs into an empty project with plain npm,
  * and import each entry point from ESM and from CJS. Then publint and arethetypeswrong check
- * the packed tarballs.
+ * the packed tarballs. The executable package (@recur/cli) is run with `npx` in an empty
+ * project of its own, installed from the same tarballs.
  */
 import { execFile } from 'node:child_process';
 import {
@@ -23,24 +24,41 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const root = resolve(import.meta.dirname, '../../..');
 const packagesDir = join(root, 'packages');
 
-interface Library {
+interface Package {
   name: string;
   dir: string;
+  version: string;
+  /** Whether it ships types (the libraries; not an executable-only package such as the CLI). */
+  typed: boolean;
+}
+
+interface Library extends Package {
   entries: string[];
   optionalPeers: string[];
 }
 
-const libraries: Library[] = readdirSync(packagesDir).map((folder) => {
-  const dir = join(packagesDir, folder);
-  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-  const entries = Object.keys(manifest.exports as Record<string, unknown>)
-    .filter((key) => key !== './package.json')
-    .map((key) => (key === '.' ? manifest.name : `${manifest.name}/${key.slice(2)}`));
-  const optionalPeers = Object.keys(
-    (manifest.peerDependenciesMeta ?? {}) as Record<string, unknown>,
-  );
-  return { name: manifest.name as string, dir, entries, optionalPeers };
-});
+/** Every package under packages/: each is packed, ships README and LICENSE and passes publint. */
+const packages: (Package & { manifest: Record<string, unknown> })[] = readdirSync(packagesDir).map(
+  (folder) => {
+    const dir = join(packagesDir, folder);
+    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    const typed = Object.hasOwn((manifest.exports ?? {}) as object, '.');
+    return { name: manifest.name as string, dir, version: manifest.version, typed, manifest };
+  },
+);
+
+/** The libraries: packages with a main entry point, imported from ESM and CJS. */
+const libraries: Library[] = packages
+  .filter((pkg) => pkg.typed)
+  .map(({ manifest, ...pkg }) => {
+    const entries = Object.keys(manifest.exports as Record<string, unknown>)
+      .filter((key) => key !== './package.json')
+      .map((key) => (key === '.' ? pkg.name : `${pkg.name}/${key.slice(2)}`));
+    const optionalPeers = Object.keys(
+      (manifest.peerDependenciesMeta ?? {}) as Record<string, unknown>,
+    );
+    return { ...pkg, entries, optionalPeers };
+  });
 
 let work: string;
 const tarballs = new Map<string, string>();
@@ -64,7 +82,7 @@ async function run(cmd: string, args: string[], cwd: string, env = process.env):
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'recur-pack-'));
   const packs = join(work, 'packs');
-  for (const lib of libraries) {
+  for (const lib of packages) {
     const before = new Set(safeList(packs));
     await run('pnpm', ['pack', '--pack-destination', packs], lib.dir);
     const created = safeList(packs).find((f) => !before.has(f));
@@ -82,7 +100,7 @@ beforeAll(async () => {
       '--no-fund',
       '--ignore-scripts',
       '--loglevel=error',
-      ...tarballs.values(),
+      ...libraries.map((lib) => tarballs.get(lib.name)!),
     ],
     project,
   );
@@ -169,6 +187,18 @@ describe.each(libraries)('$name', (lib) => {
     }
   });
 
+  it('passes arethetypeswrong for node16 (ESM and CJS) and bundlers', async () => {
+    // node10 resolution cannot see subpath exports; supported consumers use node16+ or a bundler.
+    const result = await check(join(root, 'node_modules/.bin/attw'), [
+      tarballs.get(lib.name)!,
+      '--profile',
+      'node16',
+    ]);
+    expect(result.status, result.output).toBe(0);
+  });
+});
+
+describe.each(packages)('$name (packed)', (lib) => {
   it('ships its README and the MIT LICENSE', async () => {
     const listing = (await run('tar', ['-tzf', tarballs.get(lib.name)!], work)).split('\n');
     expect(listing).toContain('package/README.md');
@@ -185,16 +215,6 @@ describe.each(libraries)('$name', (lib) => {
     ]);
     expect(result.status, result.output).toBe(0);
     expect(result.output).not.toMatch(/error|warning|suggestion/i);
-  });
-
-  it('passes arethetypeswrong for node16 (ESM and CJS) and bundlers', async () => {
-    // node10 resolution cannot see subpath exports; supported consumers use node16+ or a bundler.
-    const result = await check(join(root, 'node_modules/.bin/attw'), [
-      tarballs.get(lib.name)!,
-      '--profile',
-      'node16',
-    ]);
-    expect(result.status, result.output).toBe(0);
   });
 });
 
@@ -223,5 +243,69 @@ describe('@recur/tensor/testing', () => {
     );
     expect(status, output).toBe(0);
     expect(output).toMatch(/Tests\s+\d+ passed/);
+  });
+});
+
+describe('@recur/cli from the packed tarballs, run with npx in an empty project', () => {
+  const cli = packages.find((pkg) => pkg.name === '@recur/cli')!;
+  let project: string;
+
+  beforeAll(async () => {
+    // A project of its own: nothing but what installing the CLI's tarball brings (its @recur
+    // dependencies from their tarballs, the rest from the registry) — no tsx, no workspace.
+    project = join(work, 'cli-project');
+    mkdirSync(project);
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'empty', private: true }));
+    await run(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs.values()],
+      project,
+    );
+  });
+
+  it('npx @recur/cli --version prints the packed version', async () => {
+    expect(await run('npx', ['@recur/cli', '--version'], project)).toBe(`${cli.version}\n`);
+  });
+
+  it('runs compiled JavaScript: no TypeScript loader is installed', () => {
+    expect(existsSync(join(project, 'node_modules/tsx'))).toBe(false);
+    expect(existsSync(join(project, 'node_modules/.bin/recur'))).toBe(true);
+  });
+
+  it('npx @recur/cli train --file notes.txt trains a few steps and saves a checkpoint', async () => {
+    const words = ['the', 'whale', 'sea', 'ship', 'ahab', 'white', 'boat', 'deep'];
+    const lines = Array.from({ length: 80 }, (_, i) =>
+      Array.from({ length: 8 }, (_, j) => words[(i * 3 + j * 5) % words.length]).join(' '),
+    );
+    writeFileSync(join(project, 'notes.txt'), `${lines.join('\n')}\n`);
+    const tiny = ['--hidden', '8', '--embedding', '4', '--batch', '2', '--seq-len', '8'];
+    const out = await run(
+      'npx',
+      ['@recur/cli', 'train', '--file', 'notes.txt', '--steps', '3', ...tiny, '--length', '20'],
+      project,
+    );
+    expect(out).toMatch(/Trained 3 updates/);
+    expect(out).toContain('Checkpoint: checkpoints/lm.ckpt');
+    expect(existsSync(join(project, 'checkpoints/lm.ckpt'))).toBe(true);
+    const sample = await run('npx', ['@recur/cli', 'sample', '--length', '10', '--json'], project);
+    expect(JSON.parse(sample)).toMatchObject({ command: 'sample' });
+  });
+
+  it('npx @recur/cli train --arch forecast trains on the sensor readings its dependency brings', async () => {
+    const out = await run(
+      'npx',
+      ['@recur/cli', 'train', '--arch', 'forecast', '--hidden', '4', '--steps', '2', '--json'],
+      project,
+    );
+    expect(JSON.parse(out)).toMatchObject({
+      step: 2,
+      options: { dataset: 'sensors', series: { columns: ['humidity', 'temperature'] } },
+    });
+  });
+
+  it('a mistyped command exits 2 and suggests the right one', async () => {
+    const result = await check('npx', ['@recur/cli', 'trian'], project);
+    expect(result.status).toBe(2);
+    expect(result.output).toMatch(/did you mean train\?/);
   });
 });

@@ -5,11 +5,15 @@
 import type { CellKind } from '@recur/cells';
 
 /** Which of the article's designs to train. */
-export type ArchitectureName = 'lm' | 'classify' | 'seq2seq' | 'caption';
+export type ArchitectureName = 'lm' | 'classify' | 'seq2seq' | 'caption' | 'forecast';
 
-/** The data sets the browser has: an embedded excerpt of Moby Dick and synthetic tasks. */
+/**
+ * The data sets the browser has: an embedded excerpt of Moby Dick, the sensor-network readings
+ * and synthetic tasks.
+ */
 export type DatasetName =
   | 'moby-dick'
+  | 'sensors'
   | 'reber'
   | 'temporal-order'
   | 'adding'
@@ -91,6 +95,22 @@ export interface SampleReport {
   text: string;
   /** Held-out metric, e.g. accuracy, when the task has one. */
   metric?: { name: string; value: number };
+  /** A forecaster's forecast beside what happened, to plot. */
+  plot?: ForecastPlot;
+}
+
+/** One held-out stretch of a series: the history read, then the forecast and the actual values. */
+export interface ForecastPlot {
+  /** What is plotted, with its unit, e.g. `temperature (°C)`. */
+  label: string;
+  /** Seconds between steps (for the x axis). */
+  secondsPerStep: number;
+  /** The values the model read, oldest first. */
+  history: number[];
+  /** What came next. */
+  actual: number[];
+  /** What the model forecast for those steps. */
+  forecast: number[];
 }
 
 /** Messages from a training worker. */

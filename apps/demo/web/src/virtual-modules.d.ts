@@ -5,3 +5,11 @@ declare module 'virtual:moby-dick-excerpt' {
   /** Characters in the whole book file the excerpt was cut from. */
   export const bookCharacters: number;
 }
+
+/** Built by the `recur:sensor-series` plugin in `vite.config.ts`. */
+declare module 'virtual:sensor-series' {
+  /** `['humidity', 'temperature']`. */
+  export const columns: string[];
+  /** Mote 3's readings, step-major: humidity, temperature, humidity, … (5,039 steps). */
+  export const values: number[];
+}

@@ -83,10 +83,22 @@ async function mobyDickText(config: RunConfig): Promise<string | undefined> {
   return excerpt;
 }
 
+async function sensorReadings(
+  config: RunConfig,
+): Promise<{ columns: string[]; values: number[] } | undefined> {
+  if (config.dataset !== 'sensors') return undefined;
+  const { columns, values } = await import('virtual:sensor-series');
+  return { columns, values };
+}
+
 async function run(config: RunConfig): Promise<void> {
   const chosen = await chooseBackend(config.backend);
   const text = await mobyDickText(config);
-  const session = new TrainingSession(config, { mobyDick: () => text ?? '' });
+  const readings = await sensorReadings(config);
+  const session = new TrainingSession(config, {
+    mobyDick: () => text ?? '',
+    ...(readings ? { sensors: () => readings } : {}),
+  });
   post({
     type: 'ready',
     ...chosen,

@@ -8,7 +8,7 @@ import { mse, noGrad, softmaxCrossEntropy, type Variable } from '@recur/autograd
 import type { GradientFlowReport } from '@recur/clipping';
 import { SeededRng } from '@recur/datasets';
 import { oneHot, RecurError, type Tensor, tensor, tidy } from '@recur/tensor';
-import type { RunConfig } from '../protocol.js';
+import type { ForecastPlot, RunConfig } from '../protocol.js';
 import { CaptionExperiment } from './caption-experiment.js';
 import {
   addingSet,
@@ -25,6 +25,7 @@ import {
   temporalOrderSet,
 } from './data.js';
 import { FLOW_BATCH, firstCell, scaleRecurrentWeights } from './experiment-support.js';
+import { ForecastExperiment, type SensorReadings } from './forecast-experiment.js';
 import { stepwiseGradientFlow } from './stepwise-flow.js';
 import { TranslationExperiment } from './translation-experiment.js';
 
@@ -40,13 +41,19 @@ export interface Experiment {
   trainingLoss(): Variable;
   /** ‖∂L/∂a⟨t⟩‖ for t = 1..T on a fixed held-out batch, loss at t = T (call inside `tidy`). */
   gradientFlow(): GradientFlowReport;
-  /** Generated text or predictions on held-out data, with a held-out metric. */
-  sample(step: number): { text: string; metric?: { name: string; value: number } };
+  /** Generated text or predictions on held-out data, with a held-out metric (and a plot). */
+  sample(step: number): {
+    text: string;
+    metric?: { name: string; value: number };
+    plot?: ForecastPlot;
+  };
 }
 
 /** Where the data comes from: the page passes the embedded Moby Dick excerpt in. */
 export interface ExperimentSources {
   mobyDick?: () => string;
+  /** The sensor-network readings (the page embeds them; tests read the data package). */
+  sensors?: () => SensorReadings;
 }
 
 /** Builds the experiment a {@link RunConfig} describes. */
@@ -68,10 +75,20 @@ export function createExperiment(config: RunConfig, sources: ExperimentSources =
     if (config.dataset === 'dates') return new TranslationExperiment(config);
   } else if (config.architecture === 'caption') {
     if (config.dataset === 'digit-images') return new CaptionExperiment(config);
+  } else if (config.architecture === 'forecast') {
+    if (config.dataset === 'sensors') {
+      const readings = sources.sensors?.();
+      if (!readings)
+        throw new RecurError(
+          'ARGUMENT',
+          'createExperiment: the sensors dataset needs its readings',
+        );
+      return new ForecastExperiment(config, readings);
+    }
   }
   throw new RecurError(
     'ARGUMENT',
-    `createExperiment: architecture '${config.architecture}' cannot train on dataset '${config.dataset}' (lm: moby-dick, reber; classify: temporal-order, adding; seq2seq: dates; caption: digit-images)`,
+    `createExperiment: architecture '${config.architecture}' cannot train on dataset '${config.dataset}' (lm: moby-dick, reber; classify: temporal-order, adding; seq2seq: dates; caption: digit-images; forecast: sensors)`,
   );
 }
 

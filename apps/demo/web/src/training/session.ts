@@ -82,8 +82,14 @@ export class TrainingSession {
 
   /** Generated text or held-out predictions. */
   sample(): SampleReport {
-    const { text, metric } = this.experiment.sample(this.#steps);
-    return { type: 'sample', step: this.#steps, text, ...(metric ? { metric } : {}) };
+    const { text, metric, plot } = this.experiment.sample(this.#steps);
+    return {
+      type: 'sample',
+      step: this.#steps,
+      text,
+      ...(metric ? { metric } : {}),
+      ...(plot ? { plot } : {}),
+    };
   }
 
   /** Live tensors on every backend (flat across steps when nothing leaks). */

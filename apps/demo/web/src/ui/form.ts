@@ -95,8 +95,9 @@ export class SettingsForm {
         { value: 'classify', label: 'classifier' },
         { value: 'seq2seq', label: 'encoder–decoder' },
         { value: 'caption', label: 'captioner' },
+        { value: 'forecast', label: 'forecaster' },
       ],
-      'which design to train: a language model (many-to-many), a classifier (many-to-one), an encoder–decoder (many-to-many of different lengths) or a captioner (one-to-many)',
+      'which design to train: a language model (many-to-many), a classifier (many-to-one), an encoder–decoder (many-to-many of different lengths), a captioner (one-to-many) or a forecaster of numbers (many-to-one, its forecasts fed back one-to-many)',
     );
     this.#dataset = select('dataset', [], 'training data');
     this.#cell = select(

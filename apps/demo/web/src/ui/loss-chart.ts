@@ -124,8 +124,13 @@ export function renderLossChart(
   );
   svg.append(axes);
 
-  for (const reference of references) {
+  // Labels of nearby baselines are moved up so that they do not print over each other.
+  const labelled: number[] = [];
+  for (const reference of [...references].sort((a, b) => a.value - b.value)) {
     if (reference.value < yMin || reference.value > yMax) continue;
+    let labelY = y(reference.value) - 3;
+    while (labelled.some((used) => Math.abs(used - labelY) < 9)) labelY -= 9;
+    labelled.push(labelY);
     svg.append(
       svgElement('line', {
         x1: MARGIN.left,
@@ -138,11 +143,11 @@ export function renderLossChart(
         'text',
         {
           x: WIDTH - MARGIN.right - 2,
-          y: y(reference.value) - 3,
+          y: labelY,
           'text-anchor': 'end',
           class: 'baseline-label',
         },
-        `${reference.name} ${reference.value.toFixed(3)}`,
+        `${reference.name} ${reference.value < 0.01 ? reference.value.toPrecision(2) : reference.value.toFixed(3)}`,
       ),
     );
   }

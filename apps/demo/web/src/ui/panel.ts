@@ -1,4 +1,5 @@
 import type { FlowReport, FromWorker, RunConfig, SampleReport, ToWorker } from '../protocol.js';
+import { renderForecastPlot } from './forecast-plot.js';
 import { SettingsForm } from './form.js';
 import { renderHeatmap } from './heatmap.js';
 import { type LossSeries, type ReferenceLine, renderLossChart } from './loss-chart.js';
@@ -32,8 +33,9 @@ function svgRoot(className: string, label: string): SVGSVGElement {
 /**
  * One side of the comparison: a settings form, a worker that trains what the form says, and
  * what comes back — status, loss curve, gradient-flow heatmap, samples. The panel's element
- * carries `data-state`, `data-backend`, `data-steps`, `data-first-loss`, `data-last-loss` and
- * `data-flow-rows` for scripts and tests.
+ * carries `data-state`, `data-backend`, `data-steps`, `data-first-loss`, `data-last-loss`,
+ * `data-flow-rows` and, once a forecaster has drawn its plot, `data-forecast-steps` for scripts
+ * and tests.
  */
 export class Panel {
   readonly name: string;
@@ -64,6 +66,7 @@ export class Panel {
   readonly #lossChart = svgRoot('loss-chart', 'training loss by step');
   readonly #heatmap = svgRoot('heatmap', 'gradient norm by time step and training step');
   readonly #sample = element('pre', 'sample');
+  readonly #forecastPlot = svgRoot('forecast-plot', 'forecast versus actual readings');
   readonly #sampleHeading = element('h3', '', 'Samples');
 
   constructor(name: string, color: string) {
@@ -85,8 +88,10 @@ export class Panel {
       flowHeading,
       this.#heatmap,
       this.#sampleHeading,
+      this.#forecastPlot,
       this.#sample,
     );
+    this.#forecastPlot.setAttribute('hidden', '');
     this.#setState('idle');
     this.#renderStatus('');
     this.#draw();
@@ -123,7 +128,10 @@ export class Panel {
     this.#backendLine = '';
     this.#lastStep = null;
     delete this.element.dataset.error;
+    delete this.element.dataset.forecastSteps;
     this.#sample.textContent = '';
+    this.#forecastPlot.replaceChildren();
+    this.#forecastPlot.setAttribute('hidden', '');
     this.#description.textContent = '';
     this.element.dataset.backend = '';
     this.form.setDisabled(true);
@@ -194,6 +202,7 @@ export class Panel {
   #lossUnit(): string {
     const config = this.#config;
     if (config?.dataset === 'adding') return 'mean squared error';
+    if (config?.architecture === 'forecast') return 'MSE (z-scores)';
     return config?.architecture === 'lm' ? 'nats / char' : 'nats';
   }
 
@@ -245,11 +254,17 @@ export class Panel {
   }
 
   #showSample(message: SampleReport): void {
+    const value = message.metric?.value ?? 0;
     const metric = message.metric
-      ? ` — ${message.metric.name} ${message.metric.value.toFixed(3)}`
+      ? ` — ${message.metric.name} ${Math.abs(value) < 0.01 && value !== 0 ? value.toPrecision(3) : value.toFixed(3)}`
       : '';
-    this.#sampleHeading.textContent = `Samples (step ${message.step}${metric})`;
+    this.#sampleHeading.textContent = `${message.plot ? 'Forecast vs actual' : 'Samples'} (step ${message.step}${metric})`;
     this.#sample.textContent = message.text;
+    if (message.plot) {
+      renderForecastPlot(this.#forecastPlot, message.plot, this.color);
+      this.#forecastPlot.removeAttribute('hidden');
+      this.element.dataset.forecastSteps = String(message.plot.forecast.length);
+    }
   }
 
   #renderStatus(note: string): void {

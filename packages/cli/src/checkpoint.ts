@@ -27,6 +27,7 @@ export const ARCH_NAMES: Record<Arch, string> = {
   seq2seq: 'an encoder-decoder (seq2seq)',
   classify: 'a sequence classifier',
   caption: 'a captioner',
+  forecast: 'a forecaster',
 };
 
 /** Where `recur train --arch <arch>` saves by default, and where the other commands look. */

@@ -3,8 +3,8 @@ import { CELL_KINDS, type CellKind } from '@recur/cells';
 import { type DataSource, OPTIMIZER_NAMES, type OptimizerName } from '@recur/train';
 import type { CommandIO } from '../io.js';
 
-/** The four designs `recur train --arch` knows. */
-export const ARCHITECTURES = ['lm', 'seq2seq', 'classify', 'caption'] as const;
+/** The designs `recur train --arch` knows: the article's four, and numeric forecasting. */
+export const ARCHITECTURES = ['lm', 'seq2seq', 'classify', 'caption', 'forecast'] as const;
 /** An architecture name. */
 export type Arch = (typeof ARCHITECTURES)[number];
 
@@ -46,6 +46,20 @@ export interface RunOptions {
   /** seq2seq: attention over the encoder outputs. */
   attention: AttentionName;
   seed: number;
+  /** forecast only: which columns, which targets, and the window and horizon. */
+  series?: SeriesOptions;
+}
+
+/** The numeric time series of a forecast run (`--columns`, `--target`, `--window`, `--horizon`). */
+export interface SeriesOptions {
+  /** The columns the model reads, in order (the CSV's or the dataset's names). */
+  columns: string[];
+  /** The columns it forecasts: some or all of {@link columns}. */
+  target: string[];
+  /** Steps each input window holds. */
+  window: number;
+  /** Steps forecast at once after each window. */
+  horizon: number;
 }
 
 /** The per-architecture defaults of the options a user may leave out. */
@@ -105,6 +119,11 @@ export interface TaskSetup {
   description: string;
   /** Evaluates and shows what the trained model does; returns the `--json` fields. */
   report(context: ReportContext): Promise<Report>;
+  /**
+   * The run options with what the data decided (a forecast CSV's columns when --columns was left
+   * out): saved in the checkpoint instead of the ones given. Default: the options given.
+   */
+  options?: RunOptions;
   /** Releases what the data holds open (a file), however the run ends. */
   close?(): void;
 }

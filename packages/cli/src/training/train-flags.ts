@@ -156,6 +156,32 @@ export const TRAIN_FLAGS: FlagSpecs = {
     choices: ATTENTIONS,
     help: 'seq2seq: attention over the encoder outputs (default none)',
   },
+  columns: {
+    type: 'string',
+    value: '<a,b,…>',
+    help: 'forecast: the numeric columns the model reads (default: every column of --file; humidity,temperature for sensors)',
+  },
+  target: {
+    type: 'string',
+    value: '<a,…>',
+    help: 'forecast: the columns to forecast, among --columns (default: all of them)',
+  },
+  window: {
+    type: 'string',
+    kind: 'int',
+    min: 1,
+    max: 10000,
+    value: '<n>',
+    help: 'forecast: steps of history each forecast reads (default 24)',
+  },
+  horizon: {
+    type: 'string',
+    kind: 'int',
+    min: 1,
+    max: 10000,
+    value: '<n>',
+    help: 'forecast: steps forecast at once after each window (default 12)',
+  },
   seed: {
     type: 'string',
     kind: 'int',

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../testing/run-recur.js';
 
-const bin = fileURLToPath(new URL('../../../bin/recur.js', import.meta.url));
+// The compiled bin (turbo builds it before the tests).
+const bin = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 
 /** A text file of about `megabytes` MB (words and line breaks, a few multi-byte characters). */
 function writeText(path: string, megabytes: number): void {

@@ -1,10 +1,10 @@
-import { DatasetError, tokenizerFromJSON } from '@recur/datasets';
+import { DatasetError, Standardizer, tokenizerFromJSON } from '@recur/datasets';
 import { UsageError } from '../errors.js';
 import type { Arch } from '../tasks/task.js';
 import { shown } from './saved-options.js';
 
 /** What a field of a saved vocabulary holds. */
-type Field = 'tokenizer' | 'string' | 'labels' | 'length' | { literal: string };
+type Field = 'tokenizer' | 'standardizer' | 'string' | 'labels' | 'length' | { literal: string };
 
 /** The fields `recur train` writes as each architecture's vocabulary (exactly these). */
 function shapeOf(arch: Arch, raw: Record<string, unknown>): Record<string, Field> {
@@ -24,6 +24,8 @@ function shapeOf(arch: Arch, raw: Record<string, unknown>): Record<string, Field
           };
     case 'caption':
       return { tokenizer: 'tokenizer', maxDigits: 'length' };
+    case 'forecast':
+      return { normalization: 'standardizer' };
   }
 }
 
@@ -34,8 +36,9 @@ const MAX_LABELS = 10_000;
 /**
  * The vocabulary of a `recur train` checkpoint of architecture `arch`, checked field by field
  * against what `recur train` writes: tokenizers through `tokenizerFromJSON` (enumerated options,
- * never code), strings, label lists and lengths within limits, no other keys. Anything else is a
- * {@link UsageError} naming the checkpoint and the field.
+ * never code), a forecaster's z-scores through `Standardizer.fromJSON`, strings, label lists and
+ * lengths within limits, no other keys. Anything else is a {@link UsageError} naming the
+ * checkpoint and the field.
  */
 export function savedVocabulary(command: string, path: string, arch: Arch, raw: unknown): unknown {
   const fail = (detail: string): never => {
@@ -72,6 +75,13 @@ export function savedVocabulary(command: string, path: string, arch: Arch, raw: 
         !value.every((l) => typeof l === 'string')
       ) {
         fail(`${key} must be 2 to ${MAX_LABELS} strings; got ${shown(value)}`);
+      }
+    } else if (field === 'standardizer') {
+      try {
+        Standardizer.fromJSON(value);
+      } catch (error) {
+        if (error instanceof DatasetError) fail(`${key}: ${error.message}`);
+        throw error;
       }
     } else {
       try {

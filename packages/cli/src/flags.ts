@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { closest } from '@recur/tensor';
 import { UsageError } from './errors.js';
 
 /** One flag of a command: how it is parsed and checked, its default and its help line. */
@@ -125,7 +126,9 @@ export function parseFlags(
       .split('\n')[0]!
       .replace(/\. To specify a positional.*$/, '')
       .replace(/\.$/, '');
-    throw new UsageError(`recur ${command}: ${message} (see recur ${command} --help)`);
+    throw new UsageError(
+      `recur ${command}: ${message}${suggestion(message, Object.keys(config))} (see recur ${command} --help)`,
+    );
   }
   const raw = parsed.values as ParsedFlags;
   const given = new Set(Object.keys(raw).filter((name) => raw[name] !== undefined));
@@ -142,6 +145,16 @@ export function parseFlags(
     values[name] = value;
   }
   return new Flags(command, values, given, parsed.positionals);
+}
+
+/**
+ * `; did you mean --hidden?` for an unknown long flag within edit distance 2 of a known one
+ * (`closest` of @recur/tensor, as `checkOptions` suggests option names); empty otherwise.
+ */
+function suggestion(message: string, known: readonly string[]): string {
+  const unknown = /^Unknown option '--([^'=]+)'/.exec(message);
+  const near = unknown ? closest(unknown[1]!, known) : undefined;
+  return near ? `; did you mean --${near}?` : '';
 }
 
 function checkValue(command: string, name: string, spec: FlagSpec, value: string): void {

@@ -2,31 +2,33 @@ import type { FileFingerprint } from '@recur/datasets/node';
 import { UsageError } from '../errors.js';
 import { parseFlags } from '../flags.js';
 import { TASKS } from '../tasks/catalog.js';
-import { ARCHITECTURES, type Arch, type RunOptions } from '../tasks/task.js';
+import { ARCHITECTURES, type Arch, type RunOptions, type SeriesOptions } from '../tasks/task.js';
 import { optionsFromFlags } from './run-options.js';
 import { TRAIN_FLAGS } from './train-flags.js';
 
 /** Each saved option: the `recur train` flag it came from, and the JSON type it must have. */
-const SAVED: Record<keyof RunOptions, { flag: string | null; type: 'string' | 'number' | 'clip' }> =
-  {
-    arch: { flag: 'arch', type: 'string' },
-    dataset: { flag: 'dataset', type: 'string' },
-    file: { flag: null, type: 'string' },
-    cell: { flag: 'cell', type: 'string' },
-    hidden: { flag: 'hidden', type: 'number' },
-    layers: { flag: 'layers', type: 'number' },
-    embedding: { flag: 'embedding', type: 'number' },
-    dropout: { flag: 'dropout', type: 'number' },
-    optimizer: { flag: 'optimizer', type: 'string' },
-    lr: { flag: 'lr', type: 'number' },
-    clipNorm: { flag: 'clip-norm', type: 'clip' },
-    clipValue: { flag: 'clip-value', type: 'clip' },
-    batch: { flag: 'batch', type: 'number' },
-    seqLen: { flag: 'seq-len', type: 'number' },
-    examples: { flag: 'examples', type: 'number' },
-    attention: { flag: 'attention', type: 'string' },
-    seed: { flag: 'seed', type: 'number' },
-  };
+const SAVED: Record<
+  Exclude<keyof RunOptions, 'series'>,
+  { flag: string | null; type: 'string' | 'number' | 'clip' }
+> = {
+  arch: { flag: 'arch', type: 'string' },
+  dataset: { flag: 'dataset', type: 'string' },
+  file: { flag: null, type: 'string' },
+  cell: { flag: 'cell', type: 'string' },
+  hidden: { flag: 'hidden', type: 'number' },
+  layers: { flag: 'layers', type: 'number' },
+  embedding: { flag: 'embedding', type: 'number' },
+  dropout: { flag: 'dropout', type: 'number' },
+  optimizer: { flag: 'optimizer', type: 'string' },
+  lr: { flag: 'lr', type: 'number' },
+  clipNorm: { flag: 'clip-norm', type: 'clip' },
+  clipValue: { flag: 'clip-value', type: 'clip' },
+  batch: { flag: 'batch', type: 'number' },
+  seqLen: { flag: 'seq-len', type: 'number' },
+  examples: { flag: 'examples', type: 'number' },
+  attention: { flag: 'attention', type: 'string' },
+  seed: { flag: 'seed', type: 'number' },
+};
 
 /** A value from a file, for a one-line message (quoted, cut short, control characters escaped). */
 export function shown(value: unknown): string {
@@ -52,7 +54,9 @@ export function savedOptions(command: string, path: string, raw: unknown): RunOp
   }
   const saved = raw as Record<string, unknown>;
   for (const key of Object.keys(saved)) {
-    if (!Object.hasOwn(SAVED, key)) fail(`unknown option ${shown(key)}`);
+    if (!Object.hasOwn(SAVED, key) && !(key === 'series' && saved.arch === 'forecast')) {
+      fail(`unknown option ${shown(key)}`);
+    }
   }
   for (const [key, { type }] of Object.entries(SAVED)) {
     const value = saved[key];
@@ -83,6 +87,7 @@ export function savedOptions(command: string, path: string, raw: unknown): RunOp
     argv.push(`--${flag}=${String(value)}`);
   }
   if (saved.clipNorm === null && saved.clipValue === null) argv.push('--clip-norm=0');
+  if (arch === 'forecast') argv.push(...seriesFlags(saved.series, fail));
   let options: RunOptions;
   try {
     options = optionsFromFlags(parseFlags('train', argv, TRAIN_FLAGS), arch as Arch);
@@ -96,12 +101,51 @@ export function savedOptions(command: string, path: string, raw: unknown): RunOp
     if (arch === 'caption') fail('--arch caption does not train on a file');
     options = { ...options, dataset: 'file', file: saved.file as string };
   }
-  for (const key of Object.keys(SAVED) as (keyof RunOptions)[]) {
+  for (const key of Object.keys(SAVED) as (keyof typeof SAVED)[]) {
     if (!Object.is(options[key], saved[key])) {
       fail(`${key} ${shown(saved[key])} reads back as ${shown(options[key])}`);
     }
   }
+  if (arch === 'forecast') {
+    const series = saved.series as SeriesOptions;
+    for (const key of ['columns', 'target', 'window', 'horizon'] as const) {
+      if (JSON.stringify(options.series?.[key]) !== JSON.stringify(series[key])) {
+        fail(`series.${key} ${shown(series[key])} reads back as ${shown(options.series?.[key])}`);
+      }
+    }
+  }
   return options;
+}
+
+/**
+ * The flags of a forecast run's saved series (`--columns=a,b --target=b --window=… --horizon=…`),
+ * so that they are checked as the command line checks them; the series must list its columns and
+ * targets (recur train saves them resolved) and hold nothing else.
+ */
+function seriesFlags(raw: unknown, fail: (detail: string) => never): string[] {
+  const series = raw as Partial<SeriesOptions> | null | undefined;
+  const names = (value: unknown) =>
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.length <= 10_000 &&
+    value.every((name) => typeof name === 'string' && name !== '' && !name.includes(','));
+  if (
+    series === null ||
+    typeof series !== 'object' ||
+    Object.keys(series).some((k) => !['columns', 'target', 'window', 'horizon'].includes(k)) ||
+    !names(series.columns) ||
+    !names(series.target) ||
+    typeof series.window !== 'number' ||
+    typeof series.horizon !== 'number'
+  ) {
+    return fail(`series must be { columns, target, window, horizon }; got ${shown(raw)}`);
+  }
+  return [
+    `--columns=${series.columns!.join(',')}`,
+    `--target=${series.target!.join(',')}`,
+    `--window=${series.window}`,
+    `--horizon=${series.horizon}`,
+  ];
 }
 
 /** A saved {@link FileFingerprint}, checked; undefined when the checkpoint has none. */

@@ -2,7 +2,13 @@ import { resolve } from 'node:path';
 import type { CellKind } from '@recur/cells';
 import type { Flags } from '../flags.js';
 import { TASKS } from '../tasks/catalog.js';
-import type { Arch, AttentionName, OptimizerName, RunOptions } from '../tasks/task.js';
+import type {
+  Arch,
+  AttentionName,
+  OptimizerName,
+  RunOptions,
+  SeriesOptions,
+} from '../tasks/task.js';
 
 /**
  * Flags that define the model and data: on `--resume` they must match the checkpoint. (`--file`
@@ -27,6 +33,44 @@ const DEFINING: Record<string, keyof RunOptions> = {
   seed: 'seed',
 };
 
+/** The flags of a forecast run's series: only `--arch forecast` takes them. */
+const SERIES_FLAGS = ['columns', 'target', 'window', 'horizon'] as const;
+
+/** The default columns of each built-in numeric dataset. */
+const DATASET_COLUMNS: Record<string, string[]> = { sensors: ['humidity', 'temperature'] };
+
+/** `a,b` → `['a', 'b']`: names without blanks, each once. */
+function columnList(flags: Flags, flag: string): string[] | undefined {
+  const text = flags.string(flag);
+  if (text === undefined) return undefined;
+  const names = text.split(',').map((name) => name.trim());
+  if (names.some((name) => name === '') || new Set(names).size !== names.length) {
+    throw flags.error(`--${flag} must be distinct column names separated by commas; got '${text}'`);
+  }
+  return names;
+}
+
+/**
+ * The series of a forecast run from its flags. With `--file`, `columns` stays empty until the
+ * file's header is read (every column), unless `--columns` names them.
+ */
+function seriesFromFlags(flags: Flags, dataset: string): SeriesOptions {
+  const columns = columnList(flags, 'columns') ?? DATASET_COLUMNS[dataset] ?? [];
+  const target = columnList(flags, 'target') ?? [];
+  const outside = columns.length > 0 ? target.filter((name) => !columns.includes(name)) : [];
+  if (outside.length > 0) {
+    throw flags.error(
+      `--target ${outside.join(',')} is not among the columns the model reads (${columns.join(',')}); add it to --columns`,
+    );
+  }
+  return {
+    columns,
+    target,
+    window: flags.numberOr('window', 24),
+    horizon: flags.numberOr('horizon', 12),
+  };
+}
+
 /** The run options from the flags, with the architecture's defaults for what is left out. */
 export function optionsFromFlags(flags: Flags, arch: Arch): RunOptions {
   const info = TASKS[arch];
@@ -48,6 +92,10 @@ export function optionsFromFlags(flags: Flags, arch: Arch): RunOptions {
   if (flags.has('clip-norm') && flags.has('clip-value')) {
     throw flags.error('give --clip-norm or --clip-value, not both');
   }
+  if (arch !== 'forecast') {
+    const given = SERIES_FLAGS.find((flag) => flags.has(flag));
+    if (given) throw flags.error(`--${given} is for --arch forecast only`);
+  }
   const clipValue = flags.number('clip-value') ?? null;
   const clipNorm = clipValue !== null ? null : flags.numberOr('clip-norm', 5) || null;
   return {
@@ -68,6 +116,7 @@ export function optionsFromFlags(flags: Flags, arch: Arch): RunOptions {
     examples: flags.numberOr('examples', d.examples),
     attention: (flags.string('attention') ?? 'none') as AttentionName,
     seed: flags.numberOr('seed', 1),
+    ...(arch === 'forecast' ? { series: seriesFromFlags(flags, dataset) } : {}),
   };
 }
 
@@ -82,6 +131,16 @@ export function checkResumeFlags(
     throw flags.error(
       `--file differs from the run saved in ${path} (dataset ${saved.dataset}); leave it out to resume, or train a new model with another --checkpoint`,
     );
+  }
+  for (const flag of SERIES_FLAGS) {
+    if (!flags.has(flag) || !saved.series || !wanted.series) continue;
+    const key = flag as keyof SeriesOptions;
+    // An empty list (every column of the file) reads back as the file's columns.
+    if (JSON.stringify(wanted.series[key]) !== JSON.stringify(saved.series[key])) {
+      throw flags.error(
+        `--${flag} ${String(flags.string(flag))} differs from the run saved in ${path} (${String(saved.series[key])}); leave it out to resume, or train a new model with another --checkpoint`,
+      );
+    }
   }
   for (const [flag, key] of Object.entries(DEFINING)) {
     if (!flags.has(flag)) continue;
@@ -117,13 +176,14 @@ export function describeModel(o: RunOptions): string {
   const parts = [
     `${o.cell.toUpperCase()} H=${o.hidden}`,
     o.layers > 1 ? `${o.layers} layers` : '1 layer',
-    o.arch === 'classify' && o.dataset === 'mnist-rows'
+    (o.arch === 'classify' && o.dataset === 'mnist-rows') || o.arch === 'forecast'
       ? ''
       : o.embedding > 0
         ? `embedding ${o.embedding}`
         : 'one-hot inputs',
     o.dropout > 0 ? `dropout ${o.dropout}` : '',
     o.arch === 'seq2seq' && o.attention !== 'none' ? `${o.attention} attention` : '',
+    o.series ? `${o.series.window} steps → the next ${o.series.horizon}` : '',
   ];
   return parts.filter(Boolean).join(', ');
 }

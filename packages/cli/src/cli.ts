@@ -1,7 +1,8 @@
 import { DatasetError } from '@recur/datasets';
-import { RecurError } from '@recur/tensor';
+import { closest, RecurError } from '@recur/tensor';
 import { UsageError } from './errors.js';
 import type { Command, CommandIO } from './io.js';
+import { cliVersion } from './version.js';
 
 const commands: Record<string, () => Promise<Command>> = {
   train: async () => (await import('./commands/train.js')).trainCommand,
@@ -11,22 +12,24 @@ const commands: Record<string, () => Promise<Command>> = {
   caption: async () => (await import('./commands/caption.js')).captionCommand,
   diagnose: async () => (await import('./commands/diagnose.js')).diagnoseCommand,
   export: async () => (await import('./commands/export.js')).exportCommand,
+  forecast: async () => (await import('./commands/forecast.js')).forecastCommand,
 };
 
 const summaries: Record<string, string> = {
-  train: 'train a model (lm | seq2seq | classify | caption) with checkpoints and resume',
+  train: 'train a model (lm | seq2seq | classify | caption | forecast) with checkpoints and resume',
   sample: 'generate text from a language-model checkpoint, optionally from a prompt',
   translate: 'translate with an encoder-decoder checkpoint (greedy or beam search)',
   classify: 'classify texts or digits with a sequence-classifier checkpoint',
   caption: 'caption digit strips with a captioning checkpoint',
   diagnose: 'gradient norms per time step, vanishing/exploding verdict, SVG/HTML plot',
   export: 'write a checkpoint as safetensors (PyTorch) or ONNX for other runtimes',
+  forecast: 'forecast the next steps of a numeric series (CSV) with a forecaster checkpoint',
 };
 
 /** The top-level help. */
 export function usage(): string {
   const rows = Object.entries(summaries).map(([name, text]) => `  ${name.padEnd(10)} ${text}`);
-  return `recur — recurrent neural networks in TypeScript\n\nUsage: recur <command> [options]\n\nCommands:\n${rows.join('\n')}\n\nRun 'recur <command> --help' for a command's options. With no options, 'recur train'\ntrains a character-level LSTM on Moby Dick for about a minute and generates text.\n`;
+  return `recur — recurrent neural networks in TypeScript\n\nUsage: recur <command> [options]\n       recur --version\n\nCommands:\n${rows.join('\n')}\n\nRun 'recur <command> --help' for a command's options. With no options, 'recur train'\ntrains a character-level LSTM on Moby Dick for about a minute and generates text.\n`;
 }
 
 /** Whether `error` is the caller's mistake (a bad flag, file or input): one line, exit 2. */
@@ -48,10 +51,15 @@ export async function runCli(argv: readonly string[], io: CommandIO): Promise<nu
     io.stdout.write(usage());
     return 0;
   }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    io.stdout.write(`${cliVersion()}\n`);
+    return 0;
+  }
   const load = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!load) {
+    const near = closest(name, Object.keys(commands));
     io.stderr.write(
-      `recur: unknown command '${name}' (expected one of ${Object.keys(commands).join(', ')}; see recur --help)\n`,
+      `recur: unknown command '${name}' (expected one of ${Object.keys(commands).join(', ')}; see recur --help)${near ? `; did you mean ${near}?` : ''}\n`,
     );
     return 2;
   }

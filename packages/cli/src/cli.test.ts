@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { recur, tempDir } from './testing/run-recur.js';
 
-const COMMANDS = ['train', 'sample', 'translate', 'classify', 'caption', 'diagnose'];
+const COMMANDS = ['train', 'sample', 'translate', 'classify', 'caption', 'diagnose', 'forecast'];
 
 /** Expects exit code 2 and exactly one line on stderr, and returns it. */
 async function usageError(...args: string[]): Promise<string> {
@@ -35,9 +35,35 @@ describe('recur --help', () => {
 
   it('train --help names the datasets of every architecture', async () => {
     const { stdout } = await recur('train', '--help');
-    for (const name of ['moby-dick', 'dates', 'addition', 'spam', 'mnist-rows', 'mnist-strips']) {
+    for (const name of [
+      'moby-dick',
+      'dates',
+      'addition',
+      'spam',
+      'mnist-rows',
+      'mnist-strips',
+      'sensors',
+    ]) {
       expect(stdout).toContain(name);
     }
+  });
+});
+
+describe('recur --version', () => {
+  it('prints the version of @recur/cli from its package.json', async () => {
+    const manifest = JSON.parse(
+      readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+    ) as { version: string };
+    for (const flag of ['--version', '-v', 'version']) {
+      const run = await recur(flag);
+      expect(run.code).toBe(0);
+      expect(run.stderr).toBe('');
+      expect(run.stdout).toBe(`${manifest.version}\n`);
+    }
+  });
+
+  it('is in the top-level help', async () => {
+    expect((await recur('--help')).stdout).toContain('recur --version');
   });
 });
 
@@ -48,9 +74,16 @@ describe('bad input: one clear line and exit code 2', () => {
     );
   });
 
+  it('a mistyped command gets the nearest one suggested; a far one gets none', async () => {
+    expect(await usageError('trian')).toMatch(/; did you mean train\?$/);
+    expect(await usageError('sampel')).toMatch(/; did you mean sample\?$/);
+    expect(await usageError('Diagnsoe')).toMatch(/; did you mean diagnose\?$/);
+    expect(await usageError('frobnicate')).not.toMatch(/did you mean/);
+  });
+
   it('an unknown flag', async () => {
     expect(await usageError('train', '--hiden', '8')).toBe(
-      "recur train: Unknown option '--hiden' (see recur train --help)",
+      "recur train: Unknown option '--hiden'; did you mean --hidden? (see recur train --help)",
     );
   });
 
@@ -146,8 +179,8 @@ describe('bad input: one clear line and exit code 2', () => {
     );
   });
 
-  it('through the real executable: exit status 2 and one line', () => {
-    const bin = fileURLToPath(new URL('../../bin/recur.js', import.meta.url));
+  it('through the compiled executable (dist/main.js): exit status 2 and one line', () => {
+    const bin = fileURLToPath(new URL('../dist/main.js', import.meta.url));
     const child = spawnSync(process.execPath, [bin, 'train', '--cell', 'nope'], {
       encoding: 'utf8',
     });
@@ -156,5 +189,17 @@ describe('bad input: one clear line and exit code 2', () => {
     expect(child.stderr).toBe(
       "recur train: --cell must be one of rnn, irnn, lstm, gru; got 'nope'\n",
     );
+  });
+});
+
+describe('the compiled executable', () => {
+  const bin = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+
+  it('starts with a shebang, is executable and runs without a TypeScript loader', () => {
+    expect(readFileSync(bin, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
+    expect(statSync(bin).mode & 0o111, 'executable bits').not.toBe(0);
+    const child = spawnSync(bin, ['--version'], { encoding: 'utf8' });
+    expect(child.status, child.stderr).toBe(0);
+    expect(child.stdout).toMatch(/^\d+\.\d+\.\d+\S*\n$/);
   });
 });

@@ -45,7 +45,14 @@ worse, restored for the final report, which says which model it used.`;
 }
 
 const USAGE =
-  'recur train [--arch lm|seq2seq|classify|caption] [--cell lstm] [--dataset <name> | --file <path>] [options]';
+  'recur train [--arch lm|seq2seq|classify|caption|forecast] [--cell lstm] [--dataset <name> | --file <path>] [options]';
+
+/** A loss for people: 3 decimals, or 3 significant digits below 0.01 (a forecaster's MSE). */
+function lossText(loss: number): string {
+  return Math.abs(loss) >= 0.01 || loss === 0 || !Number.isFinite(loss)
+    ? loss.toFixed(3)
+    : loss.toPrecision(3);
+}
 
 /** Mean of the last (up to) `n` finite losses. */
 function recentLoss(history: readonly StepRecord[], n = 20): number {
@@ -111,6 +118,7 @@ async function run(argv: readonly string[], io: CommandIO): Promise<void> {
 
   const task = await loadTask(options.arch);
   const setup = await task.setup(options, io, { valChars: flags.numberOr('val-chars', 20000) });
+  if (setup.options) options = setup.options;
   try {
     const parameters = setup.model.parameters();
     const optimizer = createOptimizer(options.optimizer, parameters, { lr: options.lr });
@@ -231,14 +239,14 @@ async function run(argv: readonly string[], io: CommandIO): Promise<void> {
             : stopReason;
       println(
         io.stdout,
-        `\nTrained ${count(result.history.length)} updates (step ${result.step}, stopped by ${why}) on ${count(tokens)} ${unit} in ${seconds(trainSeconds)}: ${compact(tokens / trainSeconds)} ${unit}/s; training loss ${lossNow.toFixed(3)} (mean of the last 20 updates)`,
+        `\nTrained ${count(result.history.length)} updates (step ${result.step}, stopped by ${why}) on ${count(tokens)} ${unit} in ${seconds(trainSeconds)}: ${compact(tokens / trainSeconds)} ${unit}/s; training loss ${lossText(lossNow)} (mean of the last 20 updates)`,
       );
       if (best && lastValidation) {
         println(
           io.stdout,
           result.restoredBest
-            ? `Using the best model: step ${best.step}, validation loss ${best.loss.toFixed(3)} (the last, step ${lastValidation.step}, had ${lastValidation.loss.toFixed(3)}); saved as ${bestPath}`
-            : `Using the last model: step ${result.step}, validation loss ${lastValidation.loss.toFixed(3)}, the best of ${result.validations.length} validation${result.validations.length === 1 ? '' : 's'}`,
+            ? `Using the best model: step ${best.step}, validation loss ${lossText(best.loss)} (the last, step ${lastValidation.step}, had ${lossText(lastValidation.loss)}); saved as ${bestPath}`
+            : `Using the last model: step ${result.step}, validation loss ${lossText(lastValidation.loss)}, the best of ${result.validations.length} validation${result.validations.length === 1 ? '' : 's'}`,
         );
       }
     }
@@ -309,6 +317,7 @@ async function run(argv: readonly string[], io: CommandIO): Promise<void> {
 
 /** `recur train`. */
 export const trainCommand: Command = {
-  summary: 'train a model (lm | seq2seq | classify | caption) with checkpoints and resume',
+  summary:
+    'train a model (lm | seq2seq | classify | caption | forecast) with checkpoints and resume',
   run,
 };

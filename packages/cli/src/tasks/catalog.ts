@@ -65,4 +65,18 @@ export const TASKS: Record<Arch, TaskInfo> = {
       examples: 4000,
     },
   },
+  forecast: {
+    datasets: ['sensors'],
+    fileFormat:
+      'CSV with a header row, one row per time step in order; --columns picks numeric columns, --target those to forecast; the last 15 % validates',
+    defaults: {
+      dataset: 'sensors',
+      hidden: 32,
+      embedding: 0,
+      batch: 64,
+      seqLen: 0,
+      lr: 0.002,
+      examples: 0,
+    },
+  },
 };

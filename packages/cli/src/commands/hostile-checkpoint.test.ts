@@ -265,7 +265,7 @@ describe('recur train --resume re-checks what the checkpoint says', () => {
     [
       'an unknown architecture',
       (o: Record<string, unknown>) => (o.arch = 'transformer'),
-      'arch must be one of lm, seq2seq, classify, caption; got "transformer"',
+      'arch must be one of lm, seq2seq, classify, caption, forecast; got "transformer"',
     ],
   ])('refuses %s in the saved options with one line', async (_name, edit, detail) => {
     const before = memory().numTensors;

@@ -7,6 +7,7 @@ const loaders: Record<Arch, () => Promise<Task>> = {
   seq2seq: async () => (await import('./translation.js')).translationTask,
   classify: async () => (await import('./classification.js')).classificationTask,
   caption: async () => (await import('./captioning.js')).captioningTask,
+  forecast: async () => (await import('./forecasting.js')).forecastingTask,
 };
 
 /** The task that trains and reports architecture `arch`. */

@@ -36,9 +36,21 @@ describe('parseFlags', () => {
     expect(flags.numberOr('dropout', 0.25)).toBe(0.25);
   });
 
-  it('rejects an unknown flag, naming it and pointing to --help', () => {
+  it('rejects an unknown flag, naming it, suggesting the nearest and pointing to --help', () => {
     expect(errorOf(['--hiden', '3'])).toBe(
-      "recur train: Unknown option '--hiden' (see recur train --help)",
+      "recur train: Unknown option '--hiden'; did you mean --hidden? (see recur train --help)",
+    );
+    expect(errorOf(['--jsno'])).toBe(
+      "recur train: Unknown option '--jsno'; did you mean --json? (see recur train --help)",
+    );
+    expect(errorOf(['--HIDDEN=4'])).toBe(
+      "recur train: Unknown option '--HIDDEN'; did you mean --hidden? (see recur train --help)",
+    );
+  });
+
+  it('suggests nothing for an unknown flag far from every known one', () => {
+    expect(errorOf(['--temperature', '3'])).toBe(
+      "recur train: Unknown option '--temperature' (see recur train --help)",
     );
   });
 
