@@ -80,7 +80,7 @@ export class ForecastExperiment implements Experiment {
       differenced: true,
       seed: config.seed,
     });
-    scaleRecurrentWeights(this.#model.parameters(), config.recurrentGain);
+    scaleRecurrentWeights(this.#model.parameters(), config.cell, config.recurrentGain);
     this.#rng = new SeededRng(config.seed + 1);
     this.description = `Sensor readings (mote 3 of a wireless sensor network, one every ${SECONDS_PER_STEP} s; ${series.columns.join(' and ')}): the last ${T} steps → the next ${HORIZON} (one minute), split by time (70 % train, 15 % validation); loss = mean squared error of z-scores. Dashed: baselines on the validation windows.`;
     this.baselines = this.#baselineErrors();

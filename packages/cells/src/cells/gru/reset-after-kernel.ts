@@ -26,7 +26,6 @@ import {
   maskValues,
   output,
 } from '../../kernels/cpu.js';
-import { gruResetAfterBackwardGpu, gruResetAfterForwardGpu } from './reset-after-gpu-kernel.js';
 import { defineNamedKernel } from '../../kernels/named-kernel.js';
 import {
   checkSequenceAttrs,
@@ -39,6 +38,7 @@ import {
   timeAt,
 } from '../../kernels/sequence.js';
 import { defineSequenceOp, type SequenceOp } from '../../kernels/sequence-op.js';
+import { gruResetAfterBackwardGpu, gruResetAfterForwardGpu } from './reset-after-gpu-kernel.js';
 
 /** The operands of {@link gruResetAfterSequenceForward}. */
 export interface GruResetAfterSequenceInputs extends SequenceWeights {
