@@ -151,3 +151,4 @@ export {
   type RecurrentState,
   selectStateRows,
 } from './states.js';
+export { countParameters, summarize } from './summary.js';
