@@ -162,6 +162,20 @@ describe('TextGenerator', () => {
     gen.dispose();
   });
 
+  it('stops on a time budget, and a loaded generator trains further', async () => {
+    const gen = new TextGenerator({ hiddenSize: 8, numLayers: 1, steps: 8 });
+    const report = await gen.fit(text.repeat(50), { minutes: 0.002 }); // 0.12 s
+    expect(report.stopReason).toBe('time');
+    expect(report.seconds).toBeLessThan(5);
+    const loaded = TextGenerator.load(gen.save());
+    const before = bits(loaded);
+    const again = await loaded.fit(text, { steps: 2 });
+    expect(again.steps).toBe(2);
+    expect(bits(loaded)).not.toEqual(before);
+    gen.dispose();
+    loaded.dispose();
+  });
+
   it('leaves the live tensor count flat after fit, generate and dispose', async () => {
     const before = memory().numTensors;
     const gen = new TextGenerator({ hiddenSize: 8, numLayers: 2, steps: 8 });
