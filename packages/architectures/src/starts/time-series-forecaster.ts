@@ -45,7 +45,10 @@ export interface TimeSeriesForecasterOptions {
   seed?: number;
 }
 
-/** A series: numbers (one feature), one row of numbers per step, or a `TimeSeries`. */
+/**
+ * A series: numbers (one feature), one row of numbers per step, or a `TimeSeries` of
+ * `@recur/datasets` (e.g. what `parseNumericCsv` / `readNumericCsv` return, columns chosen).
+ */
 export type SeriesInput =
   | readonly number[]
   | Float32Array
