@@ -13,7 +13,7 @@ export interface TextGeneratorOptions {
   cell?: CellKind;
   /** Units per layer (default 128). */
   hiddenSize?: number;
-  /** Stacked layers (default 2). */
+  /** Stacked layers (default 1). */
   numLayers?: number;
   /** Width of the learned character embedding (default 32). */
   embeddingSize?: number;
@@ -77,7 +77,7 @@ export class TextGenerator {
     this.settings = Object.freeze({
       cell: checkChoice(KIND, 'cell', orDefault(o.cell, 'lstm'), CELL_KINDS),
       hiddenSize: checkSize(KIND, 'hiddenSize', orDefault(o.hiddenSize, 128)),
-      numLayers: checkSize(KIND, 'numLayers', orDefault(o.numLayers, 2)),
+      numLayers: checkSize(KIND, 'numLayers', orDefault(o.numLayers, 1)),
       embeddingSize: checkSize(KIND, 'embeddingSize', orDefault(o.embeddingSize, 32)),
       dropout: checkRate(KIND, 'dropout', orDefault(o.dropout, 0)),
       steps: checkSize(KIND, 'steps', orDefault(o.steps, 50)),
@@ -99,7 +99,7 @@ export class TextGenerator {
 
   /**
    * Trains on `text` for the budget of `options` (default one minute; see {@link FitOptions}):
-   * Adam (learning rate 0.01 by default), 32 streams per batch, clipping at norm 5. With
+   * Adam (learning rate 0.02 by default), 32 streams per batch, clipping at norm 5. With
    * `validation`, the end of the text is held out and its loss (nats per character) reported.
    */
   async fit(text: string, options: FitOptions = {}): Promise<FitReport> {
@@ -133,7 +133,7 @@ export class TextGenerator {
         validation,
         carryState: true,
         seed: this.settings.seed,
-        learningRate: 0.01,
+        learningRate: 0.02,
         clipNorm: 5,
       },
       options,
