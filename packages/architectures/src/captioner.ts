@@ -37,6 +37,7 @@ import {
 } from './parameter-specs.js';
 import { beamDecode, type DecodeStart, greedyDecode } from './sequence-decoding.js';
 import type { RecurrentState } from './states.js';
+import { countParameters, summarize } from './summary.js';
 import { dropoutDraws, trainingRng } from './training-rng.js';
 
 /**
@@ -227,6 +228,16 @@ export class Captioner {
   /** Every parameter: `encoder0.W`, `bridge.layer0.a.W`, `decoder.rnn.layer0.forward.W_x`, … */
   parameters(): Record<string, Variable> {
     return captionerParameters(this);
+  }
+
+  /** Layers, output shapes and parameter counts as a table, like Keras's `model.summary()`. */
+  summary(): string {
+    return summarize(this);
+  }
+
+  /** How many numbers the parameters hold, all together. */
+  get parameterCount(): number {
+    return countParameters(this.parameters());
   }
 
   /** Images `[B, featureSize]` → the decoder's start (initial state or first input). */

@@ -36,6 +36,7 @@ import {
   recurrentLayerSpecs,
 } from './parameter-specs.js';
 import type { RecurrentState } from './states.js';
+import { countParameters, summarize } from './summary.js';
 import { dropoutDraws, trainingRng } from './training-rng.js';
 
 /** How one pass runs the recurrent layer: training (dropout from `rng`) or not. */
@@ -242,6 +243,16 @@ export class Forecaster {
   /** Every parameter: `rnn.layer0.forward.W_x`, …, `W_ao`, `b_o`. */
   parameters(): Record<string, Variable> {
     return forecasterParameters(this);
+  }
+
+  /** Layers, output shapes and parameter counts as a table, like Keras's `model.summary()`. */
+  summary(): string {
+    return summarize(this);
+  }
+
+  /** How many numbers the parameters hold, all together. */
+  get parameterCount(): number {
+    return countParameters(this.parameters());
   }
 
   /**

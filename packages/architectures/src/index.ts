@@ -6,7 +6,9 @@
  * different lengths), {@link SequenceClassifier} (many-to-one), {@link Captioner}
  * (one-to-many) and {@link Forecaster} (numeric time series: many-to-one, many-to-many, and
  * multi-step forecasts fed back as inputs); plus decoding (greedy, temperature, top-k, top-p,
- * beam search) and attention.
+ * beam search) and attention. Three-line starts on top of them, which pick the tokenizer, train
+ * with `@recur/train` and save everything in one file: {@link TextGenerator},
+ * {@link TextClassifier}, {@link Translator}, {@link TimeSeriesForecaster}.
  */
 
 export {
@@ -145,9 +147,33 @@ export {
   type WeightEntry,
 } from './serialization.js';
 export {
+  type Label,
+  TextClassifier,
+  type TextClassifierOptions,
+} from './starts/text-classifier.js';
+export {
+  type TextGenerationOptions,
+  TextGenerator,
+  type TextGeneratorOptions,
+} from './starts/text-generator.js';
+export {
+  type ForecastFitOptions,
+  type SeriesInput,
+  TimeSeriesForecaster,
+  type TimeSeriesForecasterOptions,
+} from './starts/time-series-forecaster.js';
+export type { FitOptions, FitProgress, FitReport } from './starts/training-run.js';
+export {
+  type TextPair,
+  type TranslationOptions,
+  Translator,
+  type TranslatorOptions,
+} from './starts/translator.js';
+export {
   disposeStates,
   keepStates,
   mapStates,
   type RecurrentState,
   selectStateRows,
 } from './states.js';
+export { countParameters, summarize } from './summary.js';

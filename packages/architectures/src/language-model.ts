@@ -17,6 +17,7 @@ import { type DecoderOutput, TokenDecoder, type TokenInput, tokenDecoderSpecs } 
 import { chooseToken, type DecodingStrategy } from './decoding.js';
 import { buildParameters, checkParameterBudget, type ModelPlan } from './parameter-specs.js';
 import { disposeStates, keepStates, type RecurrentState } from './states.js';
+import { countParameters, summarize } from './summary.js';
 import { dropoutDraws, trainingRng } from './training-rng.js';
 
 /** The configuration of a {@link LanguageModel}: plain JSON, saved with the weights. */
@@ -137,6 +138,16 @@ export class LanguageModel {
   /** Every parameter by name, e.g. `rnn.layer0.forward.W_x`, `W_ao`. */
   parameters(): Record<string, Variable> {
     return this.decoder.parameters();
+  }
+
+  /** Layers, output shapes and parameter counts as a table, like Keras's `model.summary()`. */
+  summary(): string {
+    return summarize(this);
+  }
+
+  /** How many numbers the parameters hold, all together. */
+  get parameterCount(): number {
+    return countParameters(this.parameters());
   }
 
   /**

@@ -169,7 +169,7 @@ export function loadModelWithExtras(
     disposeModel(model);
     throw error;
   }
-  return { model, vocabulary: undefined, tokenizer: undefined };
+  return { model, vocabulary: undefined, tokenizer: undefined, start: undefined };
 }
 
 const isLegacyFile = (bytes: Uint8Array): boolean =>

@@ -23,6 +23,8 @@ import {
  * - `recur.config`: the model's config, JSON;
  * - `recur.naming`: `pytorch`, or `recur` for GRU models ({@link TensorNaming});
  * - `recur.vocabulary`, `recur.tokenizer`: JSON, when given to `saveModel`;
+ * - `recur.start`: JSON, what a start (`TextGenerator`, `TimeSeriesForecaster`, …) keeps beside
+ *   its model (labels, a fitted `Standardizer`, …); checked by that start's `load`;
  * - `recur.crc32`: the checksum (`safetensors.ts`).
  *
  * Other keys are kept by other tools and ignored here; an unknown `recur.` key is refused.
@@ -32,6 +34,7 @@ export const METADATA_KEYS = Object.freeze({
   naming: 'recur.naming',
   vocabulary: 'recur.vocabulary',
   tokenizer: 'recur.tokenizer',
+  start: 'recur.start',
   checksum: 'recur.crc32',
 });
 
@@ -41,6 +44,8 @@ export interface SaveModelOptions {
   vocabulary?: unknown;
   /** A tokenizer (e.g. `CharTokenizer`, saved through its `toJSON()`), or any JSON value. */
   tokenizer?: unknown;
+  /** What a start keeps beside its model (any JSON value; its own `load` checks it). */
+  start?: unknown;
 }
 
 /** What a model file carries beside the weights (parsed JSON; check it with its own reader). */
@@ -49,6 +54,8 @@ export interface ModelExtras {
   vocabulary: unknown;
   /** Give to `tokenizerFromJSON` (`@recur/datasets`); undefined when none was saved. */
   tokenizer: unknown;
+  /** What a start saved beside the model; undefined when none was saved. */
+  start: unknown;
 }
 
 function transposed(values: ArrayLike<number>, rows: number, columns: number): Float32Array {
@@ -79,7 +86,7 @@ export function encodeModelSafetensors(
   options: SaveModelOptions = {},
 ): Uint8Array {
   const owner = 'saveModel';
-  checkOptions(owner, options, ['vocabulary', 'tokenizer']);
+  checkOptions(owner, options, ['vocabulary', 'tokenizer', 'start']);
   const plan = describeConfig(model.config, owner);
   const naming = namingFor(plan.config);
   const parameters = model.parameters();
@@ -101,7 +108,7 @@ export function encodeModelSafetensors(
     [METADATA_KEYS.config]: JSON.stringify(plan.config),
     [METADATA_KEYS.naming]: naming,
   };
-  for (const key of ['vocabulary', 'tokenizer'] as const) {
+  for (const key of ['vocabulary', 'tokenizer', 'start'] as const) {
     if (options[key] !== undefined)
       metadata[METADATA_KEYS[key]] = toJsonString(owner, key, options[key]);
   }
@@ -155,6 +162,7 @@ export function readModelMetadata(
     extras: {
       vocabulary: parse(METADATA_KEYS.vocabulary),
       tokenizer: parse(METADATA_KEYS.tokenizer),
+      start: parse(METADATA_KEYS.start),
     },
   };
 }

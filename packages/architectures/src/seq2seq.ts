@@ -31,6 +31,7 @@ import {
 } from './parameter-specs.js';
 import { beamDecode, type DecodeStart, greedyDecode } from './sequence-decoding.js';
 import type { RecurrentState } from './states.js';
+import { countParameters, summarize } from './summary.js';
 import { dropoutDraws, trainingRng } from './training-rng.js';
 
 /** The configuration of a {@link Seq2Seq} model: plain JSON, saved with the weights. */
@@ -258,6 +259,16 @@ export class Seq2Seq {
   /** Every parameter: `encoder.embedding`, `encoder.layer0.forward.W_x`, `decoder.W_ao`, … */
   parameters(): Record<string, Variable> {
     return seq2seqParameters(this);
+  }
+
+  /** Layers, output shapes and parameter counts as a table, like Keras's `model.summary()`. */
+  summary(): string {
+    return summarize(this);
+  }
+
+  /** How many numbers the parameters hold, all together. */
+  get parameterCount(): number {
+    return countParameters(this.parameters());
   }
 
   /**

@@ -49,6 +49,7 @@ import {
   prefixed,
   recurrentLayerSpecs,
 } from './parameter-specs.js';
+import { countParameters, summarize } from './summary.js';
 import { dropoutDraws, trainingRng } from './training-rng.js';
 
 /** What a classifier reads at each step: feature vectors, or token ids (one-hot or embedded). */
@@ -227,6 +228,16 @@ export class SequenceClassifier {
   /** Every parameter: `embedding`, `rnn.layer0.forward.W_x`, …, `W_ao`, `b_o`. */
   parameters(): Record<string, Variable> {
     return classifierParameters(this);
+  }
+
+  /** Layers, output shapes and parameter counts as a table, like Keras's `model.summary()`. */
+  summary(): string {
+    return summarize(this);
+  }
+
+  /** How many numbers the parameters hold, all together. */
+  get parameterCount(): number {
+    return countParameters(this.parameters());
   }
 
   /**
