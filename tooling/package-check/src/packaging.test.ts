@@ -244,6 +244,31 @@ describe('@recur/conformance', () => {
   });
 });
 
+describe('a project that imports the ESM build and requires the CJS build', () => {
+  it('gets a RecurError naming both files of @recur/tensor (one engine per process)', async () => {
+    const project = join(work, 'project');
+    writeFileSync(
+      join(project, 'dual.mjs'),
+      [
+        "import { createRequire } from 'node:module';",
+        "await import('@recur/autograd');",
+        'try {',
+        "  createRequire(import.meta.url)('@recur/autograd');",
+        "  console.log('both builds loaded');",
+        '} catch (error) {',
+        '  console.log(error.name, error.code, error.message);',
+        '}',
+      ].join('\n'),
+    );
+    const output = await run('node', ['dual.mjs'], project);
+    const dist = join(project, 'node_modules/@recur/tensor/dist');
+    expect(output).toMatch(/^RecurError CONFLICT @recur\/tensor: a second copy was loaded/);
+    expect(output).toContain(`(CJS build) at ${dist}/`);
+    expect(output).toContain(`(ESM build) at ${dist}/`);
+    console.log(`[package-check] ESM + CJS project: ${output.trim().slice(0, 300)}…`);
+  });
+});
+
 describe('a project that has vitest 2', () => {
   it('installs every package with plain npm (no ERESOLVE) and runs the conformance suite under vitest 2', async () => {
     const project = join(work, 'vitest2');
