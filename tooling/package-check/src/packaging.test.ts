@@ -172,6 +172,19 @@ describe.each(libraries)('$name', (lib) => {
     }
   });
 
+  it('documents every entry point in the API reference (typedoc)', () => {
+    // The files tsup builds the entry points from, and the ones typedoc documents.
+    const built = [
+      ...readFileSync(join(lib.dir, 'tsup.config.ts'), 'utf8').matchAll(/'(src\/[^']+\.ts)'/g),
+    ].map((m) => m[1]);
+    const typedocFile = join(lib.dir, 'typedoc.json');
+    const documented = existsSync(typedocFile)
+      ? (JSON.parse(readFileSync(typedocFile, 'utf8')).entryPoints as string[])
+      : ['src/index.ts'];
+    expect(built).toHaveLength(lib.entries.length);
+    expect([...documented].sort()).toEqual([...built].sort());
+  });
+
   it('ships its README and the MIT LICENSE', async () => {
     const listing = (await run('tar', ['-tzf', tarballs.get(lib.name)!], work)).split('\n');
     expect(listing).toContain('package/README.md');
