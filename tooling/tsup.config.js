@@ -1,9 +1,17 @@
 // @ts-check
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { defineConfig } from 'tsup';
 
 /**
  * The one tsup configuration every library package builds with: ESM and CJS, `.d.ts` for both,
  * source maps, no bundling of dependencies. A package passes its entry points.
+ *
+ * Code shared by several entry points goes into shared chunks in both formats (`splitting`), so
+ * `require('@recur/tensor')` and `require('@recur/tensor/gpu')` share one engine and one set of
+ * classes, as the ESM build always did. `__RECUR_PACKAGE_VERSION__` is the package's version and
+ * `__RECUR_MODULE_FORMAT__` the build's format (`esm`, `cjs`), for code that reports which copy
+ * of a package it is (see `packages/tensor/src/one-engine.ts`).
  *
  * Plain JavaScript so that tsup (and vitest) load it from node_modules without a TS loader.
  *
@@ -11,13 +19,23 @@ import { defineConfig } from 'tsup';
  * @param {import('tsup').Options} [extra]
  */
 export function libraryConfig(entry, extra = {}) {
+  const { version } = JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8'));
   return defineConfig({
     entry,
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,
     clean: true,
+    splitting: true,
     treeshake: true,
+    esbuildOptions(options, { format }) {
+      options.define = {
+        ...options.define,
+        __RECUR_PACKAGE_VERSION__: JSON.stringify(version),
+        __RECUR_MODULE_FORMAT__: JSON.stringify(format),
+      };
+      options.logOverride = { ...options.logOverride, 'empty-import-meta': 'silent' };
+    },
     target: 'es2022',
     outDir: 'dist',
     ...extra,

@@ -10,11 +10,12 @@
  * When written: 8 epochs gave 67.6 % of 500 held-out strips captioned exactly (beam 74 %), 20
  * epochs 77.2 % (beam 82 %) — every digit of a strip must be read right from raw pixels.
  */
+
+import { type CaptionBatch, Captioner, loadModel, saveModelFiles } from '@recur/architectures';
 import { DIGIT_WORDS, digitStrips, splitIndices, WordTokenizer } from '@recur/datasets';
 import { loadMnist } from '@recur/datasets/node';
 import { type Rng, tensor } from '@recur/tensor';
 import { Adam, Trainer } from '@recur/train';
-import { type CaptionBatch, Captioner, loadModel, saveModelFiles } from '../src/index.js';
 
 const mnist = loadMnist();
 // Disjoint digit images for training and testing strips.

@@ -9,6 +9,14 @@
  *
  * When written: 100 % on 1,000 fresh sequences with each readout; adding problem MSE 0.0038.
  */
+
+import {
+  accuracy,
+  type ClassifierBatch,
+  confusionMatrix,
+  type Readout,
+  SequenceClassifier,
+} from '@recur/architectures';
 import {
   ADDING_LE_BASELINE_MSE,
   addingProblem,
@@ -17,13 +25,6 @@ import {
 } from '@recur/datasets';
 import { tensor } from '@recur/tensor';
 import { Adam, Trainer } from '@recur/train';
-import {
-  accuracy,
-  type ClassifierBatch,
-  confusionMatrix,
-  type Readout,
-  SequenceClassifier,
-} from '../src/index.js';
 
 const B = 32;
 const train = temporalOrder({ count: 2016, length: 50, seed: 1 });

@@ -10,11 +10,6 @@
  * below the bigram baseline (2.46); the trigram (2.01) needs a longer run.
  */
 
-import { noGrad } from '@recur/autograd';
-import { CharTokenizer, TbpttStream } from '@recur/datasets';
-import { loadMobyDick, mobyDickBaselines, mobyDickSplit } from '@recur/datasets/node';
-import { dispose, tensor, tidy } from '@recur/tensor';
-import { Adam, Trainer } from '@recur/train';
 import {
   type DecodingStrategy,
   disposeStates,
@@ -24,7 +19,12 @@ import {
   loadModel,
   type RecurrentState,
   saveModel,
-} from '../src/index.js';
+} from '@recur/architectures';
+import { noGrad } from '@recur/autograd';
+import { CharTokenizer, TbpttStream } from '@recur/datasets';
+import { loadMobyDick, mobyDickBaselines, mobyDickSplit } from '@recur/datasets/node';
+import { dispose, tensor, tidy } from '@recur/tensor';
+import { Adam, Trainer } from '@recur/train';
 
 const STEPS = Number(process.env.STEPS ?? 300);
 const { train, validation } = mobyDickSplit();

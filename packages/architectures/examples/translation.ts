@@ -12,6 +12,13 @@
  * When written: addition, 16 epochs: 99.8 % per character, 99.4 % whole answers (500 held-out;
  * beam 100 % on 100); dates, 6 epochs: 99.5 % / 97.3 % (300 held-out).
  */
+
+import {
+  Seq2Seq,
+  type Seq2SeqBatch,
+  scheduledSamplingRatio,
+  seq2seqTensors,
+} from '@recur/architectures';
 import {
   ADDITION_CHARS,
   additionProblems,
@@ -21,12 +28,6 @@ import {
 } from '@recur/datasets';
 import type { Rng } from '@recur/tensor';
 import { Adam, stepDecay, Trainer } from '@recur/train';
-import {
-  Seq2Seq,
-  type Seq2SeqBatch,
-  scheduledSamplingRatio,
-  seq2seqTensors,
-} from '../src/index.js';
 
 const dates = process.env.TASK === 'dates';
 const pairs = dates

@@ -1,4 +1,4 @@
-import { RecurError, Tensor, tidy, zerosLike } from '@recur/tensor';
+import { isTensor, RecurError, type Tensor, tidy, zerosLike } from '@recur/tensor';
 import { tensorOf } from './ops/operands.js';
 import { record } from './record.js';
 import type { Variable } from './variable.js';
@@ -94,11 +94,7 @@ export function defineOp<Attrs = undefined>(definition: OpDefinition<Attrs>): Cu
 }
 
 function checkOutputs(name: string, outputs: unknown, inputs: readonly Tensor[]): Tensor[] {
-  if (
-    !Array.isArray(outputs) ||
-    outputs.length === 0 ||
-    outputs.some((t) => !(t instanceof Tensor))
-  ) {
+  if (!Array.isArray(outputs) || outputs.length === 0 || outputs.some((t) => !isTensor(t))) {
     throw new RecurError(
       'ARGUMENT',
       `${name}: forward must return { outputs: Tensor[] } with at least one tensor`,
@@ -112,7 +108,7 @@ function checkOutputs(name: string, outputs: unknown, inputs: readonly Tensor[])
 
 function checkGradient(name: string, i: number, g: unknown): Tensor | null {
   if (g === null || g === undefined) return null;
-  if (!(g instanceof Tensor)) {
+  if (!isTensor(g)) {
     throw new RecurError(
       'ARGUMENT',
       `${name}: backward returned ${typeof g} for input ${i}; expected a Tensor or null`,

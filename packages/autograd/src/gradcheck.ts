@@ -1,17 +1,18 @@
 import {
   checkOptions,
   formatShape,
+  isTensor,
   RecurError,
   Rng,
   stridesOf,
-  Tensor,
+  type Tensor,
   tensor,
   tidy,
   withBackend,
 } from '@recur/tensor';
 import { grad } from './backward.js';
 import { noGrad } from './grad-mode.js';
-import { Variable } from './variable.js';
+import { isVariable, Variable } from './variable.js';
 
 /** Tolerances of {@link gradcheck}. */
 export interface GradcheckOptions {
@@ -78,8 +79,7 @@ export function gradcheck(
   if (!Array.isArray(inputs))
     throw new RecurError('ARGUMENT', 'gradcheck: inputs must be an array of Tensors');
   inputs.forEach((t, i) => {
-    if (!(t instanceof Tensor))
-      throw new RecurError('ARGUMENT', `gradcheck: inputs[${i}] must be a Tensor`);
+    if (!isTensor(t)) throw new RecurError('ARGUMENT', `gradcheck: inputs[${i}] must be a Tensor`);
     t.assertAlive('gradcheck', `inputs[${i}]`);
   });
   if (!(eps > 0)) throw new RecurError('RANGE', `gradcheck: eps must be positive, got ${eps}`);
@@ -93,8 +93,7 @@ export function gradcheck(
       (t, i) => new Variable(t.reshape(t.shape), { requiresGrad: requiresGrad && checked[i]! }),
     );
     const out = fn(...vars);
-    if (!(out instanceof Variable))
-      throw new RecurError('ARGUMENT', 'gradcheck: fn must return a Variable');
+    if (!isVariable(out)) throw new RecurError('ARGUMENT', 'gradcheck: fn must return a Variable');
     return { vars, out };
   };
 

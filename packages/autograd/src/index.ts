@@ -72,6 +72,7 @@ export {
 export { logSoftmax, softmax } from './ops/softmax.js';
 export {
   constant,
+  isVariable,
   type Operand,
   parameter,
   Variable,

@@ -1,7 +1,7 @@
 import { dispose, type Tensor } from '@recur/tensor';
 import { isGradEnabled } from './grad-mode.js';
 import { type BackwardFn, Node } from './node.js';
-import { type Operand, Variable, variableOf } from './variable.js';
+import { isVariable, type Operand, Variable, variableOf } from './variable.js';
 
 /** What an op hands to {@link record}. */
 export interface OpRecord {
@@ -20,7 +20,7 @@ export interface OpRecord {
 
 /** Whether an op on these operands should record a node. */
 export function needsGraph(inputs: readonly Operand[]): boolean {
-  return isGradEnabled() && inputs.some((x) => x instanceof Variable && x.requiresGrad);
+  return isGradEnabled() && inputs.some((x) => isVariable(x) && x.requiresGrad);
 }
 
 /**

@@ -1,17 +1,38 @@
 import {
   checkOptions,
   formatShape,
+  isTensor,
   keep,
   RecurError,
   type Shape,
   shapesEqual,
   TENSORS,
-  Tensor,
+  type Tensor,
 } from '@recur/tensor';
 import { type BackwardOptions, backward } from './backward.js';
 import type { Node } from './node.js';
 
 let nextVariableId = 0;
+
+/**
+ * The brand every Variable carries, keyed by `Symbol.for` so that it is the same symbol in every
+ * copy of this package: {@link isVariable} recognises variables where `instanceof` would not (two
+ * copies of `@recur/autograd` installed beside one `@recur/tensor`, a module evaluated twice).
+ */
+const VARIABLE_BRAND = Symbol.for('recur.autograd.Variable');
+
+/**
+ * Whether `value` is a {@link Variable}. Use it rather than `instanceof Variable` wherever a value
+ * crosses packages: it checks the `Symbol.for('recur.autograd.Variable')` brand, not the class
+ * identity.
+ */
+export function isVariable(value: unknown): value is Variable {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { [VARIABLE_BRAND]?: unknown })[VARIABLE_BRAND] === true
+  );
+}
 
 /** Options of the {@link Variable} constructor. */
 export interface VariableOptions {
@@ -35,6 +56,10 @@ export interface VariableOptions {
  * made in (or by {@link Variable.dispose}); a {@link parameter}'s value and grad survive.
  */
 export class Variable {
+  static {
+    Object.defineProperty(Variable.prototype, VARIABLE_BRAND, { value: true });
+  }
+
   /** A process-wide counter, for messages. */
   readonly id: number;
   /** The tensor this variable holds. Replace it with {@link Variable.assign}. */
@@ -61,7 +86,7 @@ export class Variable {
     creator: Node | null = null,
     outputIndex = 0,
   ) {
-    if (!(value instanceof Tensor)) {
+    if (!isTensor(value)) {
       const what = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
       throw new RecurError('ARGUMENT', `Variable: value must be a Tensor, got ${what}`);
     }
@@ -226,5 +251,5 @@ export type Operand = Variable | Tensor | number;
 
 /** The variable behind an operand, or null for tensors and numbers (they get no gradient). */
 export function variableOf(x: Operand): Variable | null {
-  return x instanceof Variable ? x : null;
+  return isVariable(x) ? x : null;
 }

@@ -1,6 +1,7 @@
 import {
   abs,
   div,
+  isTensor,
   keep as keepTensor,
   max,
   mul,
@@ -9,7 +10,7 @@ import {
   square,
   stack,
   sum,
-  Tensor,
+  type Tensor,
   tidy,
 } from '@recur/tensor';
 
@@ -57,7 +58,7 @@ export function namedHolders(op: string, params: GradientHolders): NamedHolder[]
       );
     }
     const h = holder as GradientHolder;
-    if (h.grad !== null && !(h.grad instanceof Tensor)) {
+    if (h.grad !== null && !isTensor(h.grad)) {
       throw new RecurError('ARGUMENT', `${op}: params[${key ?? i}].grad must be a Tensor or null`);
     }
     return { name: key ?? h.name ?? `param${i}`, holder: h };

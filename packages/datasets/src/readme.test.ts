@@ -1,33 +1,16 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { readmeBlocks, runSnippet } from '@recur/tooling/readme';
+import { describe, expect, it } from 'vitest';
+import * as self from './index.js';
+import * as node from './node.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const readme = readFileSync(join(here, '..', 'README.md'), 'utf8');
-const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
-const dir = mkdtempSync(join(tmpdir(), 'recur-readme-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const blocks = readmeBlocks(new URL('../README.md', import.meta.url));
 
-/** Runs README block `i` against the sources and returns what it logged. */
-async function run(i: number): Promise<string[]> {
-  const code = blocks[i]!.replaceAll(
-    "'@recur/datasets/node'",
-    `'${join(here, 'node.ts')}'`,
-  ).replaceAll("'@recur/datasets'", `'${join(here, 'index.ts')}'`);
-  const file = join(dir, `block-${i}.ts`);
-  writeFileSync(file, `${code}\nexport {};\n`);
-  const logs: string[] = [];
-  const spy = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
-    logs.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
+/** Runs README block `i` as written against the sources and returns what it logged. */
+function run(i: number): Promise<string[]> {
+  return runSnippet(blocks[i]!.code, {
+    modules: { '@recur/datasets': self, '@recur/datasets/node': node },
+    load: (name) => import(name),
   });
-  try {
-    await import(file);
-  } finally {
-    spy.mockRestore();
-  }
-  return logs;
 }
 
 describe('README examples', () => {

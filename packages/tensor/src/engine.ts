@@ -1,6 +1,7 @@
 import type { Backend, BackendMemory } from './backend.js';
 import { CpuBackend } from './cpu/cpu-backend.js';
 import { RecurError } from './errors.js';
+import { claimEngine, thisCopy } from './one-engine.js';
 import type { Tensor } from './tensor.js';
 
 /** What {@link memory} reports: live tensors, and each backend's storage. */
@@ -129,4 +130,7 @@ class Engine {
   }
 }
 
+// One engine per process: a second copy of @recur/tensor (the other build, another version)
+// refuses to load here, naming both files.
+claimEngine(globalThis, thisCopy());
 export const engine = new Engine();

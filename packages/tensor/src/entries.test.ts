@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as gpu from './gpu/index.js';
 import * as main from './index.js';
@@ -19,5 +20,11 @@ describe('public entries', () => {
     }
     expect('lstmCellInto' in main.CpuBackend.prototype).toBe(false);
     expect(typeof main.CpuBackend.prototype.linkWasm).toBe('function');
+  });
+
+  it('has no test-runner peer: the conformance suite is @recur/conformance', () => {
+    const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    expect(Object.keys(manifest.peerDependencies ?? {})).not.toContain('vitest');
+    expect(Object.keys(manifest.exports)).not.toContain('./testing');
   });
 });

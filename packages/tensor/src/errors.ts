@@ -7,7 +7,9 @@ export type RecurErrorCode =
   | 'BACKEND'
   | 'ARGUMENT'
   | 'NONFINITE'
-  | 'FORMAT';
+  | 'FORMAT'
+  /** A second copy of `@recur/tensor` was loaded into a process that already runs one. */
+  | 'CONFLICT';
 
 /**
  * Every error recur throws on bad input. The message names the operation, the argument, what

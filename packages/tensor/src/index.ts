@@ -114,4 +114,4 @@ export {
   sizeOf,
   stridesOf,
 } from './shape.js';
-export { type NestedArray, Tensor } from './tensor.js';
+export { isTensor, type NestedArray, Tensor } from './tensor.js';

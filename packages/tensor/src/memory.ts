@@ -1,5 +1,5 @@
 import { engine, type MemoryInfo } from './engine.js';
-import { Tensor } from './tensor.js';
+import { isTensor, type Tensor } from './tensor.js';
 
 /** Any value that may hold tensors: a tensor, arrays and plain objects of them. */
 export type TensorContainer =
@@ -25,7 +25,7 @@ function holdsTensors(value: object): value is HoldsTensors {
 }
 
 function collect(value: unknown, into: Set<Tensor>, seen: Set<unknown>): void {
-  if (value instanceof Tensor) {
+  if (isTensor(value)) {
     into.add(value);
     return;
   }

@@ -3,6 +3,26 @@ import { engine } from './engine.js';
 import { formatShape, RecurError } from './errors.js';
 import { checkShape, type Shape, sizeOf } from './shape.js';
 
+/**
+ * The brand every Tensor carries, keyed by `Symbol.for` so that it is the same symbol in every
+ * copy of this package: {@link isTensor} recognises tensors where `instanceof` would not (a
+ * module evaluated twice, a dependency bundled twice).
+ */
+const TENSOR_BRAND = Symbol.for('recur.tensor.Tensor');
+
+/**
+ * Whether `value` is a {@link Tensor}. Use it rather than `instanceof Tensor` wherever a value
+ * crosses packages: it checks the `Symbol.for('recur.tensor.Tensor')` brand, not the class
+ * identity.
+ */
+export function isTensor(value: unknown): value is Tensor {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { [TENSOR_BRAND]?: unknown })[TENSOR_BRAND] === true
+  );
+}
+
 /** Nested JavaScript arrays of numbers, as `toArray()` returns and `tensor()` accepts. */
 export type NestedArray = number | NestedArray[];
 
@@ -14,6 +34,10 @@ export type NestedArray = number | NestedArray[];
  * Memory is explicit: call {@link Tensor.dispose}, or create tensors inside {@link tidy}.
  */
 export class Tensor implements TensorInfo {
+  static {
+    Object.defineProperty(Tensor.prototype, TENSOR_BRAND, { value: true });
+  }
+
   readonly id: number;
   readonly shape: Shape;
   readonly dtype: DType;

@@ -31,4 +31,21 @@ describe('state trees', () => {
     disposeState(constant(tensor([1])));
     w.dispose();
   });
+
+  it('recognises tensors and variables by their brand, not their class (another copy of autograd)', () => {
+    const before = memory().numTensors;
+    const value = tensor([1, 2]);
+    const foreign = Object.assign(
+      Object.create(
+        Object.defineProperty({}, Symbol.for('recur.autograd.Variable'), { value: true }),
+      ),
+      { value, requiresGrad: false, grad: null, creator: null },
+    ) as Variable;
+    expect(foreign instanceof Variable).toBe(false);
+    const flat = flattenState({ a: foreign });
+    expect(flat.skeleton).toEqual({ a: { $variable: 'state/a' } });
+    expect(flat.tensors['state/a']).toBe(value);
+    value.dispose();
+    expect(memory().numTensors).toBe(before);
+  });
 });

@@ -1,5 +1,5 @@
-import { constant, Variable } from '@recur/autograd';
-import { keep, RecurError, Tensor } from '@recur/tensor';
+import { constant, isVariable, type Variable } from '@recur/autograd';
+import { isTensor, keep, RecurError, type Tensor } from '@recur/tensor';
 
 /**
  * Helpers for recurrent state carried between truncated-BPTT chunks: any tree of plain objects
@@ -18,7 +18,7 @@ function mapLeaves(
   fn: (leaf: Variable | Tensor, path: string) => unknown,
   path = '',
 ): unknown {
-  if (tree instanceof Variable || tree instanceof Tensor) return fn(tree, path);
+  if (isVariable(tree) || isTensor(tree)) return fn(tree, path);
   if (Array.isArray(tree)) return tree.map((v, i) => mapLeaves(v, fn, `${path}/${i}`));
   if (isPlain(tree)) {
     const out: Record<string, unknown> = {};
@@ -34,9 +34,9 @@ function mapLeaves(
  */
 export function detachState<S>(state: S): S {
   return mapLeaves(state, (leaf) => {
-    const value = leaf instanceof Variable ? leaf.value : leaf;
+    const value = isVariable(leaf) ? leaf.value : leaf;
     const view = keep(value.reshape(value.shape));
-    return leaf instanceof Variable ? constant(view) : view;
+    return isVariable(leaf) ? constant(view) : view;
   }) as S;
 }
 
@@ -59,8 +59,8 @@ export function flattenState(state: unknown, prefix = 'state'): FlatState {
   const tensors: Record<string, Tensor> = {};
   const skeleton = mapLeaves(state, (leaf, path) => {
     const name = `${prefix}${path}`;
-    tensors[name] = leaf instanceof Variable ? leaf.value : leaf;
-    return { [leaf instanceof Variable ? '$variable' : '$tensor']: name };
+    tensors[name] = isVariable(leaf) ? leaf.value : leaf;
+    return { [isVariable(leaf) ? '$variable' : '$tensor']: name };
   });
   return { skeleton: skeleton === undefined ? null : skeleton, tensors };
 }

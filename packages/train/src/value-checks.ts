@@ -1,4 +1,4 @@
-import { RecurError, Tensor } from '@recur/tensor';
+import { isTensor, RecurError, type Tensor } from '@recur/tensor';
 
 /**
  * The checks every saved value goes through on its way back in — from a checkpoint file or a
@@ -88,7 +88,7 @@ export function checkKeys(op: string, name: string, value: unknown, known: reado
 
 /** A tensor (of any dtype). */
 export function checkTensor(op: string, name: string, value: unknown): Tensor {
-  if (!(value instanceof Tensor))
+  if (!isTensor(value))
     throw new RecurError('ARGUMENT', `${op}: ${name} must be a Tensor, got ${describe(value)}`);
   return value;
 }

@@ -2,8 +2,12 @@
  * Each library package installs on its own: pack every one with pnpm (which rewrites
  * `workspace:*` to real versions), install the tarballs into an empty project with plain npm,
  * and import each entry point from ESM and from CJS. Then publint and arethetypeswrong check
- * the packed tarballs. The executable package (@recur/cli) is run with `npx` in an empty
- * project of its own, installed from the same tarballs.
+ * the packed tarballs. Two more scratch projects install the same tarballs the way users'
+ * projects are set up: one that already has vitest 2 (no peer conflict; the conformance suite
+ * runs under it), and one compiled by `tsc` with `moduleResolution: node10` that imports every
+ * entry point of every package. The vitest installs come from the npm registry. The executable
+ * package (@recur/cli) is run with `npx` in an empty project of its own, installed from the same
+ * tarballs.
  */
 import { execFile } from 'node:child_process';
 import {
@@ -104,9 +108,10 @@ beforeAll(async () => {
     ],
     project,
   );
-  // Optional peers an entry needs (vitest for @recur/tensor/testing): a consumer who uses that
-  // entry has them installed; link the workspace's copies instead of downloading them
-  // (gpu.js for @recur/tensor/gpu, the data packages for @recur/datasets/node).
+  // Optional peers an entry needs: a consumer who uses that entry has them installed; link the
+  // workspace's copies instead of downloading them (gpu.js for @recur/tensor/gpu, the data
+  // packages for @recur/datasets/node). npm installs vitest itself, the peer of
+  // @recur/conformance.
   for (const lib of libraries) {
     for (const peer of lib.optionalPeers) {
       linkPeer(peer, [join(lib.dir, 'node_modules', peer), join(root, 'node_modules', peer)]);
@@ -114,8 +119,7 @@ beforeAll(async () => {
   }
 });
 
-function linkPeer(peer: string, candidates: string[]): void {
-  const project = join(work, 'project');
+function linkPeer(peer: string, candidates: string[], project = join(work, 'project')): void {
   const target = candidates.find((c) => existsSync(c));
   if (target) {
     const link = join(project, 'node_modules', peer);
@@ -163,8 +167,8 @@ function safeList(dir: string): string[] {
 describe.each(libraries)('$name', (lib) => {
   it('imports every entry point from ESM and from CJS, with the same exports', async () => {
     const project = join(work, 'project');
-    // A `/testing` entry registers vitest suites: it is checked by running vitest below.
-    for (const entry of lib.entries.filter((e) => !e.endsWith('/testing'))) {
+    // @recur/conformance registers vitest suites: it is checked by running vitest below.
+    for (const entry of lib.entries.filter((e) => !VITEST_ENTRIES.includes(e))) {
       const esm = await run(
         'node',
         [
@@ -187,13 +191,21 @@ describe.each(libraries)('$name', (lib) => {
     }
   });
 
-  it('passes arethetypeswrong for node16 (ESM and CJS) and bundlers', async () => {
-    // node10 resolution cannot see subpath exports; supported consumers use node16+ or a bundler.
-    const result = await check(join(root, 'node_modules/.bin/attw'), [
-      tarballs.get(lib.name)!,
-      '--profile',
-      'node16',
-    ]);
+  it('documents every entry point in the API reference (typedoc)', () => {
+    // The files tsup builds the entry points from, and the ones typedoc documents.
+    const built = [
+      ...readFileSync(join(lib.dir, 'tsup.config.ts'), 'utf8').matchAll(/'(src\/[^']+\.ts)'/g),
+    ].map((m) => m[1]);
+    const typedocFile = join(lib.dir, 'typedoc.json');
+    const documented = existsSync(typedocFile)
+      ? (JSON.parse(readFileSync(typedocFile, 'utf8')).entryPoints as string[])
+      : ['src/index.ts'];
+    expect(built).toHaveLength(lib.entries.length);
+    expect([...documented].sort()).toEqual([...built].sort());
+  });
+
+  it('passes arethetypeswrong for node10 (typesVersions), node16 (ESM and CJS) and bundlers', async () => {
+    const result = await check(join(root, 'node_modules/.bin/attw'), [tarballs.get(lib.name)!]);
     expect(result.status, result.output).toBe(0);
   });
 });
@@ -218,29 +230,49 @@ describe.each(packages)('$name (packed)', (lib) => {
   });
 });
 
-describe('@recur/tensor/testing', () => {
+const NPM_QUIET = ['--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'];
+
+/** Entry points that register vitest suites when imported: run under vitest, not plain node. */
+const VITEST_ENTRIES = ['@recur/conformance'];
+
+/** A test file that runs the conformance suite against the installed CPU backend. */
+function writeConformanceTest(project: string): void {
+  writeFileSync(
+    join(project, 'conformance.test.mjs'),
+    [
+      "import { CpuBackend } from '@recur/tensor';",
+      "import { describeConformance } from '@recur/conformance';",
+      "describeConformance('installed cpu', () => new CpuBackend());",
+    ].join('\n'),
+  );
+}
+
+/** Runs `conformance.test.mjs` with the project's own vitest. */
+function runConformance(project: string): Promise<{ status: number; output: string }> {
+  return check(
+    process.execPath,
+    [
+      join(project, 'node_modules/vitest/vitest.mjs'),
+      'run',
+      '--root',
+      project,
+      'conformance.test.mjs',
+    ],
+    project,
+    { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+  );
+}
+
+function installedVersion(project: string, name: string): string {
+  return JSON.parse(readFileSync(join(project, 'node_modules', name, 'package.json'), 'utf8'))
+    .version as string;
+}
+
+describe('@recur/conformance', () => {
   it('runs the conformance suite against the installed CPU backend under vitest', async () => {
     const project = join(work, 'project');
-    writeFileSync(
-      join(project, 'conformance.test.mjs'),
-      [
-        "import { CpuBackend } from '@recur/tensor';",
-        "import { describeConformance } from '@recur/tensor/testing';",
-        "describeConformance('installed cpu', () => new CpuBackend());",
-      ].join('\n'),
-    );
-    const { status, output } = await check(
-      process.execPath,
-      [
-        join(project, 'node_modules/vitest/vitest.mjs'),
-        'run',
-        '--root',
-        project,
-        'conformance.test.mjs',
-      ],
-      project,
-      { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
-    );
+    writeConformanceTest(project);
+    const { status, output } = await runConformance(project);
     expect(status, output).toBe(0);
     expect(output).toMatch(/Tests\s+\d+ passed/);
   });
@@ -307,5 +339,129 @@ describe('@recur/cli from the packed tarballs, run with npx in an empty project'
     const result = await check('npx', ['@recur/cli', 'trian'], project);
     expect(result.status).toBe(2);
     expect(result.output).toMatch(/did you mean train\?/);
+  });
+});
+
+describe('a project that imports the ESM build and requires the CJS build', () => {
+  it('gets a RecurError naming both files of @recur/tensor (one engine per process)', async () => {
+    const project = join(work, 'project');
+    writeFileSync(
+      join(project, 'dual.mjs'),
+      [
+        "import { createRequire } from 'node:module';",
+        "await import('@recur/autograd');",
+        'try {',
+        "  createRequire(import.meta.url)('@recur/autograd');",
+        "  console.log('both builds loaded');",
+        '} catch (error) {',
+        '  console.log(error.name, error.code, error.message);',
+        '}',
+      ].join('\n'),
+    );
+    const output = await run('node', ['dual.mjs'], project);
+    const dist = join(project, 'node_modules/@recur/tensor/dist');
+    expect(output).toMatch(/^RecurError CONFLICT @recur\/tensor: a second copy was loaded/);
+    expect(output).toContain(`(CJS build) at ${dist}/`);
+    expect(output).toContain(`(ESM build) at ${dist}/`);
+    console.log(`[package-check] ESM + CJS project: ${output.trim().slice(0, 300)}…`);
+  });
+});
+
+describe('a project that has vitest 2', () => {
+  it('installs every package with plain npm (no ERESOLVE) and runs the conformance suite under vitest 2', async () => {
+    const project = join(work, 'vitest2');
+    mkdirSync(project);
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({ name: 'vitest2-consumer', private: true, type: 'module' }),
+    );
+    await run('npm', ['install', ...NPM_QUIET, '--save-dev', 'vitest@^2.1.9'], project);
+    const install = await check('npm', ['install', ...NPM_QUIET, ...tarballs.values()], project);
+    expect(install.status, install.output).toBe(0);
+    const vitest = installedVersion(project, 'vitest');
+    console.log(
+      `[package-check] vitest-2 project: npm install of ${tarballs.size} tarballs beside vitest ${vitest}: ok`,
+    );
+    expect(vitest).toMatch(/^2\./);
+    writeConformanceTest(project);
+    const { status, output } = await runConformance(project);
+    expect(status, output).toBe(0);
+    const passed = /Tests\s+(\d+) passed/.exec(output);
+    expect(passed, output).not.toBeNull();
+    console.log(
+      `[package-check] vitest-2 project: conformance suite under vitest ${vitest}: ${passed![1]} passed`,
+    );
+  });
+});
+
+describe('a project compiled by tsc with moduleResolution node10', () => {
+  it('type-checks and runs imports of every entry point of every package', async () => {
+    const project = join(work, 'node10');
+    mkdirSync(project);
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({ name: 'node10-consumer', private: true }),
+    );
+    const install = await check('npm', ['install', ...NPM_QUIET, ...tarballs.values()], project);
+    expect(install.status, install.output).toBe(0);
+    for (const lib of libraries) {
+      for (const peer of lib.optionalPeers) {
+        linkPeer(
+          peer,
+          [join(lib.dir, 'node_modules', peer), join(root, 'node_modules', peer)],
+          project,
+        );
+      }
+    }
+    linkPeer('@types/node', [join(root, 'node_modules/@types/node')], project);
+    const entries = libraries.flatMap((lib) => lib.entries);
+    writeFileSync(
+      join(project, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'commonjs',
+          moduleResolution: 'node10',
+          target: 'es2022',
+          strict: true,
+          outDir: 'out',
+          types: ['node'],
+        },
+        files: ['index.ts'],
+      }),
+    );
+    // Each import is used in a typed position, so an entry whose types do not resolve fails
+    // (TS2307), rather than compiling as `any`.
+    writeFileSync(
+      join(project, 'index.ts'),
+      [
+        ...entries.map((entry, i) =>
+          VITEST_ENTRIES.includes(entry)
+            ? `import type * as entry${i} from '${entry}';\nexport type Names${i} = keyof typeof entry${i};`
+            : `import * as entry${i} from '${entry}';`,
+        ),
+        'const modules: Record<string, object> = {',
+        ...entries.flatMap((entry, i) =>
+          VITEST_ENTRIES.includes(entry) ? [] : [`  '${entry}': entry${i},`],
+        ),
+        '};',
+        ...entries
+          .filter((entry) => !VITEST_ENTRIES.includes(entry))
+          .map((entry) => `console.log('${entry}', Object.keys(modules['${entry}']).length);`),
+      ].join('\n'),
+    );
+    const tsc = await check(
+      process.execPath,
+      [join(root, 'node_modules/typescript/bin/tsc'), '-p', project],
+      project,
+    );
+    expect(tsc.status, tsc.output).toBe(0);
+    const runtime = await check(process.execPath, [join(project, 'out/index.js')], project);
+    expect(runtime.status, runtime.output).toBe(0);
+    for (const entry of entries.filter((e) => !VITEST_ENTRIES.includes(e))) {
+      expect(runtime.output).toMatch(new RegExp(`^${entry} [1-9]\\d*$`, 'm'));
+    }
+    console.log(
+      `[package-check] node10 project: tsc (moduleResolution node10) and node, ${entries.length} entry points: ok (${entries.join(', ')})`,
+    );
   });
 });

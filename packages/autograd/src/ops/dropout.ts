@@ -1,7 +1,7 @@
 import type { Rng, Tensor } from '@recur/tensor';
 import * as T from '@recur/tensor';
 import { recordOne } from '../record.js';
-import { constant, Variable } from '../variable.js';
+import { constant, isVariable, type Variable } from '../variable.js';
 import { tensorOf } from './operands.js';
 
 /**
@@ -21,7 +21,7 @@ export function dropout(x: Variable | Tensor, rate: number, rng: Rng, training =
       'dropout: rng must be an Rng (e.g. new Rng(42)), so masks are reproducible',
     );
   }
-  if (!training || rate === 0) return x instanceof Variable ? x : constant(xv.reshape(xv.shape));
+  if (!training || rate === 0) return isVariable(x) ? x : constant(xv.reshape(xv.shape));
   const keep = rate < 1 ? 1 / (1 - rate) : 0;
   const values = new Float32Array(xv.size);
   for (let i = 0; i < values.length; i++) values[i] = rng.next() >= rate ? keep : 0;

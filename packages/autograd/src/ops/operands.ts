@@ -1,5 +1,13 @@
-import { RecurError, type Shape, Tensor, type TensorLike, withBackend, zeros } from '@recur/tensor';
-import { type Operand, Variable } from '../variable.js';
+import {
+  isTensor,
+  RecurError,
+  type Shape,
+  type Tensor,
+  type TensorLike,
+  withBackend,
+  zeros,
+} from '@recur/tensor';
+import { isVariable, type Operand, type Variable } from '../variable.js';
 
 function describe(x: unknown): string {
   if (x === null) return 'null';
@@ -9,8 +17,8 @@ function describe(x: unknown): string {
 
 /** The tensor behind a Variable or Tensor argument; throws naming `op` and `arg` otherwise. */
 export function tensorOf(op: string, arg: string, x: Variable | Tensor): Tensor {
-  const t = x instanceof Variable ? x.value : x;
-  if (!(t instanceof Tensor)) {
+  const t = isVariable(x) ? x.value : x;
+  if (!isTensor(t)) {
     throw new RecurError(
       'ARGUMENT',
       `${op}: ${arg} must be a Variable or a Tensor, got ${describe(x)}`,
@@ -33,5 +41,5 @@ export function zerosOn(like: Tensor, shape: Shape): Tensor {
 
 /** The tensors among `values` (for a node's saved list). */
 export function tensorsAmong(values: readonly unknown[]): Tensor[] {
-  return values.filter((v): v is Tensor => v instanceof Tensor);
+  return values.filter((v): v is Tensor => isTensor(v));
 }

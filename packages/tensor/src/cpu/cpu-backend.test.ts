@@ -2,12 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { describeConformance } from '../testing/index.js';
 import { CpuBackend } from './cpu-backend.js';
 
-describeConformance('cpu (auto: wasm where it pays)', () => new CpuBackend({ wasm: 'auto' }));
-describeConformance('cpu (wasm SIMD at every size)', () => new CpuBackend({ wasm: 'always' }));
-describeConformance('cpu (pure TypeScript)', () => new CpuBackend({ wasm: 'never' }));
+// The conformance suite runs against every CPU mode in @recur/conformance (cpu-backend.test.ts).
 
 describe('CpuBackend', () => {
   it('runs WebAssembly SIMD in Node, and pure TypeScript when told to', () => {

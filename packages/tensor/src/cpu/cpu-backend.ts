@@ -109,7 +109,7 @@ function envMode(): CpuWasmMode | undefined {
  * The reference backend: plain typed arrays on the CPU, with the hot kernels (matmul, the
  * transcendental and arithmetic elementwise ops) in hand-written WebAssembly SIMD where that
  * pays, and a pure-TypeScript path for everything else and wherever wasm is unavailable. Every
- * other backend is tested against the conformance suite in `@recur/tensor/testing`.
+ * other backend is tested against the conformance suite in `@recur/conformance`.
  */
 export class CpuBackend implements Backend {
   readonly name: string;

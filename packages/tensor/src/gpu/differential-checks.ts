@@ -81,9 +81,6 @@ export interface Tolerance {
  */
 export const GPU_TOLERANCE: Tolerance = { atol: 1e-6, rtol: 1e-5 };
 
-/** The tolerance the GPU backend passes the conformance suite (float64 reference) with. */
-export const CONFORMANCE_TOLERANCE: Tolerance = { atol: 1e-5, rtol: 1e-5 };
-
 export interface Check {
   name: string;
   /** Builds the inputs on the active backend (called once per backend; must be deterministic). */

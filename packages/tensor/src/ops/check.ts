@@ -1,14 +1,14 @@
 import type { Backend, DType } from '../backend.js';
 import { engine } from '../engine.js';
 import { formatShape, RecurError } from '../errors.js';
-import { Tensor } from '../tensor.js';
+import { isTensor, Tensor } from '../tensor.js';
 
 /** A tensor, or a plain number that becomes a float32 scalar on the other operand's backend. */
 export type TensorLike = Tensor | number;
 
 /** Throws unless `x` is a live Tensor; `op` and `arg` name the caller in the message. */
 export function checkTensor(op: string, arg: string, x: unknown): Tensor {
-  if (!(x instanceof Tensor)) {
+  if (!isTensor(x)) {
     const what = x === null ? 'null' : Array.isArray(x) ? 'an array' : typeof x;
     throw new RecurError('ARGUMENT', `${op}: ${arg} must be a Tensor, got ${what}`);
   }
@@ -81,6 +81,6 @@ export function withScalars<R>(
 
 /** The backend of the first tensor among `args`, or the active one when all are numbers. */
 export function backendOf(op: string, args: readonly TensorLike[]): Backend {
-  const tensors = args.filter((a): a is Tensor => a instanceof Tensor);
+  const tensors = args.filter((a): a is Tensor => isTensor(a));
   return tensors.length ? sameBackend(op, tensors) : engine.backend;
 }

@@ -1,7 +1,6 @@
+import type { Tensor } from '@recur/tensor';
+import { argmax, argmin, logSoftmax, max, mean, min, softmax, sum, sumTo } from '@recur/tensor';
 import { expect } from 'vitest';
-import { argmax, argmin, max, mean, min, sum, sumTo } from '../../ops/reduce.js';
-import { logSoftmax, softmax } from '../../ops/softmax.js';
-import type { Tensor } from '../../tensor.js';
 import { type Ref, refArgReduce, refReduce, refSoftmax } from '../reference.js';
 import type { DefineCase } from '../suite.js';
 

@@ -1,14 +1,20 @@
+import type { Backend } from '@recur/tensor';
+import {
+  add,
+  CpuBackend,
+  less,
+  matmul,
+  maximum,
+  mul,
+  RecurError,
+  sub,
+  tensor,
+  tidy,
+  withBackend,
+} from '@recur/tensor';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Backend } from '../backend.js';
-import { withBackend } from '../backends.js';
-import { CpuBackend } from '../cpu/cpu-backend.js';
-import { RecurError } from '../errors.js';
-import { tidy } from '../memory.js';
-import { type Ref, refBinary, refMatmul, sizeOfShape } from '../testing/reference.js';
-import { tensor } from './creation.js';
-import { add, less, maximum, mul, sub } from './elementwise.js';
-import { matmul } from './matmul.js';
+import { type Ref, refBinary, refMatmul, sizeOfShape } from './reference.js';
 
 /**
  * Property-based tests: random shapes and values against the naive float64 reference, on the

@@ -1,7 +1,6 @@
+import type { Backend } from '@recur/tensor';
+import { tidy, withBackend } from '@recur/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Backend } from '../backend.js';
-import { withBackend } from '../backends.js';
-import { tidy } from '../memory.js';
 import { elementwiseCases } from './cases/elementwise.js';
 import { matmulCases } from './cases/matmul.js';
 import { memoryCases } from './cases/memory.js';
@@ -46,7 +45,7 @@ export const DEFAULT_TOLERANCE: Tolerance = { atol: 1e-5, rtol: 1e-5 };
  *
  * ```ts
  * import { CpuBackend } from '@recur/tensor';
- * import { describeConformance } from '@recur/tensor/testing';
+ * import { describeConformance } from '@recur/conformance';
  *
  * describeConformance('cpu', () => new CpuBackend());
  * ```

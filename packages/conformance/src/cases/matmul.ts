@@ -1,4 +1,4 @@
-import { matmul } from '../../ops/matmul.js';
+import { matmul } from '@recur/tensor';
 import { refMatmul } from '../reference.js';
 import type { DefineCase } from '../suite.js';
 

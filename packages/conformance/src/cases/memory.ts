@@ -1,9 +1,6 @@
+import type { Backend } from '@recur/tensor';
+import { add, matmul, tensor, tidy } from '@recur/tensor';
 import { expect } from 'vitest';
-import type { Backend } from '../../backend.js';
-import { tidy } from '../../memory.js';
-import { tensor } from '../../ops/creation.js';
-import { add } from '../../ops/elementwise.js';
-import { matmul } from '../../ops/matmul.js';
 import type { DefineCase } from '../suite.js';
 
 /** Storage: what is written reads back (as a copy), and disposing returns the memory. */

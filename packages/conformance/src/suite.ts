@@ -1,8 +1,6 @@
+import type { DType, Tensor } from '@recur/tensor';
+import { Rng, tensor } from '@recur/tensor';
 import { expect } from 'vitest';
-import type { DType } from '../backend.js';
-import { tensor } from '../ops/creation.js';
-import { Rng } from '../rng.js';
-import type { Tensor } from '../tensor.js';
 import { type Ref, sizeOfShape } from './reference.js';
 
 /** How close a backend's float32 result must be to the float64 reference: `|a-e| ≤ atol + rtol·|e|`. */

@@ -1,14 +1,16 @@
-import { expect } from 'vitest';
-import { type BinaryOp, binaryDType, type UnaryOp, unaryDType } from '../../backend.js';
-import { full, ones, zeros } from '../../ops/creation.js';
+import type { Tensor } from '@recur/tensor';
 import {
   abs,
   add,
+  type BinaryOp,
+  binaryDType,
+  cast,
   clamp,
   div,
   equal,
   exp,
   floor,
+  full,
   greater,
   greaterEqual,
   less,
@@ -19,6 +21,7 @@ import {
   mul,
   neg,
   notEqual,
+  ones,
   pow,
   reciprocal,
   relu,
@@ -29,10 +32,12 @@ import {
   square,
   sub,
   tanh,
+  type UnaryOp,
+  unaryDType,
   where,
-} from '../../ops/elementwise.js';
-import { cast } from '../../ops/shape-ops.js';
-import type { Tensor } from '../../tensor.js';
+  zeros,
+} from '@recur/tensor';
+import { expect } from 'vitest';
 import { refBinary, refUnary, refWhere } from '../reference.js';
 import type { DefineCase } from '../suite.js';
 

@@ -1,11 +1,9 @@
-import { expect } from 'vitest';
-import { mul } from '../../ops/elementwise.js';
-import { sum } from '../../ops/reduce.js';
 import {
   cast,
   concat,
   expandDims,
   gather,
+  mul,
   oneHot,
   reshape,
   scatterAdd,
@@ -13,8 +11,10 @@ import {
   split,
   squeeze,
   stack,
+  sum,
   transpose,
-} from '../../ops/shape-ops.js';
+} from '@recur/tensor';
+import { expect } from 'vitest';
 import { refConcat, refGather, refScatterAdd, refSlice, refTranspose } from '../reference.js';
 import type { DefineCase } from '../suite.js';
 

@@ -1,0 +1,3 @@
+import { gpuTestConfig } from '@recur/tooling/vitest';
+
+export default gpuTestConfig;

@@ -1,0 +1,12 @@
+import { describeReadme } from '@recur/tooling/readme';
+import * as self from './index.js';
+import * as node from './node/index.js';
+
+// Every ```ts block of the README runs as written against these sources.
+describeReadme(new URL('../README.md', import.meta.url), {
+  modules: {
+    '@recur/train': self,
+    '@recur/train/node': node,
+  },
+  load: (name) => import(name),
+});
