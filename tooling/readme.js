@@ -9,7 +9,8 @@
  * goes through `load` (the test file's `(name) => import(name)`, so `@recur/*` dependencies load
  * their ESM builds, as the rest of the test does). `console.log` is captured. When the block's
  * last `console.log(…)` is followed by a `// …` comment, the last line logged must equal that
- * comment (a trailing parenthesised remark is ignored). A block preceded by
+ * comment (a trailing parenthesised remark is ignored; a comment that starts with `e.g.` shows
+ * what the output looks like and promises nothing exact). A block preceded by
  * `<!-- readme-test: skip (why) -->` is listed as skipped, with the reason.
  */
 import { readFileSync } from 'node:fs';
@@ -108,7 +109,8 @@ export async function runSnippet(code, options = {}) {
  */
 export function promisedOutput(code) {
   const match = [...code.matchAll(/console\.log\(.*\);[ \t]*\/\/ (.*)/g)].pop();
-  return match?.[1] ? match[1].replace(/\s*\([^()]*\)$/, '').trim() : null;
+  if (!match?.[1] || match[1].startsWith('e.g.')) return null;
+  return match[1].replace(/\s*\([^()]*\)$/, '').trim();
 }
 
 /**
