@@ -97,12 +97,9 @@ Examples:
   recur diagnose --cell all --seq-len 50 --out flow.html
   recur diagnose --cell rnn --scale 3                   exploding: large recurrent weights`;
 
-const COLORS: Record<CellKind, string> = {
-  rnn: '#d62728',
-  irnn: '#ff7f0e',
-  lstm: '#1f77b4',
-  gru: '#2ca02c',
-};
+/** Plot colours by the cells' registry order (matplotlib's tab10), so a new cell needs none. */
+const PALETTE = ['#d62728', '#ff7f0e', '#1f77b4', '#2ca02c', '#9467bd', '#8c564b', '#e377c2'];
+const colorOf = (kind: CellKind) => PALETTE[CELLS.indexOf(kind) % PALETTE.length]!;
 
 interface Settings {
   T: number;
@@ -203,13 +200,13 @@ async function run(argv: readonly string[], io: CommandIO): Promise<void> {
     series.push({
       label: `${kind.toUpperCase()} a: ${report.verdict}`,
       values: report.norms,
-      color: COLORS[kind],
+      color: colorOf(kind),
     });
     if (report.cell)
       series.push({
         label: `${kind.toUpperCase()} c: ${report.cell.verdict}`,
         values: report.cell.norms,
-        color: COLORS[kind],
+        color: colorOf(kind),
         dashed: true,
       });
   }
