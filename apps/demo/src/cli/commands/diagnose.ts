@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { matmul, sum, type Variable } from '@recur/autograd';
-import { type CellDefinition, type CellKind, type CellState, cellDefinition } from '@recur/cells';
+import { type CellDefinition, type CellKind, cellDefinition, sequence } from '@recur/cells';
 import { type GradientFlowReport, gradientFlow, type SeriesAnalysis } from '@recur/clipping';
-import { mul, randomNormal, randomUniform, slice, tidy } from '@recur/tensor';
+import { mul, randomNormal, randomUniform, tidy } from '@recur/tensor';
 import { BACKENDS, type BackendName, selectBackend } from '../backend.js';
 import { type FlagSpecs, helpText, parseFlags } from '../flags.js';
 import { table } from '../format.js';
@@ -125,16 +125,15 @@ export function diagnoseCell(kind: CellKind, s: Settings): GradientFlowReport {
     if (s.scale !== 1 && recurrent) recurrent.assign(mul(recurrent.value, s.scale));
     return tidy(() => {
       const x = randomUniform([s.B, s.T, 1], { seed: s.seed + 100 });
-      const a: Variable[] = [];
-      const c: Variable[] = [];
-      let state: CellState = cell.zeroState(s.B);
-      for (let t = 0; t < s.T; t++) {
-        state = cell.step(slice(x, [0, t, 0], [s.B, 1, 1]).reshape([s.B, 1]), state);
-        a.push(state.a);
-        if ('c' in state) c.push(state.c);
-      }
+      // One Variable per step (the composed path), so ∂L/∂a⟨t⟩ is BPTT's gradient at step t.
+      const { states = [] } = sequence(cell, x, { everyState: true });
+      const fields = states as unknown as { a: Variable; c?: Variable }[];
+      const a = fields.map((f) => f.a);
       const loss = sum(matmul(a[s.T - 1]!, randomNormal([s.H, 1], { seed: s.seed + 200 })));
-      return gradientFlow(loss, c.length > 0 ? { a, c } : { a });
+      return gradientFlow(
+        loss,
+        cell.stateNames.includes('c') ? { a, c: fields.map((f) => f.c!) } : { a },
+      );
     });
   } finally {
     cell.dispose();
