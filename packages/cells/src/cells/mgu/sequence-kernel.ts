@@ -38,6 +38,7 @@ import {
   timeAt,
 } from '../../kernels/sequence.js';
 import { defineSequenceOp, type SequenceOp } from '../../kernels/sequence-op.js';
+import { mguBackwardGpu, mguForwardGpu } from './gpu-kernel.js';
 
 /** The operands of {@link mguSequenceForward}. */
 export interface MguSequenceInputs extends SequenceWeights {
@@ -74,8 +75,8 @@ export type MguSequenceGradient = 'dx' | 'dW_x' | 'dW_a' | 'db' | 'da0';
  *
  * Operands `{ x [B,T,I], W_x [I,2H], W_a [H,2H], b [2H], a0 [B,H], mask? [B,T] }` (checked: a
  * `RecurError` names the operand); results `{ A [B,T,H], G [B,T,2H] }` (G = `[f, ã]`, zeros at
- * padded steps). The CPU implementation is plain JS around the backend's GEMM; other backends
- * (the GPU) run the composed fallback.
+ * padded steps). The CPU implementation is plain JS around the backend's GEMM, the GPU one
+ * `gpu-kernel.ts`; other backends run the composed fallback.
  */
 export const mguSequenceForward = defineNamedKernel<
   MguSequenceInputs,
@@ -143,6 +144,7 @@ export const mguSequenceForward = defineNamedKernel<
       }
       return { A: output(cpu, out, [B, T, H]), G: output(cpu, gates, [B, T, G]) };
     },
+    gpu: mguForwardGpu,
   },
   fallback: (inputs, attrs) => tidy(() => mguForwardComposed(inputs, attrs)),
 });
@@ -299,6 +301,7 @@ export const mguSequenceBackward = defineNamedKernel<
         da0: output(cpu, daNext, [B, H]),
       };
     },
+    gpu: mguBackwardGpu,
   },
   fallback: (inputs, attrs) => tidy(() => mguBackwardComposed(inputs, attrs)),
 });
