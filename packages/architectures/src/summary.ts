@@ -1,5 +1,5 @@
 import type { Variable } from '@recur/autograd';
-import type { CellKind } from '@recur/cells';
+import { CELLS, type CellKind } from '@recur/cells';
 import { RecurError } from '@recur/tensor';
 import type { CaptionerConfig } from './captioner.js';
 import type { TokenInput } from './decoder.js';
@@ -87,7 +87,13 @@ export function summarize(model: {
 
 const count = (n: number): string => n.toLocaleString('en-US');
 
-const CELL_NAMES: Record<CellKind, string> = { rnn: 'RNN', irnn: 'IRNN', lstm: 'LSTM', gru: 'GRU' };
+/** The layer type a summary row shows; other kinds show their registry label (e.g. `MGU`). */
+const LAYER_TYPES: Partial<Record<CellKind, string>> = {
+  rnn: 'RNN',
+  irnn: 'IRNN',
+  lstm: 'LSTM',
+  gru: 'GRU',
+};
 
 function describe(c: SummarizedConfig): string {
   const layers = `${c.numLayers} layer${c.numLayers === 1 ? '' : 's'}`;
@@ -108,7 +114,7 @@ function recurrent(
   steps: string,
   width = c.hiddenSize,
 ): Layer[] {
-  const type = CELL_NAMES[c.cell];
+  const type = LAYER_TYPES[c.cell] ?? CELLS[c.cell].label;
   return Array.from({ length: c.numLayers }, (_, l) => ({
     name: `${prefix}layer${l}`,
     type: width === c.hiddenSize ? type : `${type} ×2 (bidirectional)`,

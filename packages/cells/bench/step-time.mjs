@@ -4,7 +4,7 @@
 //   xvfb-run -a node packages/cells/bench/step-time.mjs --gpu --composed --size 64,1,16
 import { backward, mul, sum, zeroGrad } from '@recur/autograd';
 import { getBackend, Rng, randomNormal, tidy } from '@recur/tensor';
-import { GRUCell, LSTMCell, RNNCell, sequence } from '../dist/index.js';
+import { CELLS, sequence } from '../dist/index.js';
 
 const args = process.argv.slice(2);
 const withComposed = args.includes('--composed');
@@ -19,7 +19,8 @@ const configs = sizes.length
       { H: 128, B: 32, T: 64 },
       { H: 256, B: 64, T: 64 },
     ];
-const kinds = { rnn: RNNCell, lstm: LSTMCell, gru: GRUCell };
+// Every registered kind but the IRNN (the RNN's kernel with ReLU).
+const kinds = Object.fromEntries(Object.entries(CELLS).filter(([kind]) => kind !== 'irnn'));
 
 function time(fn, minMs = 1500, minRuns = 3) {
   fn(); // warm-up
@@ -41,8 +42,8 @@ console.log(
 );
 console.log('cell  H    B   T   path      forward   fwd+bwd   (per time step: fwd / fwd+bwd)');
 for (const { H, B, T } of configs) {
-  for (const [kind, Cell] of Object.entries(kinds)) {
-    const cell = new Cell({ inputSize: H, hiddenSize: H, rng: new Rng(1) });
+  for (const [kind, definition] of Object.entries(kinds)) {
+    const cell = definition.make({ inputSize: H, hiddenSize: H, rng: new Rng(1) });
     const params = Object.values(cell.parameters());
     const x = randomNormal([B, T, H], { seed: 2 });
     const r = randomNormal([B, T, H], { seed: 3 });

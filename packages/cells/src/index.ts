@@ -1,7 +1,7 @@
 /**
  * @packageDocumentation
  * Recurrent cells for recur — the vanilla RNN of the article (tanh), the identity RNN (ReLU),
- * the LSTM and the GRU — with forward propagation through time ({@link sequence},
+ * the LSTM, the GRU and the minimal gated unit — with forward propagation through time ({@link sequence},
  * {@link RecurrentLayer}) on two paths: composed from autograd ops (the readable reference) and
  * fused sequence kernels with hand-written BPTT (the fast path). Equations and weight layouts
  * follow `docs/notation.md`: batch-first rows, weights `[in, out]`, gate blocks u, f, c̃, o.
@@ -60,6 +60,21 @@ export {
   lstmSequenceForward,
   lstmSequenceOp,
 } from './cells/lstm/sequence-kernel.js';
+export {
+  MGUCell,
+  type MGUCellOptions,
+  type MguStepDetail,
+  type MguWeights,
+} from './cells/mgu/cell.js';
+export {
+  type MguSequenceGradient,
+  type MguSequenceGradientInputs,
+  type MguSequenceInputs,
+  type MguSequenceResult,
+  mguSequenceBackward,
+  mguSequenceForward,
+  mguSequenceOp,
+} from './cells/mgu/sequence-kernel.js';
 export { RNNCell, type RNNCellOptions } from './cells/rnn/cell.js';
 export {
   type RnnSequenceAttrs,

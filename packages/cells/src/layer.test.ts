@@ -270,7 +270,7 @@ describe('RecurrentLayer', () => {
     );
     expect(
       () => new RecurrentLayer({ cell: 'bogus' as 'lstm', inputSize: I, hiddenSize: H, seed: 1 }),
-    ).toThrow(/cell must be 'rnn', 'irnn', 'lstm' or 'gru'/);
+    ).toThrow(/cell must be 'rnn', 'irnn', 'lstm', 'gru' or 'mgu'/);
     const layer = new RecurrentLayer({
       cell: 'rnn',
       inputSize: I,

@@ -4,6 +4,7 @@ import type { CellDefinition } from './cells/definition.js';
 import { gru } from './cells/gru/index.js';
 import { irnn } from './cells/irnn/index.js';
 import { lstm } from './cells/lstm/index.js';
+import { mgu } from './cells/mgu/index.js';
 import { rnn } from './cells/rnn/index.js';
 
 /**
@@ -17,6 +18,7 @@ export const CELLS = {
   irnn,
   lstm,
   gru,
+  mgu,
 } as const;
 
 /** Which recurrence a cell computes: a key of {@link CELLS}. */

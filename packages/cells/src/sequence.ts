@@ -41,6 +41,14 @@ export interface SequenceOptions<S extends CellState> {
   fused?: boolean;
   /** Also return every cell state (LSTM) and the gate activations. */
   introspect?: boolean;
+  /**
+   * Also return every step's state as its own Variable (`states`, in time order), the ones the
+   * recurrence runs through, so a gradient with respect to `states[t].a` is the gradient BPTT
+   * carries at step t — what `gradientFlow` of `@recur/clipping` reads (‖∂L/∂a⟨t⟩‖). Runs the
+   * composed path (a fused kernel keeps every a⟨t⟩ inside one op), so `fused: true` is refused
+   * with it.
+   */
+  everyState?: boolean;
   /** Throw a `NONFINITE` RecurError if x, the initial state or the outputs hold NaN or ±Inf. */
   checkFinite?: boolean;
 }
@@ -76,8 +84,16 @@ export function sequence<S extends CellState>(
     'reverse',
     'fused',
     'introspect',
+    'everyState',
     'checkFinite',
   ]);
+  const everyState = options.everyState ?? false;
+  if (everyState && options.fused === true) {
+    throw new RecurError(
+      'ARGUMENT',
+      `${op}: everyState needs the composed path (one Variable per step), but fused is true; leave fused out or set it to false`,
+    );
+  }
   const { B } = checkSequenceInput(op, cell, x);
   const xv = tensorValue(op, 'x', x);
   const mask = checkMask(op, options.mask, B, xv.shape[1]!);
@@ -93,9 +109,9 @@ export function sequence<S extends CellState>(
   const reverse = options.reverse ?? false;
   const introspect = options.introspect ?? false;
   const result =
-    options.fused !== false && cell.fusedSequence
+    options.fused !== false && !everyState && cell.fusedSequence
       ? cell.fusedSequence(x, { initial, mask, reverse, introspect })
-      : composedSequence(cell, x, initial, mask, reverse, introspect);
+      : composedSequence(cell, x, initial, mask, reverse, introspect, everyState);
   if (options.checkFinite)
     assertFinite(op, 'outputs (the recurrence diverged)', result.outputs.value);
   return result;
@@ -118,9 +134,11 @@ function composedSequence<S extends CellState>(
   mask: Tensor | undefined,
   reverse: boolean,
   introspect: boolean,
+  everyState: boolean,
 ): SequenceResult<S> {
   const [B, T, I] = x.shape as [number, number, number];
   const outputs = new Array<Variable>(T);
+  const states = new Array<S>(T);
   const cellStates = new Array<Variable>(T);
   const gates = new Array<Variable>(T);
   let state = initial;
@@ -144,9 +162,11 @@ function composedSequence<S extends CellState>(
     outputs[t] = (next as { a: Variable }).a;
     if (introspect && 'c' in next) cellStates[t] = (next as unknown as LstmState).c;
     if (g) gates[t] = g;
+    states[t] = next;
     state = next;
   }
   const result: SequenceResult<S> = { outputs: stack(outputs, 1), state };
+  if (everyState) result.states = states;
   if (introspect && cell.stateNames.includes('c')) result.cellStates = stack(cellStates, 1);
   if (introspect && gates[0]) result.gates = stack(gates, 1).detach();
   return result;

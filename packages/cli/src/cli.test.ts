@@ -89,7 +89,7 @@ describe('bad input: one clear line and exit code 2', () => {
 
   it('a bad choice', async () => {
     expect(await usageError('train', '--cell', 'transformer')).toBe(
-      "recur train: --cell must be one of rnn, irnn, lstm, gru; got 'transformer'",
+      "recur train: --cell must be one of rnn, irnn, lstm, gru, mgu; got 'transformer'",
     );
     expect(await usageError('train', '--arch', 'seq2seq', '--dataset', 'moby-dick')).toBe(
       "recur train: --dataset must be one of dates, addition for --arch seq2seq; got 'moby-dick'",
@@ -187,7 +187,7 @@ describe('bad input: one clear line and exit code 2', () => {
     expect(child.status).toBe(2);
     expect(child.stdout).toBe('');
     expect(child.stderr).toBe(
-      "recur train: --cell must be one of rnn, irnn, lstm, gru; got 'nope'\n",
+      "recur train: --cell must be one of rnn, irnn, lstm, gru, mgu; got 'nope'\n",
     );
   });
 });

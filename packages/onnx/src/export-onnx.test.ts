@@ -101,6 +101,16 @@ describe('exportOnnx refusals', () => {
     );
   });
 
+  it('refuses a real model of a registered cell that has no ONNX operator (the MGU), by name', () => {
+    const mgu = new LanguageModel({ vocabularySize: 6, hiddenSize: 4, cell: 'mgu', seed: 1 });
+    refused(
+      () => exportOnnx(mgu),
+      'ARGUMENT',
+      /exportOnnx: cell 'mgu' has no ONNX operator here; expected one of rnn, irnn, lstm, gru/,
+    );
+    disposeModel(mgu);
+  });
+
   it('refuses a model whose parameters its config does not imply (FORMAT, naming the parameter)', () => {
     const wrong = parameter(zeros([4, 7]), 'W_ao');
     const { W_ao: _, ...withoutOutput } = lm.parameters();

@@ -31,23 +31,25 @@ export interface LayerStateValues {
  * `linear_before_reset = 0`. A registered cell missing here has no ONNX operator and is refused
  * by name ({@link onnxOperator}). The parameter names come from the cell registry's roles.
  */
-const CELL_OPERATORS: Partial<
-  Record<CellKind, { opType: 'RNN' | 'GRU' | 'LSTM'; blocks: readonly number[] }>
-> = {
-  rnn: { opType: 'RNN', blocks: [0] },
-  irnn: { opType: 'RNN', blocks: [0] },
+const CELL_OPERATORS: Partial<Record<CellKind, CellOperator>> = {
+  rnn: { opType: 'RNN', blocks: [0], activation: 'Tanh' },
+  irnn: { opType: 'RNN', blocks: [0], activation: 'Relu' },
   lstm: { opType: 'LSTM', blocks: [0, 3, 1, 2] },
   gru: { opType: 'GRU', blocks: [0, 1, 2] },
 };
+
+/** One cell's ONNX operator: its type, recur's block for each ONNX gate, the RNN activation. */
+interface CellOperator {
+  opType: 'RNN' | 'GRU' | 'LSTM';
+  blocks: readonly number[];
+  activation?: 'Tanh' | 'Relu';
+}
 
 /** The cells that have an ONNX operator, in registry order. */
 export const ONNX_CELLS: readonly CellKind[] = CELL_KINDS.filter((k) => CELL_OPERATORS[k]);
 
 /** The ONNX operator of `cell`, or a RecurError naming `owner` and the cells that have one. */
-export function onnxOperator(
-  owner: string,
-  cell: string,
-): { opType: 'RNN' | 'GRU' | 'LSTM'; blocks: readonly number[] } {
+export function onnxOperator(owner: string, cell: string): CellOperator {
   const operator = isCellKind(cell) ? CELL_OPERATORS[cell] : undefined;
   if (!operator) {
     throw new RecurError(
@@ -119,7 +121,8 @@ export function emitStack(
   options: { scope: string; lengths?: string; initial?: readonly LayerStateValues[] },
 ): { y: string; states: LayerStateValues[] } {
   const { cell, hiddenSize: H, numLayers, bidirectional } = spec;
-  const { opType, blocks } = onnxOperator('exportOnnx', cell);
+  const { opType, blocks, activation = 'Tanh' } = onnxOperator('exportOnnx', cell);
+  const withCellState = hasCellState(cell);
   const roles = CELLS[cell].parameters;
   const names = [roles.input, roles.recurrent, roles.bias];
   const G = blocks.length;
@@ -145,17 +148,16 @@ export function emitStack(
       g.constant(`${at}.B`, 'float32', [dirs, 2 * G * H], B),
       options.lengths ?? '',
       start?.h ?? '',
-      ...(cell === 'lstm' ? [start?.c ?? ''] : []),
+      ...(withCellState ? [start?.c ?? ''] : []),
     ];
     while (inputs[inputs.length - 1] === '') inputs.pop();
-    const activation = cell === 'irnn' ? 'Relu' : 'Tanh';
     const attributes = {
       hidden_size: H,
       direction: bidirectional ? 'bidirectional' : 'forward',
       ...(opType === 'RNN' ? { activations: directions.map(() => activation) } : {}),
       ...(opType === 'GRU' ? { linear_before_reset: 0 } : {}),
     };
-    const outputs = [`${at}.Y`, `${at}.Y_h`, ...(cell === 'lstm' ? [`${at}.Y_c`] : [])];
+    const outputs = [`${at}.Y`, `${at}.Y_h`, ...(withCellState ? [`${at}.Y_c`] : [])];
     const [Y, Yh, Yc] = g.node(opType, inputs, attributes, outputs);
     y = Y!;
     states.push(Yc ? { h: Yh!, c: Yc } : { h: Yh! });

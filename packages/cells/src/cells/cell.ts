@@ -53,6 +53,11 @@ export interface SequenceResult<S extends CellState> {
    * (`[Γu, Γf, c̃, Γo]` or `[u, r, ã]`; zeros at padded steps). Detached: no gradient.
    */
   gates?: Variable;
+  /**
+   * With `everyState`: every step's state, in time order (`states[t]` is the state after step
+   * t, `{ a }` or `{ a, c }`), each a Variable the recurrence runs through.
+   */
+  states?: S[];
 }
 
 /** What {@link sequence} hands a cell's fused path, checked: the initial state, mask and flags. */

@@ -90,7 +90,7 @@ describe('recur diagnose', () => {
     const run = await recur('diagnose', '--cell', 'rnn,transformer');
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
-      "recur diagnose: --cell must be a comma-separated list of rnn, irnn, lstm, gru (or all); got 'transformer'\n",
+      "recur diagnose: --cell must be a comma-separated list of rnn, irnn, lstm, gru, mgu (or all); got 'transformer'\n",
     );
   });
 });

@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { matmul, sum, type Variable } from '@recur/autograd';
-import { type CellDefinition, type CellKind, type CellState, cellDefinition } from '@recur/cells';
+import { type CellDefinition, type CellKind, cellDefinition, sequence } from '@recur/cells';
 import { type GradientFlowReport, gradientFlow, type SeriesAnalysis } from '@recur/clipping';
-import { mul, randomNormal, randomUniform, slice, tidy } from '@recur/tensor';
+import { mul, randomNormal, randomUniform, tidy } from '@recur/tensor';
 import { BACKENDS, type BackendName, selectBackend } from '../backend.js';
 import { type FlagSpecs, helpText, parseFlags } from '../flags.js';
 import { table } from '../format.js';
@@ -97,12 +97,9 @@ Examples:
   recur diagnose --cell all --seq-len 50 --out flow.html
   recur diagnose --cell rnn --scale 3                   exploding: large recurrent weights`;
 
-const COLORS: Record<CellKind, string> = {
-  rnn: '#d62728',
-  irnn: '#ff7f0e',
-  lstm: '#1f77b4',
-  gru: '#2ca02c',
-};
+/** Plot colours by the cells' registry order (matplotlib's tab10), so a new cell needs none. */
+const PALETTE = ['#d62728', '#ff7f0e', '#1f77b4', '#2ca02c', '#9467bd', '#8c564b', '#e377c2'];
+const colorOf = (kind: CellKind) => PALETTE[CELLS.indexOf(kind) % PALETTE.length]!;
 
 interface Settings {
   T: number;
@@ -128,16 +125,15 @@ export function diagnoseCell(kind: CellKind, s: Settings): GradientFlowReport {
     if (s.scale !== 1 && recurrent) recurrent.assign(mul(recurrent.value, s.scale));
     return tidy(() => {
       const x = randomUniform([s.B, s.T, 1], { seed: s.seed + 100 });
-      const a: Variable[] = [];
-      const c: Variable[] = [];
-      let state: CellState = cell.zeroState(s.B);
-      for (let t = 0; t < s.T; t++) {
-        state = cell.step(slice(x, [0, t, 0], [s.B, 1, 1]).reshape([s.B, 1]), state);
-        a.push(state.a);
-        if ('c' in state) c.push(state.c);
-      }
+      // One Variable per step (the composed path), so ∂L/∂a⟨t⟩ is BPTT's gradient at step t.
+      const { states = [] } = sequence(cell, x, { everyState: true });
+      const fields = states as unknown as { a: Variable; c?: Variable }[];
+      const a = fields.map((f) => f.a);
       const loss = sum(matmul(a[s.T - 1]!, randomNormal([s.H, 1], { seed: s.seed + 200 })));
-      return gradientFlow(loss, c.length > 0 ? { a, c } : { a });
+      return gradientFlow(
+        loss,
+        cell.stateNames.includes('c') ? { a, c: fields.map((f) => f.c!) } : { a },
+      );
     });
   } finally {
     cell.dispose();
@@ -203,13 +199,13 @@ async function run(argv: readonly string[], io: CommandIO): Promise<void> {
     series.push({
       label: `${kind.toUpperCase()} a: ${report.verdict}`,
       values: report.norms,
-      color: COLORS[kind],
+      color: colorOf(kind),
     });
     if (report.cell)
       series.push({
         label: `${kind.toUpperCase()} c: ${report.cell.verdict}`,
         values: report.cell.norms,
-        color: COLORS[kind],
+        color: colorOf(kind),
         dashed: true,
       });
   }
