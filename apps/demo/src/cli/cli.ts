@@ -11,6 +11,7 @@ const commands: Record<string, () => Promise<Command>> = {
   caption: async () => (await import('./commands/caption.js')).captionCommand,
   diagnose: async () => (await import('./commands/diagnose.js')).diagnoseCommand,
   export: async () => (await import('./commands/export.js')).exportCommand,
+  import: async () => (await import('./commands/import.js')).importCommand,
 };
 
 const summaries: Record<string, string> = {
@@ -20,7 +21,8 @@ const summaries: Record<string, string> = {
   classify: 'classify texts or digits with a sequence-classifier checkpoint',
   caption: 'caption digit strips with a captioning checkpoint',
   diagnose: 'gradient norms per time step, vanishing/exploding verdict, SVG/HTML plot',
-  export: 'write a checkpoint as safetensors (PyTorch) or ONNX for other runtimes',
+  export: 'write a checkpoint as safetensors (PyTorch), ONNX or TF.js for other runtimes',
+  import: 'turn a TF.js model, a safetensors (PyTorch) or .recur file into a checkpoint',
 };
 
 /** The top-level help. */
