@@ -179,6 +179,50 @@ describe('recur export --to tfjs and recur import', () => {
     expect(await greedy(fromPyTorch)).toBe(await greedy(lstm));
   });
 
+  it('round-trips a text classifier through TF.js: recur classify gives the same answers', async () => {
+    const csv = join(dir, 'reviews.csv');
+    const rows = Array.from({ length: 40 }, (_, i) =>
+      i % 2 ? `"great, loved it ${i}",positive` : `"dull and slow ${i}",negative`,
+    );
+    writeFileSync(csv, `review,sentiment\n${rows.join('\n')}\n`);
+    const original = join(dir, 'clf.ckpt');
+    await recurJson(
+      'train',
+      '--arch',
+      'classify',
+      '--file',
+      csv,
+      '--steps',
+      '2',
+      '--hidden',
+      '4',
+      '--embedding',
+      '4',
+      '--batch',
+      '8',
+      '--show',
+      '0',
+      '--checkpoint',
+      original,
+    );
+    await recurJson(
+      'export',
+      '--checkpoint',
+      original,
+      '--to',
+      'tfjs',
+      '--out',
+      join(dir, 'clf-tfjs'),
+    );
+    const imported = join(dir, 'clf-imported.ckpt');
+    await recurJson('import', join(dir, 'clf-tfjs'), '--out', imported);
+    const texts = ['great, loved it', 'dull and slow', 'slow but great'];
+    const classify = async (path: string) => recurJson('classify', '--checkpoint', path, ...texts);
+    const [a, b] = [await classify(original), await classify(imported)];
+    expect(a.results).toHaveLength(3);
+    expect(b.results).toEqual(a.results);
+  });
+
   it('refuses a source without a vocabulary, naming the flag', async () => {
     const trained = loadTrainedModel('test', checkpoint, 'lm');
     const legacy = join(dir, 'bare.recur');
