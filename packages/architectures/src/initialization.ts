@@ -1,4 +1,4 @@
-import type { CellKind } from '@recur/cells';
+import { CELLS, type CellKind } from '@recur/cells';
 import type { ModelCellOptions } from './config.js';
 
 /**
@@ -13,14 +13,17 @@ let placeholder = false;
 /**
  * The `cellOptions` a constructor passes to a `RecurrentLayer` of `cell`: the model config's
  * `cellOptions` (the cell variant), plus `init: 'uniform'` under placeholder weights (undefined
- * when both are absent: the cells' defaults). The IRNN has no `init` choice: its identity and
- * small Gaussian weights cost O(n).
+ * when both are absent: the cells' defaults). Cells without an `init` option (the IRNN: its
+ * identity and small Gaussian weights cost O(n)) keep their own.
  */
 export function recurrentInit(
   cell: CellKind,
   cellOptions?: ModelCellOptions,
 ): (ModelCellOptions & { init?: 'uniform' }) | undefined {
-  const init = placeholder && cell !== 'irnn' ? { init: 'uniform' as const } : undefined;
+  const init =
+    placeholder && CELLS[cell].optionKeys.includes('init')
+      ? { init: 'uniform' as const }
+      : undefined;
   return init || cellOptions ? { ...cellOptions, ...init } : undefined;
 }
 

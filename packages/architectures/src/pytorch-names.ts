@@ -1,3 +1,4 @@
+import { CELLS, type ParameterRoles } from '@recur/cells';
 import { RecurError } from '@recur/tensor';
 import type { ModelConfig } from './check-weights.js';
 import type { ModelPlan, ParameterSpec } from './parameter-specs.js';
@@ -10,7 +11,8 @@ import type { ModelPlan, ParameterSpec } from './parameter-specs.js';
  *   file as it is (the table in the package README);
  * - `recur`: recur's own parameter names and layouts (`rnn.layer0.forward.W_x`, `[in, out]`).
  *   Used for models no PyTorch module computes, so that PyTorch names cannot invite a silently
- *   wrong load: a "reset before" GRU (recur's default; `nn.GRU` is "reset after",
+ *   wrong load: a cell whose registry entry refuses PyTorch
+ *   (`pytorch: { refused }`), a "reset before" GRU (recur's default; `nn.GRU` is "reset after",
  *   docs/notation.md) and gates with `recurrentActivation: 'hardSigmoid'` (PyTorch's recurrent
  *   modules have only the logistic sigmoid).
  */
@@ -48,11 +50,19 @@ export function namingFor(config: ModelConfig): TensorNaming {
 }
 
 /**
- * Why no PyTorch module computes this config's recurrent layers (null when one does): a
+ * Why no PyTorch module computes this config's recurrent layers (null when one does): the
+ * cell's registry entry refuses PyTorch, a
  * "reset before" GRU (PyTorch's `nn.GRU` is "reset after"; a recur GRU with
  * `cellOptions: { resetAfter: true }` is `nn.GRU`), or hardSigmoid gates.
  */
 export function pytorchRefusal(owner: string, config: ModelConfig): RecurError | null {
+  const layer = CELLS[config.cell].pytorch;
+  if ('refused' in layer) {
+    return new RecurError(
+      'FORMAT',
+      `${owner}: ${layer.refused}. Save the model in recur's own naming, or use a cell PyTorch has`,
+    );
+  }
   if (config.cellOptions?.recurrentActivation === 'hardSigmoid') {
     return new RecurError(
       'FORMAT',
@@ -81,11 +91,13 @@ export function savedTensorSpecs(
     return plan.parameters.map((p) => ({ ...p, parameter: p.name, layout: 'same' }));
   const refusal = pytorchRefusal(owner, plan.config);
   if (refusal) throw refusal;
+  const roles = CELLS[plan.config.cell].parameters;
   const gru = plan.config.cell === 'gru';
-  return plan.parameters.flatMap((p) => pytorchTensors(p, gru));
+  return plan.parameters.flatMap((p) => pytorchTensors(p, roles, gru));
 }
 
-const RECURRENT = /^(.*?)(?:rnn\.)?layer(\d+)\.(forward|backward)\.(W_xh?|W_ah?|b(?:_[ha])?)$/;
+/** `…layer{k}.{forward|backward}.{name}` of a recurrent layer's parameter. */
+const RECURRENT = /^(.*?)(?:rnn\.)?layer(\d+)\.(forward|backward)\.([^.]+)$/;
 
 /** The rules from recur names to PyTorch ones, first match wins (table in the README). */
 const RULES: readonly [RegExp, string, TensorLayout][] = [
@@ -111,9 +123,9 @@ const RULES: readonly [RegExp, string, TensorLayout][] = [
 
 const transpose = (shape: readonly number[]): number[] => [...shape].reverse();
 
-function pytorchTensors(p: ParameterSpec, gru: boolean): SavedTensorSpec[] {
+function pytorchTensors(p: ParameterSpec, roles: ParameterRoles, gru: boolean): SavedTensorSpec[] {
   const recurrent = RECURRENT.exec(p.name);
-  if (recurrent) return recurrentTensor(p, recurrent, gru);
+  if (recurrent) return recurrentTensor(p, recurrent, roles, gru);
   for (const [pattern, replacement, layout] of RULES) {
     if (!pattern.test(p.name)) continue;
     const name = p.name.replace(pattern, replacement);
@@ -127,15 +139,18 @@ function pytorchTensors(p: ParameterSpec, gru: boolean): SavedTensorSpec[] {
 }
 
 /**
- * `…layer{k}.{forward|backward}.{W_x|W_a|b}` → `…rnn.{weight_ih|weight_hh}_l{k}[_reverse]`
- * (transposed: `[G·H, in]`) and the bias pair `bias_ih_l{k}`, `bias_hh_l{k}`. The gate blocks
- * keep their order: LSTM u f c̃ o is PyTorch's i f g o; RNN and IRNN have one block. A
+ * `…layer{k}.{forward|backward}.{input|recurrent|bias}` (the cell's parameter roles in the
+ * registry: `W_x`, `W_a`, `b`, or the vanilla cells' `W_xh`, `W_ah`, `b_h`) →
+ * `…rnn.{weight_ih|weight_hh}_l{k}[_reverse]` (transposed: `[G·H, in]`) and the bias pair
+ * `bias_ih_l{k}`, `bias_hh_l{k}`. The gate blocks keep their order: LSTM u f c̃ o is PyTorch's
+ * i f g o; RNN and IRNN have one block. A
  * reset-after GRU's u r ã are `nn.GRU`'s z r n, stored r z n (first two blocks swapped), and its
  * two biases are PyTorch's two: `b` → `bias_ih`, `b_a` → `bias_hh`.
  */
 function recurrentTensor(
   p: ParameterSpec,
   match: RegExpExecArray,
+  roles: ParameterRoles,
   gru: boolean,
 ): SavedTensorSpec[] {
   const [, prefix, layer, direction, role] = match as unknown as [
@@ -155,11 +170,17 @@ function recurrentTensor(
     layout,
   });
   if (gru) {
-    if (role === 'W_x') return [one('weight_ih', transpose(p.shape), 'gru_transposed')];
-    if (role === 'W_a') return [one('weight_hh', transpose(p.shape), 'gru_transposed')];
-    return [one(role === 'b' ? 'bias_ih' : 'bias_hh', [...p.shape], 'gru_same')];
+    if (role === roles.input) return [one('weight_ih', transpose(p.shape), 'gru_transposed')];
+    if (role === roles.recurrent) return [one('weight_hh', transpose(p.shape), 'gru_transposed')];
+    if (role === roles.bias) return [one('bias_ih', [...p.shape], 'gru_same')];
+    if (role === 'b_a') return [one('bias_hh', [...p.shape], 'gru_same')];
   }
-  if (role.startsWith('W_x')) return [one('weight_ih', transpose(p.shape), 'transposed')];
-  if (role.startsWith('W_a')) return [one('weight_hh', transpose(p.shape), 'transposed')];
-  return [one('bias_ih', [...p.shape], 'bias_ih'), one('bias_hh', [...p.shape], 'bias_hh')];
+  if (role === roles.input) return [one('weight_ih', transpose(p.shape), 'transposed')];
+  if (role === roles.recurrent) return [one('weight_hh', transpose(p.shape), 'transposed')];
+  if (role === roles.bias)
+    return [one('bias_ih', [...p.shape], 'bias_ih'), one('bias_hh', [...p.shape], 'bias_hh')];
+  throw new RecurError(
+    'ARGUMENT',
+    `savedTensorSpecs: internal error: ${p.name} is no parameter role of the cell (${Object.values(roles).join(', ')})`,
+  );
 }

@@ -8,11 +8,9 @@ import {
   tensor,
   tidy,
 } from '@recur/tensor';
-import type { CellKind } from './cells/cell.js';
-import { GRUCell } from './cells/gru-cell.js';
-import { IRNNCell } from './cells/irnn-cell.js';
-import { LSTMCell } from './cells/lstm-cell.js';
-import { RNNCell } from './cells/rnn-cell.js';
+import { type CellKind, type CellOf, cellDefinition } from './registry.js';
+
+export type { CellOf } from './registry.js';
 
 /**
  * A weight from another library: a recur Tensor, anything with `shape` and `dataSync()` (a
@@ -25,17 +23,6 @@ export type ForeignWeight =
   | readonly (readonly number[])[]
   | { readonly shape: readonly number[]; dataSync(): ArrayLike<number> }
   | { readonly shape: readonly number[]; readonly values: ArrayLike<number> };
-
-/** The cell type each kind builds. */
-export type CellOf<K extends CellKind> = K extends 'lstm'
-  ? LSTMCell
-  : K extends 'gru'
-    ? GRUCell
-    : K extends 'irnn'
-      ? IRNNCell
-      : RNNCell;
-
-const GATES: Record<CellKind, number> = { rnn: 1, irnn: 1, lstm: 4, gru: 3 };
 
 /** A foreign weight's shape and a way to read its values, once checked. */
 interface Described {
@@ -152,56 +139,48 @@ function transposeValues(v: Float32Array, r: number, c: number): Float32Array {
 }
 
 /**
- * The cell of `kind` with sizes `[I, H]` from checked weight values (recur's layout); the
- * tensors are made inside `tidy`, so nothing is left behind if the cell refuses them.
+ * The cell of `kind` with sizes `[I, H]` from checked weight values (recur's layout, by role:
+ * the registry names them, e.g. `W_xh` or `W_x`); the tensors are made inside `tidy`, so nothing
+ * is left behind if the cell refuses them.
  */
 function build<K extends CellKind>(
   kind: K,
   [inputSize, hiddenSize]: [number, number],
-  values: { W_x: Float32Array; W_a: Float32Array; b: Float32Array; b_a?: Float32Array },
+  values: {
+    input: Float32Array;
+    recurrent: Float32Array;
+    bias: Float32Array;
+    /** A reset-after GRU's recurrent-side bias `b_a` (its presence makes the GRU reset-after). */
+    recurrentBias?: Float32Array;
+  },
 ): CellOf<K> {
-  const gates = GATES[kind];
+  const { gates, parameters: names, make } = cellDefinition('build', kind);
   return tidy(() => {
-    const W_x = tensor(values.W_x, [inputSize, gates * hiddenSize]);
-    const W_a = tensor(values.W_a, [hiddenSize, gates * hiddenSize]);
-    const b = tensor(values.b, [gates * hiddenSize]);
-    const b_a = values.b_a ? tensor(values.b_a, [gates * hiddenSize]) : undefined;
-    const cell = make(kind, { inputSize, hiddenSize }, W_x, W_a, b, b_a);
+    const weights = {
+      [names.input]: tensor(values.input, [inputSize, gates * hiddenSize]),
+      [names.recurrent]: tensor(values.recurrent, [hiddenSize, gates * hiddenSize]),
+      [names.bias]: tensor(values.bias, [gates * hiddenSize]),
+      ...(values.recurrentBias ? { b_a: tensor(values.recurrentBias, [gates * hiddenSize]) } : {}),
+    };
+    const cell = make({
+      inputSize,
+      hiddenSize,
+      weights,
+      ...(values.recurrentBias ? { resetAfter: true } : {}),
+    });
     // the cell owns its parameters' tensors from here on
     for (const p of Object.values(cell.parameters())) keep(p.value);
-    return cell;
+    return cell as CellOf<K>;
   });
 }
 
-function make<K extends CellKind>(
-  kind: K,
-  common: { inputSize: number; hiddenSize: number },
-  W_x: Tensor,
-  W_a: Tensor,
-  b: Tensor,
-  b_a: Tensor | undefined,
-): CellOf<K> {
-  switch (kind) {
-    case 'lstm':
-      return new LSTMCell({ ...common, weights: { W_x, W_a, b } }) as CellOf<K>;
-    case 'gru':
-      return (
-        b_a
-          ? new GRUCell({ ...common, resetAfter: true, weights: { W_x, W_a, b, b_a } })
-          : new GRUCell({ ...common, weights: { W_x, W_a, b } })
-      ) as CellOf<K>;
-    case 'irnn':
-      return new IRNNCell({ ...common, weights: { W_xh: W_x, W_ah: W_a, b_h: b } }) as CellOf<K>;
-    default:
-      return new RNNCell({ ...common, weights: { W_xh: W_x, W_ah: W_a, b_h: b } }) as CellOf<K>;
-  }
-}
-
-function checkKind(op: string, kind: unknown): asserts kind is CellKind {
-  if (typeof kind !== 'string' || !(kind in GATES)) {
+/** Refuses a kind whose registry entry says no layer of `library` computes what it does. */
+function checkForeign(op: string, kind: CellKind, library: 'keras' | 'pytorch'): void {
+  const layer = cellDefinition(`${op}: kind`, kind)[library];
+  if ('refused' in layer) {
     throw new RecurError(
-      'ARGUMENT',
-      `${op}: kind must be 'rnn', 'irnn', 'lstm' or 'gru', got '${String(kind)}'`,
+      'FORMAT',
+      `${op}: ${layer.refused}. Train the ${kind} in recur${library === 'pytorch' ? ' or TF.js' : ''}, or use a cell ${library === 'pytorch' ? 'PyTorch' : 'Keras'} has`,
     );
   }
 }
@@ -223,14 +202,14 @@ export function fromKeras<K extends CellKind>(
   weights: readonly ForeignWeight[],
 ): CellOf<K> {
   const op = 'fromKeras';
-  checkKind(op, kind);
+  const { gates } = cellDefinition(`${op}: kind`, kind);
+  checkForeign(op, kind, 'keras');
   if (!Array.isArray(weights) || weights.length < 2 || weights.length > 3) {
     throw new RecurError(
       'FORMAT',
       `${op}: expected [kernel, recurrent_kernel, bias?] (layer.getWeights()), got ${Array.isArray(weights) ? `${weights.length} arrays` : typeof weights}`,
     );
   }
-  const gates = GATES[kind];
   const bias = weights[2];
   const twoBiases =
     bias !== undefined &&
@@ -258,10 +237,10 @@ export function fromKeras<K extends CellKind>(
   checkShape(op, 'recurrent_kernel', recurrent.shape);
   const biasValues = b ? valuesOf(op, b) : new Float32Array(gates * H);
   const values = {
-    W_x: valuesOf(op, kernel),
-    W_a: valuesOf(op, recurrent),
-    b: twoBiases ? biasValues.slice(0, gates * H) : biasValues,
-    ...(twoBiases ? { b_a: biasValues.slice(gates * H) } : {}),
+    input: valuesOf(op, kernel),
+    recurrent: valuesOf(op, recurrent),
+    bias: twoBiases ? biasValues.slice(0, gates * H) : biasValues,
+    ...(twoBiases ? { recurrentBias: biasValues.slice(gates * H) } : {}),
   };
   return build(kind, [I, H], values);
 }
@@ -291,11 +270,12 @@ export function fromPyTorch<K extends CellKind>(
   options: FromPyTorchOptions = {},
 ): CellOf<K> {
   const op = 'fromPyTorch';
-  checkKind(op, kind);
+  const { gates } = cellDefinition(`${op}: kind`, kind);
   checkOptions(op, options, ['layer', 'reverse']);
   const layer = options.layer ?? 0;
   if (!Number.isInteger(layer) || layer < 0)
     throw new RecurError('ARGUMENT', `${op}: layer must be a non-negative integer, got ${layer}`);
+  checkForeign(op, kind, 'pytorch');
   if (stateDict === null || typeof stateDict !== 'object') {
     throw new RecurError('FORMAT', `${op}: stateDict must be an object of weights`);
   }
@@ -314,7 +294,6 @@ export function fromPyTorch<K extends CellKind>(
   // check every shape before allocating anything
   const ih = get('weight_ih', 2);
   const hh = get('weight_hh', 2);
-  const gates = GATES[kind];
   const H = hh.shape[1]!;
   const I = ih.shape[1]!;
   const g = gates === 1 ? 'H' : `${gates}·H`;
@@ -336,10 +315,10 @@ export function fromPyTorch<K extends CellKind>(
         : reorder(valuesOf(op, describe(op, key(name), given, 1)), 1);
     };
     return build(kind, [I, H], {
-      W_x: transposeValues(reorder(valuesOf(op, ih), I), 3 * H, I),
-      W_a: transposeValues(reorder(valuesOf(op, hh), H), 3 * H, H),
-      b: bias('bias_ih'),
-      b_a: bias('bias_hh'),
+      input: transposeValues(reorder(valuesOf(op, ih), I), 3 * H, I),
+      recurrent: transposeValues(reorder(valuesOf(op, hh), H), 3 * H, H),
+      bias: bias('bias_ih'),
+      recurrentBias: bias('bias_hh'),
     });
   }
   const sum = new Float32Array(gates * H);
@@ -348,9 +327,9 @@ export function fromPyTorch<K extends CellKind>(
     for (let i = 0; i < v.length; i++) sum[i]! += v[i]!;
   }
   const values = {
-    W_x: transposeValues(valuesOf(op, ih), gates * H, I),
-    W_a: transposeValues(valuesOf(op, hh), gates * H, H),
-    b: sum,
+    input: transposeValues(valuesOf(op, ih), gates * H, I),
+    recurrent: transposeValues(valuesOf(op, hh), gates * H, H),
+    bias: sum,
   };
   return build(kind, [I, H], values);
 }

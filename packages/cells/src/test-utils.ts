@@ -1,18 +1,28 @@
 import { concat, reshape, Variable } from '@recur/autograd';
 import { full, Rng, randomNormal, type Tensor } from '@recur/tensor';
 import type { CellKind, CellState, RecurrentCell } from './cells/cell.js';
-import { GRUCell } from './cells/gru-cell.js';
-import { IRNNCell } from './cells/irnn-cell.js';
-import { LSTMCell } from './cells/lstm-cell.js';
-import { RNNCell } from './cells/rnn-cell.js';
+import { IRNNCell } from './cells/irnn/cell.js';
+import { CELL_KINDS, CELLS } from './registry.js';
 import { type SequenceOptions, sequence } from './sequence.js';
 
 /** Test helpers (not exported from the package). */
 
-/** The cells the tests cover: every kind, and the GRU's reset-after variant. */
-export type TestKind = CellKind | 'gru-reset-after';
+/**
+ * Cell variants the shared tests also run, as `kind-variant` → the registered kind and the
+ * options that make it (the GRU's reset-after form).
+ */
+const VARIANTS = {
+  'gru-reset-after': { kind: 'gru', options: { resetAfter: true } },
+} as const satisfies Record<string, { kind: CellKind; options: Record<string, unknown> }>;
 
-export const KINDS: readonly TestKind[] = ['rnn', 'irnn', 'lstm', 'gru', 'gru-reset-after'];
+/** What the shared tests cover: every registered kind, and the {@link VARIANTS}. */
+export type TestKind = CellKind | keyof typeof VARIANTS;
+
+/** Every registered cell kind and variant: the shared tests (gradcheck, fused = composed, CPU = GPU) run each. */
+export const KINDS: readonly TestKind[] = [
+  ...CELL_KINDS,
+  ...(Object.keys(VARIANTS) as (keyof typeof VARIANTS)[]),
+];
 
 /** A small cell of `kind` with weights large enough that every term matters. */
 export function makeCell(
@@ -23,19 +33,17 @@ export function makeCell(
 ): RecurrentCell<CellState> {
   const rng = new Rng(seed);
   const sizes = { inputSize, hiddenSize, rng };
-  switch (kind) {
-    case 'rnn':
-      return new RNNCell({ ...sizes, init: 'uniform' });
-    case 'irnn':
-      // Larger input weights than the default N(0, 0.001²), so the inputs matter; bias > 0 keeps units active.
-      return withBias(new IRNNCell({ ...sizes, inputStd: 0.5, gain: 0.9 }), 0.3);
-    case 'lstm':
-      return new LSTMCell({ ...sizes, init: 'uniform' });
-    case 'gru-reset-after':
-      return new GRUCell({ ...sizes, init: 'uniform', resetAfter: true });
-    default:
-      return new GRUCell({ ...sizes, init: 'uniform' });
+  if (kind === 'irnn') {
+    // Larger input weights than the default N(0, 0.001²), so the inputs matter; bias > 0 keeps units active.
+    return withBias(new IRNNCell({ ...sizes, inputStd: 0.5, gain: 0.9 }), 0.3);
   }
+  const variant = Object.hasOwn(VARIANTS, kind) ? VARIANTS[kind as keyof typeof VARIANTS] : null;
+  const { make, optionKeys } = CELLS[variant ? variant.kind : (kind as CellKind)];
+  return make({
+    ...sizes,
+    ...(optionKeys.includes('init') ? { init: 'uniform' } : {}),
+    ...variant?.options,
+  });
 }
 
 function withBias(cell: IRNNCell, value: number): IRNNCell {

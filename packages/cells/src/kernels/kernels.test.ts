@@ -12,15 +12,15 @@ import {
   withBackend,
 } from '@recur/tensor';
 import { describe, expect, it } from 'vitest';
-import { maxAbsDiff } from '../test-utils.js';
 import {
   gruResetAfterSequenceBackward,
   gruResetAfterSequenceForward,
-} from './gru-reset-after-sequence.js';
-import { gruSequenceBackward, gruSequenceForward } from './gru-sequence.js';
-import { lstmSequenceBackward, lstmSequenceForward } from './lstm-sequence.js';
+} from '../cells/gru/reset-after-sequence-kernel.js';
+import { gruSequenceBackward, gruSequenceForward } from '../cells/gru/sequence-kernel.js';
+import { lstmSequenceBackward, lstmSequenceForward } from '../cells/lstm/sequence-kernel.js';
+import { rnnSequenceBackward, rnnSequenceForward } from '../cells/rnn/sequence-kernel.js';
+import { maxAbsDiff } from '../test-utils.js';
 import type { NamedKernel } from './named-kernel.js';
-import { rnnSequenceBackward, rnnSequenceForward } from './rnn-sequence.js';
 import type { SequenceAttrs } from './sequence.js';
 
 /** A CPU backend under another name: the fused kernels have no implementation for it, so they

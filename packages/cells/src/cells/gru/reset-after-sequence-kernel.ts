@@ -16,7 +16,7 @@ import {
   tidy,
   zerosLike,
 } from '@recur/tensor';
-import { atStep, keepWhereMasked, shiftedStates, zeroWhereMasked } from './composed.js';
+import { atStep, keepWhereMasked, shiftedStates, zeroWhereMasked } from '../../kernels/composed.js';
 import {
   columnSums,
   cpuBackend,
@@ -25,9 +25,8 @@ import {
   inputSideGradients,
   maskValues,
   output,
-} from './cpu.js';
-import { gruResetAfterBackwardGpu, gruResetAfterForwardGpu } from './gpu/gru-reset-after.js';
-import { defineNamedKernel } from './named-kernel.js';
+} from '../../kernels/cpu.js';
+import { defineNamedKernel } from '../../kernels/named-kernel.js';
 import {
   checkSequenceAttrs,
   checkSequenceOperands,
@@ -37,7 +36,9 @@ import {
   type SequenceAttrs,
   type SequenceWeights,
   timeAt,
-} from './sequence.js';
+} from '../../kernels/sequence.js';
+import { defineSequenceOp, type SequenceOp } from '../../kernels/sequence-op.js';
+import { gruResetAfterBackwardGpu, gruResetAfterForwardGpu } from './reset-after-gpu-kernel.js';
 
 /** The operands of {@link gruResetAfterSequenceForward}. */
 export interface GruResetAfterSequenceInputs extends SequenceWeights {
@@ -326,3 +327,22 @@ function checkRecurrentBias(kernel: string, b_a: Tensor, H: number): void {
     );
   }
 }
+
+/** `{ x, W_x, W_a, b, b_a, a0, mask? } → { A, G }` (reset-after GRU; G = `[u, r, ã, n]`). */
+export const gruResetAfterSequenceOp: SequenceOp<
+  GruResetAfterSequenceInputs,
+  GruResetAfterSequenceResult,
+  SequenceAttrs
+> = defineSequenceOp(
+  'gruResetAfterSequence',
+  gruResetAfterSequenceForward,
+  ({ A: dA }, { A, G }, inputs, attrs, needs) => {
+    if (!dA) return {};
+    const { x, W_x, W_a, a0, mask } = inputs;
+    const g = gruResetAfterSequenceBackward(
+      { x, W_x, W_a, a0, A, G, dA, mask },
+      { ...attrs, skipInputGradient: !needs.x },
+    );
+    return { x: g.dx, W_x: g.dW_x, W_a: g.dW_a, b: g.db, b_a: g.db_a, a0: g.da0 };
+  },
+);

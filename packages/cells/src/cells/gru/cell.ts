@@ -13,17 +13,22 @@ import {
   type Variable,
 } from '@recur/autograd';
 import { concat as concatTensors, RecurError, type Rng, type Tensor, zeros } from '@recur/tensor';
-import { glorotUniform, orthogonal, uniformHidden } from '../initializers.js';
+import { glorotUniform, orthogonal, uniformHidden } from '../../initializers.js';
+import { stepOf } from '../../kernels/sequence-op.js';
 import {
   type CellOptions,
   checkInit,
   checkStep,
+  type FusedSequenceCall,
   type HiddenState,
   initialWeights,
   type RecurrentCell,
+  type SequenceResult,
   type StepTrace,
-} from './cell.js';
-import type { WeightValues } from './weights.js';
+} from '../cell.js';
+import type { WeightValues } from '../weights.js';
+import { gruResetAfterSequenceOp } from './reset-after-sequence-kernel.js';
+import { gruSequenceOp } from './sequence-kernel.js';
 
 /** The GRU's fused weights, as tensors; gate blocks in the order u, r, ã (Keras z, r, h). */
 export interface GruWeights {
@@ -192,6 +197,34 @@ export class GRUCell implements RecurrentCell<HiddenState> {
   stepWithGates(x: Variable | Tensor, state: HiddenState): StepTrace<HiddenState> {
     const d = this.detail(x, state);
     return { state: { a: d.a }, gates: concat([d.u, d.r, d.aTilde], 1) };
+  }
+
+  /**
+   * The whole sequence through {@link gruSequenceOp}, or {@link gruResetAfterSequenceOp} for a
+   * reset-after GRU (fused forward and BPTT).
+   */
+  fusedSequence(
+    x: Variable | Tensor,
+    { initial, mask, reverse, introspect }: FusedSequenceCall<HiddenState>,
+  ): SequenceResult<HiddenState> {
+    const last = reverse ? 0 : x.shape[1]! - 1;
+    if (this.b_a) {
+      const { A, G } = gruResetAfterSequenceOp(
+        { x, W_x: this.W_x, W_a: this.W_a, b: this.b, b_a: this.b_a, a0: initial.a, mask },
+        { reverse },
+      );
+      const state = { a: stepOf(A, last) };
+      if (!introspect) return { outputs: A, state };
+      // The diagnostics' gates are [u, r, ã], as the composed step reports them.
+      const [B, T, H4] = G.shape as [number, number, number];
+      return { outputs: A, state, gates: slice(G.detach(), [0, 0, 0], [B, T, (3 * H4) / 4]) };
+    }
+    const { A, G } = gruSequenceOp(
+      { x, W_x: this.W_x, W_a: this.W_a, b: this.b, a0: initial.a, mask },
+      { reverse },
+    );
+    const state = { a: stepOf(A, last) };
+    return introspect ? { outputs: A, state, gates: G.detach() } : { outputs: A, state };
   }
 
   zeroState(batch: number): HiddenState {

@@ -1,12 +1,5 @@
 import type { Backend, KernelOutput, TensorInfo } from '@recur/tensor';
 import { divFloor, sigmoidInto, tanhInto } from '@recur/tensor/gpu-kernels';
-import type {
-  GruResetAfterSequenceGradient,
-  GruResetAfterSequenceGradientInputs,
-  GruResetAfterSequenceInputs,
-  GruResetAfterSequenceResult,
-} from '../gru-reset-after-sequence.js';
-import { dimsOf, type SequenceAttrs, timeAt } from '../sequence.js';
 import {
   ifPadded,
   inputSideGradients,
@@ -14,7 +7,14 @@ import {
   program,
   rowAndColumn,
   withGpuScope,
-} from './scope.js';
+} from '../../kernels/gpu-scope.js';
+import { dimsOf, type SequenceAttrs, timeAt } from '../../kernels/sequence.js';
+import type {
+  GruResetAfterSequenceGradient,
+  GruResetAfterSequenceGradientInputs,
+  GruResetAfterSequenceInputs,
+  GruResetAfterSequenceResult,
+} from './reset-after-sequence-kernel.js';
 
 /**
  * The "reset after" GRU sequence kernels on the gpu.js backend. Forward: x W_x for all steps in
