@@ -150,24 +150,20 @@ function build<K extends CellKind>(
     input: Float32Array;
     recurrent: Float32Array;
     bias: Float32Array;
-    /** A reset-after GRU's recurrent-side bias `b_a` (its presence makes the GRU reset-after). */
+    /** The reset-after GRU's recurrent-side bias `b_a` (makes a `resetAfter` GRUCell). */
     recurrentBias?: Float32Array;
   },
 ): CellOf<K> {
   const { gates, parameters: names, make } = cellDefinition('build', kind);
   return tidy(() => {
-    const weights = {
+    const weights: Record<string, Tensor> = {
       [names.input]: tensor(values.input, [inputSize, gates * hiddenSize]),
       [names.recurrent]: tensor(values.recurrent, [hiddenSize, gates * hiddenSize]),
       [names.bias]: tensor(values.bias, [gates * hiddenSize]),
-      ...(values.recurrentBias ? { b_a: tensor(values.recurrentBias, [gates * hiddenSize]) } : {}),
     };
-    const cell = make({
-      inputSize,
-      hiddenSize,
-      weights,
-      ...(values.recurrentBias ? { resetAfter: true } : {}),
-    });
+    const resetAfter = values.recurrentBias !== undefined;
+    if (values.recurrentBias) weights.b_a = tensor(values.recurrentBias, [gates * hiddenSize]);
+    const cell = make({ inputSize, hiddenSize, weights, ...(resetAfter ? { resetAfter } : {}) });
     // the cell owns its parameters' tensors from here on
     for (const p of Object.values(cell.parameters())) keep(p.value);
     return cell as CellOf<K>;
@@ -275,7 +271,8 @@ export function fromPyTorch<K extends CellKind>(
   const layer = options.layer ?? 0;
   if (!Number.isInteger(layer) || layer < 0)
     throw new RecurError('ARGUMENT', `${op}: layer must be a non-negative integer, got ${layer}`);
-  checkForeign(op, kind, 'pytorch');
+  // nn.GRU is reset-after: it imports as a GRUCell({ resetAfter: true }) below.
+  if (kind !== 'gru') checkForeign(op, kind, 'pytorch');
   if (stateDict === null || typeof stateDict !== 'object') {
     throw new RecurError('FORMAT', `${op}: stateDict must be an object of weights`);
   }

@@ -27,15 +27,6 @@ export {
   type GruWeights,
 } from './cells/gru/cell.js';
 export {
-  type GruResetAfterSequenceGradient,
-  type GruResetAfterSequenceGradientInputs,
-  type GruResetAfterSequenceInputs,
-  type GruResetAfterSequenceResult,
-  gruResetAfterSequenceBackward,
-  gruResetAfterSequenceForward,
-  gruResetAfterSequenceOp,
-} from './cells/gru/reset-after-sequence-kernel.js';
-export {
   type GruSequenceGradient,
   type GruSequenceGradientInputs,
   type GruSequenceInputs,
@@ -44,6 +35,15 @@ export {
   gruSequenceForward,
   gruSequenceOp,
 } from './cells/gru/sequence-kernel.js';
+export {
+  type GruResetAfterSequenceGradient,
+  type GruResetAfterSequenceGradientInputs,
+  type GruResetAfterSequenceInputs,
+  type GruResetAfterSequenceResult,
+  gruResetAfterSequenceBackward,
+  gruResetAfterSequenceForward,
+  gruResetAfterSequenceOp,
+} from './cells/gru/reset-after-kernel.js';
 export { IRNNCell, type IRNNCellOptions } from './cells/irnn/cell.js';
 export {
   LSTMCell,

@@ -36,8 +36,8 @@ export interface RecurrentLayerOptions<K extends CellKind> {
   /** Fused sequence kernels (default true) or the composed reference path. */
   fused?: boolean;
   /**
-   * Options passed to every cell (`forgetBias`, `init`, `gain`, `inputStd`, `resetAfter`): those its kind's
-   * registry entry lists as `optionKeys`; others are refused by name.
+   * Options passed to every cell (`forgetBias`, `init`, `gain`, `inputStd`, `resetAfter`): those
+   * its kind's registry entry lists as `optionKeys`; others are refused by name.
    */
   cellOptions?: {
     forgetBias?: number;

@@ -8,21 +8,12 @@ import { type SequenceOptions, sequence } from './sequence.js';
 /** Test helpers (not exported from the package). */
 
 /**
- * Cell variants the shared tests also run, as `kind-variant` → the registered kind and the
- * options that make it (the GRU's reset-after form).
+ * The cells the shared tests (gradcheck, fused = composed, CPU = GPU) run: every registered kind,
+ * and the variants that take another fused kernel (the GRU's reset-after).
  */
-const VARIANTS = {
-  'gru-reset-after': { kind: 'gru', options: { resetAfter: true } },
-} as const satisfies Record<string, { kind: CellKind; options: Record<string, unknown> }>;
+export type TestKind = CellKind | 'gru-reset-after';
 
-/** What the shared tests cover: every registered kind, and the {@link VARIANTS}. */
-export type TestKind = CellKind | keyof typeof VARIANTS;
-
-/** Every registered cell kind and variant: the shared tests (gradcheck, fused = composed, CPU = GPU) run each. */
-export const KINDS: readonly TestKind[] = [
-  ...CELL_KINDS,
-  ...(Object.keys(VARIANTS) as (keyof typeof VARIANTS)[]),
-];
+export const KINDS: readonly TestKind[] = [...CELL_KINDS, 'gru-reset-after'];
 
 /** A small cell of `kind` with weights large enough that every term matters. */
 export function makeCell(
@@ -37,13 +28,11 @@ export function makeCell(
     // Larger input weights than the default N(0, 0.001²), so the inputs matter; bias > 0 keeps units active.
     return withBias(new IRNNCell({ ...sizes, inputStd: 0.5, gain: 0.9 }), 0.3);
   }
-  const variant = Object.hasOwn(VARIANTS, kind) ? VARIANTS[kind as keyof typeof VARIANTS] : null;
-  const { make, optionKeys } = CELLS[variant ? variant.kind : (kind as CellKind)];
-  return make({
-    ...sizes,
-    ...(optionKeys.includes('init') ? { init: 'uniform' } : {}),
-    ...variant?.options,
-  });
+  if (kind === 'gru-reset-after') {
+    return CELLS.gru.make({ ...sizes, init: 'uniform', resetAfter: true });
+  }
+  const { make, optionKeys } = CELLS[kind];
+  return make({ ...sizes, ...(optionKeys.includes('init') ? { init: 'uniform' } : {}) });
 }
 
 function withBias(cell: IRNNCell, value: number): IRNNCell {

@@ -27,7 +27,7 @@ import {
   type StepTrace,
 } from '../cell.js';
 import type { WeightValues } from '../weights.js';
-import { gruResetAfterSequenceOp } from './reset-after-sequence-kernel.js';
+import { gruResetAfterSequenceOp } from './reset-after-kernel.js';
 import { gruSequenceOp } from './sequence-kernel.js';
 
 /** The GRU's fused weights, as tensors; gate blocks in the order u, r, ã (Keras z, r, h). */
@@ -200,30 +200,30 @@ export class GRUCell implements RecurrentCell<HiddenState> {
   }
 
   /**
-   * The whole sequence through {@link gruSequenceOp}, or {@link gruResetAfterSequenceOp} for a
-   * reset-after GRU (fused forward and BPTT).
+   * The whole sequence through {@link gruSequenceOp} (fused forward and BPTT), or
+   * {@link gruResetAfterSequenceOp} for a reset-after GRU.
    */
   fusedSequence(
     x: Variable | Tensor,
     { initial, mask, reverse, introspect }: FusedSequenceCall<HiddenState>,
   ): SequenceResult<HiddenState> {
-    const last = reverse ? 0 : x.shape[1]! - 1;
     if (this.b_a) {
       const { A, G } = gruResetAfterSequenceOp(
         { x, W_x: this.W_x, W_a: this.W_a, b: this.b, b_a: this.b_a, a0: initial.a, mask },
         { reverse },
       );
-      const state = { a: stepOf(A, last) };
+      const state = { a: stepOf(A, reverse ? 0 : x.shape[1]! - 1) };
       if (!introspect) return { outputs: A, state };
-      // The diagnostics' gates are [u, r, ã], as the composed step reports them.
-      const [B, T, H4] = G.shape as [number, number, number];
-      return { outputs: A, state, gates: slice(G.detach(), [0, 0, 0], [B, T, (3 * H4) / 4]) };
+      // The diagnostics' gates are [u, r, ã], as the composed step reports them (G adds n).
+      const [B, T] = A.shape as [number, number];
+      const gates = slice(G.detach(), [0, 0, 0], [B, T, 3 * this.hiddenSize]);
+      return { outputs: A, state, gates };
     }
     const { A, G } = gruSequenceOp(
       { x, W_x: this.W_x, W_a: this.W_a, b: this.b, a0: initial.a, mask },
       { reverse },
     );
-    const state = { a: stepOf(A, last) };
+    const state = { a: stepOf(A, reverse ? 0 : x.shape[1]! - 1) };
     return introspect ? { outputs: A, state, gates: G.detach() } : { outputs: A, state };
   }
 

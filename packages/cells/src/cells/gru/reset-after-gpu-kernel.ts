@@ -14,7 +14,7 @@ import type {
   GruResetAfterSequenceGradientInputs,
   GruResetAfterSequenceInputs,
   GruResetAfterSequenceResult,
-} from './reset-after-sequence-kernel.js';
+} from './reset-after-kernel.js';
 
 /**
  * The "reset after" GRU sequence kernels on the gpu.js backend. Forward: x W_x for all steps in
