@@ -27,15 +27,6 @@ export {
   type GruWeights,
 } from './cells/gru/cell.js';
 export {
-  type GruSequenceGradient,
-  type GruSequenceGradientInputs,
-  type GruSequenceInputs,
-  type GruSequenceResult,
-  gruSequenceBackward,
-  gruSequenceForward,
-  gruSequenceOp,
-} from './cells/gru/sequence-kernel.js';
-export {
   type GruResetAfterSequenceGradient,
   type GruResetAfterSequenceGradientInputs,
   type GruResetAfterSequenceInputs,
@@ -44,6 +35,15 @@ export {
   gruResetAfterSequenceForward,
   gruResetAfterSequenceOp,
 } from './cells/gru/reset-after-kernel.js';
+export {
+  type GruSequenceGradient,
+  type GruSequenceGradientInputs,
+  type GruSequenceInputs,
+  type GruSequenceResult,
+  gruSequenceBackward,
+  gruSequenceForward,
+  gruSequenceOp,
+} from './cells/gru/sequence-kernel.js';
 export { IRNNCell, type IRNNCellOptions } from './cells/irnn/cell.js';
 export {
   LSTMCell,

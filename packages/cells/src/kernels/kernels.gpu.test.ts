@@ -23,15 +23,15 @@ import {
 } from '@recur/tensor';
 import { gpuBackendForTests } from '@recur/tensor/testing/gpu';
 import { describe, expect, it } from 'vitest';
+import {
+  gruResetAfterSequenceBackward,
+  gruResetAfterSequenceForward,
+} from '../cells/gru/reset-after-kernel.js';
 import { gruSequenceBackward, gruSequenceForward } from '../cells/gru/sequence-kernel.js';
 import { lstmSequenceBackward, lstmSequenceForward } from '../cells/lstm/sequence-kernel.js';
 import { rnnSequenceBackward, rnnSequenceForward } from '../cells/rnn/sequence-kernel.js';
 import { sequence } from '../sequence.js';
 import { inputsFor, KINDS, leaf, makeCell, maxAbsDiff, sequenceFn } from '../test-utils.js';
-import {
-  gruResetAfterSequenceBackward,
-  gruResetAfterSequenceForward,
-} from '../cells/gru/reset-after-kernel.js';
 import type { NamedKernel } from './named-kernel.js';
 
 const gpu = gpuBackendForTests();

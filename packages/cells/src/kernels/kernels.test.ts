@@ -12,14 +12,14 @@ import {
   withBackend,
 } from '@recur/tensor';
 import { describe, expect, it } from 'vitest';
-import { gruSequenceBackward, gruSequenceForward } from '../cells/gru/sequence-kernel.js';
-import { lstmSequenceBackward, lstmSequenceForward } from '../cells/lstm/sequence-kernel.js';
-import { rnnSequenceBackward, rnnSequenceForward } from '../cells/rnn/sequence-kernel.js';
-import { maxAbsDiff } from '../test-utils.js';
 import {
   gruResetAfterSequenceBackward,
   gruResetAfterSequenceForward,
 } from '../cells/gru/reset-after-kernel.js';
+import { gruSequenceBackward, gruSequenceForward } from '../cells/gru/sequence-kernel.js';
+import { lstmSequenceBackward, lstmSequenceForward } from '../cells/lstm/sequence-kernel.js';
+import { rnnSequenceBackward, rnnSequenceForward } from '../cells/rnn/sequence-kernel.js';
+import { maxAbsDiff } from '../test-utils.js';
 import type { NamedKernel } from './named-kernel.js';
 import type { SequenceAttrs } from './sequence.js';
 
