@@ -12,7 +12,7 @@ export const gru = defineCell<GRUCell>({
   gates: 3,
   stateNames: ['a'],
   parameters: { input: 'W_x', recurrent: 'W_a', bias: 'b' },
-  optionKeys: ['init', 'resetAfter'],
+  optionKeys: ['init', 'resetAfter', 'recurrentActivation'],
   make: (options) => new GRUCell(options as GRUCellOptions),
   keras: {
     layer:
