@@ -14,6 +14,7 @@ import {
   saveRecurModel,
 } from './model-io.js';
 import { recurrentLayerSpecs } from './parameter-specs.js';
+import { readSafetensors } from './safetensors.js';
 import { Seq2Seq } from './seq2seq.js';
 import { SequenceClassifier } from './sequence-classifier.js';
 import { withoutMetadata } from './testing/safetensors-files.js';
@@ -138,6 +139,52 @@ describe('model cellOptions', () => {
     expect(specs.filter((s) => s.name.endsWith('.b_a')).length).toBe(4);
     layer.dispose();
   });
+
+  for (const cell of ['lstm', 'gru'] as const) {
+    it(`${cell} with hardSigmoid gates: every layer's cells take them; round-trips in recur naming`, () => {
+      const before = memory().numTensors;
+      const make = (recurrentActivation: 'sigmoid' | 'hardSigmoid') =>
+        new SequenceClassifier({
+          input: { kind: 'features', size: 3 },
+          hiddenSize: 4,
+          numLayers: 2,
+          bidirectional: true,
+          outputSize: 2,
+          cell,
+          cellOptions: { recurrentActivation },
+          seed: 6,
+        });
+      const hard = perturb(make('hardSigmoid')) as SequenceClassifier;
+      const soft = perturb(make('sigmoid')) as SequenceClassifier;
+      const cells = hard.rnn.cells.flatMap((l) => [l.forward, ...(l.backward ? [l.backward] : [])]);
+      expect(cells.length).toBe(4);
+      for (const c of cells)
+        expect((c as unknown as { recurrentActivation: string }).recurrentActivation).toBe(
+          'hardSigmoid',
+        );
+      const x = tensor(
+        Array.from({ length: 2 * 4 * 3 }, (_, i) => Math.sin(i)),
+        [2, 4, 3],
+      );
+      const run = (m: SequenceClassifier) => tidy(() => Array.from(m.forward(x).value.data()));
+      expect(run(hard)).not.toEqual(run(soft));
+      const bytes = saveModel(hard);
+      expect(readSafetensors(bytes).metadata['recur.naming']).toBe('recur');
+      for (const file of [bytes, saveRecurModel(hard)]) {
+        const loaded = loadModel(file) as SequenceClassifier;
+        expect(loaded.config).toEqual(hard.config);
+        expect(run(loaded)).toEqual(run(hard));
+        disposeModel(loaded);
+      }
+      expect(() => modelFromPyTorch(withoutMetadata(bytes), { ...hard.config })).toThrow(
+        /recurrentActivation is 'hardSigmoid'.*only the logistic sigmoid/,
+      );
+      x.dispose();
+      disposeModel(hard);
+      disposeModel(soft);
+      expect(memory().numTensors).toBe(before);
+    });
+  }
 
   it('an absent cellOptions stays absent: the config and parameters of before', () => {
     const model = new LanguageModel({ vocabularySize: 7, hiddenSize: 5, cell: 'gru', seed: 1 });
