@@ -8,13 +8,15 @@ import {
   tanh,
   type Variable,
 } from '@recur/autograd';
-import type { CellKind } from '@recur/cells';
+import { CELLS, type CellKind } from '@recur/cells';
 import { formatShape, RecurError, Rng, slice, type Tensor, tidy } from '@recur/tensor';
 import type { TrainingContext } from '@recur/train';
 import type { Hypothesis } from './beam-search.js';
 import {
   CELL_KINDS,
   CONFIG_LIMITS,
+  cellOptionsField,
+  checkCellOptions,
   checkChoice,
   checkModelOptions,
   checkRate,
@@ -22,6 +24,7 @@ import {
   checkSize,
   checkToken,
   checkTokenInput,
+  type ModelCellOptions,
   orDefault,
 } from './config.js';
 import { TokenDecoder, type TokenInput, tokenDecoderSpecs } from './decoder.js';
@@ -59,6 +62,8 @@ export interface CaptionerConfig {
   /** How words enter the decoder (default: an embedding of 32). */
   input: TokenInput;
   cell: CellKind;
+  /** Cell variant (GRU reset-after, hardSigmoid gates): see {@link ModelCellOptions}; absent = defaults. */
+  cellOptions?: ModelCellOptions;
   hiddenSize: number;
   numLayers: number;
   dropout: number;
@@ -132,6 +137,7 @@ export class Captioner {
             vocabularySize: c.vocabularySize,
             input: c.input,
             cell: c.cell,
+            cellOptions: c.cellOptions,
             hiddenSize: c.hiddenSize,
             numLayers: c.numLayers,
             dropout: c.dropout,
@@ -170,6 +176,7 @@ export class Captioner {
       'vocabularySize',
       'input',
       'cell',
+      'cellOptions',
       'hiddenSize',
       'numLayers',
       'dropout',
@@ -180,13 +187,15 @@ export class Captioner {
     ]);
     const o = options;
     const vocabularySize = checkSize(owner, 'vocabularySize', o.vocabularySize);
+    const cell = checkChoice(owner, 'cell', orDefault(o.cell, 'lstm'), CELL_KINDS);
     const config: CaptionerConfig = {
       architecture: 'Captioner',
       featureSize: checkSize(owner, 'featureSize', o.featureSize),
       encoderSizes: checkEncoderSizes(owner, orDefault(o.encoderSizes, [64])),
       vocabularySize,
       input: checkTokenInput(owner, 'input', orDefault(o.input, { kind: 'embedding', size: 32 })),
-      cell: checkChoice(owner, 'cell', orDefault(o.cell, 'lstm'), CELL_KINDS),
+      cell,
+      ...cellOptionsField(checkCellOptions(owner, cell, o.cellOptions)),
       hiddenSize: checkSize(owner, 'hiddenSize', o.hiddenSize),
       numLayers: checkSize(owner, 'numLayers', orDefault(o.numLayers, 1), CONFIG_LIMITS.numLayers),
       dropout: checkRate(owner, 'dropout', orDefault(o.dropout, 0)),
@@ -215,6 +224,7 @@ export class Captioner {
           vocabularySize: c.vocabularySize,
           input: c.input,
           cell: c.cell,
+          cellOptions: c.cellOptions,
           hiddenSize: c.hiddenSize,
           numLayers: c.numLayers,
         }),
@@ -243,13 +253,16 @@ export class Captioner {
     const B = images.shape[0]!;
     if (injection === 'input')
       return { firstInput: reshape(this.bridge[0]!.apply(code), [B, 1, this.decoder.inputSize]) };
-    const perLayer = cell === 'lstm' ? 2 : 1;
-    const state: RecurrentState = Array.from({ length: numLayers }, (_, l) => {
-      const a = tanh(this.bridge[l * perLayer]!.apply(code));
-      return {
-        forward: perLayer === 2 ? { a, c: this.bridge[l * perLayer + 1]!.apply(code) } : { a },
-      };
-    });
+    // One bridge per state field (`a`, and `c` for the LSTM); a⟨0⟩ = tanh(…), c⟨0⟩ linear.
+    const fields = CELLS[cell].stateNames;
+    const state: RecurrentState = Array.from({ length: numLayers }, (_, l) => ({
+      forward: Object.fromEntries(
+        fields.map((f, i) => {
+          const v = this.bridge[l * fields.length + i]!.apply(code);
+          return [f, f === 'a' ? tanh(v) : v];
+        }),
+      ) as unknown as RecurrentState[number]['forward'],
+    }));
     return { state };
   }
 
@@ -339,7 +352,7 @@ function bridgeLayers(
   decoderInputSize: number,
 ): { prefix: string; outputSize: number }[] {
   if (c.injection === 'input') return [{ prefix: 'bridge', outputSize: decoderInputSize }];
-  const fields = c.cell === 'lstm' ? ['a', 'c'] : ['a'];
+  const fields = CELLS[c.cell].stateNames;
   return Array.from({ length: c.numLayers }, (_, l) =>
     fields.map((f) => ({ prefix: `bridge.layer${l}.${f}`, outputSize: c.hiddenSize })),
   ).flat();

@@ -7,12 +7,12 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import * as architectures from './index.js';
 
-/** The README's complete programs (PyTorch both ways, time series) run as written. */
+/** The README's complete programs (PyTorch both ways, time series, cell variants) run as written. */
 const root = fileURLToPath(new URL('../', import.meta.url));
 const readme = fs.readFileSync(`${root}README.md`, 'utf8');
 const sections = readme
   .split(/^## /m)
-  .filter((s) => /^(PyTorch → recur|recur → PyTorch|Time series)/.test(s));
+  .filter((s) => /^(PyTorch → recur|recur → PyTorch|Time series|Cell variants)/.test(s));
 const blocks = sections.flatMap((s) => [...s.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!));
 
 /** Runs a README block (TypeScript → CommonJS) and returns the lines it logged. */
@@ -45,8 +45,8 @@ function promised(source: string): string {
 }
 
 describe('README', () => {
-  it('has a runnable example for each direction and for time series', () => {
-    expect(blocks.length).toBe(3);
+  it('has a runnable example for each direction, for time series and for cell variants', () => {
+    expect(blocks.length).toBe(4);
   });
 
   it.each(blocks.map((b, i) => [i, b] as const))(

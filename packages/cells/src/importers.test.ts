@@ -1,5 +1,5 @@
 import { constant } from '@recur/autograd';
-import { RecurError, Rng, tensor, tidy } from '@recur/tensor';
+import { memory, RecurError, Rng, tensor, tidy } from '@recur/tensor';
 import { describe, expect, it } from 'vitest';
 import { fromKeras, fromPyTorch } from './importers.js';
 
@@ -79,13 +79,38 @@ describe('fromPyTorch', () => {
     cell.dispose();
   });
 
-  it('refuses GRU weights (PyTorch is reset-after) and names missing or mis-shaped weights', () => {
-    expect(() => fromPyTorch('gru', {})).toThrow(/reset after/);
-    try {
-      fromPyTorch('gru', {});
-    } catch (error) {
-      expect((error as RecurError).code).toBe('FORMAT');
+  it('GRU: a reset-after cell, blocks r z n reordered to u r ã, the two biases kept apart', () => {
+    const rng = new Rng(8);
+    const [I, H] = [3, 2];
+    const ih = randomMatrix(3 * H, I, rng);
+    const hh = randomMatrix(3 * H, H, rng);
+    const bih = randomMatrix(1, 3 * H, rng)[0]!;
+    const bhh = randomMatrix(1, 3 * H, rng)[0]!;
+    const cell = fromPyTorch('gru', {
+      weight_ih_l0: entry(ih),
+      weight_hh_l0: entry(hh),
+      bias_ih_l0: entry(bih),
+      bias_hh_l0: entry(bhh),
+    });
+    expect(cell.resetAfter).toBe(true);
+    // recur block u is PyTorch's z (rows H..2H), r is PyTorch's r (rows 0..H), ã is n.
+    const torchBlock = [1, 0, 2];
+    const W_x = cell.W_x.value.toArray() as number[][];
+    const b = cell.b.value.data();
+    const b_a = cell.b_a!.value.data();
+    for (let g = 0; g < 3; g++) {
+      for (let j = 0; j < H; j++) {
+        const row = torchBlock[g]! * H + j;
+        for (let i = 0; i < I; i++) expect(W_x[i]![g * H + j]).toBe(Math.fround(ih[row]![i]!));
+        expect(b[g * H + j]).toBe(Math.fround(bih[row]!));
+        expect(b_a[g * H + j]).toBe(Math.fround(bhh[row]!));
+      }
     }
+    cell.dispose();
+  });
+
+  it('names missing or mis-shaped weights', () => {
+    expect(() => fromPyTorch('gru', {})).toThrow(/weight_ih_l0 is missing/);
     expect(() => fromPyTorch('lstm', {})).toThrow(/weight_ih_l0 is missing/);
     const rng = new Rng(3);
     expect(() =>
@@ -121,17 +146,36 @@ describe('fromKeras', () => {
     expect(() =>
       fromKeras('lstm', [entry(randomMatrix(3, 8, rng)), entry(randomMatrix(2, 6, rng))]),
     ).toThrow(/recurrent_kernel must be \[2,8\] \(\[H, 4·H\] .*\), got \[2,6\]/);
-    const resetAfterBias = { shape: [2, 6], values: new Array(12).fill(0) };
+    const twoBiases = { shape: [2, 8], values: new Array(16).fill(0) };
     expect(() =>
-      fromKeras('gru', [
-        entry(randomMatrix(3, 6, rng)),
-        entry(randomMatrix(2, 6, rng)),
-        resetAfterBias,
+      fromKeras('lstm', [
+        entry(randomMatrix(3, 8, rng)),
+        entry(randomMatrix(2, 8, rng)),
+        twoBiases,
       ]),
-    ).toThrow(/reset_after=True GRU/);
+    ).toThrow(/bias \[2,8\] is 2-D; a lstm has one bias/);
+    const wrongRows = { shape: [3, 6], values: new Array(18).fill(0) };
+    expect(() =>
+      fromKeras('gru', [entry(randomMatrix(3, 6, rng)), entry(randomMatrix(2, 6, rng)), wrongRows]),
+    ).toThrow(/bias must be \[2,6\]/);
     expect(() =>
       fromKeras('lstm', [entry(randomMatrix(3, 7, rng)), entry(randomMatrix(2, 8, rng))]),
     ).toThrow(/fromKeras: kernel must be \[3,8\] \(\[I, 4·H\] .*\), got \[3,7\]/);
+  });
+});
+
+describe('fromKeras: reset_after=True GRU', () => {
+  it('a [2, 3H] bias makes a reset-after cell: row 0 is b, row 1 is b_a; gate order kept', () => {
+    const rng = new Rng(9);
+    const kernel = randomMatrix(3, 6, rng);
+    const recurrent = randomMatrix(2, 6, rng);
+    const bias = randomMatrix(2, 6, rng);
+    const cell = fromKeras('gru', [entry(kernel), entry(recurrent), entry(bias)]);
+    expect(cell.resetAfter).toBe(true);
+    expect(cell.W_x.value.toArray()).toEqual(kernel.map((r) => r.map(Math.fround)));
+    expect(cell.b.value.data()).toEqual(Float32Array.from(bias[0]!));
+    expect(cell.b_a!.value.data()).toEqual(Float32Array.from(bias[1]!));
+    cell.dispose();
   });
 });
 
@@ -176,5 +220,25 @@ describe('importer errors name the weight', () => {
     expect(() => fromPyTorch('rnn', dict as never, { layers: 1 } as never)).toThrow(
       "fromPyTorch: unknown option 'layers'",
     );
+  });
+});
+
+describe('fromKeras recurrentActivation', () => {
+  it('builds hardSigmoid LSTM/GRU cells and refuses the option on other kinds or bad values', () => {
+    const w = (r: number, c: number) => Array.from({ length: r }, () => new Array(c).fill(0.1));
+    const before = memory().numTensors;
+    const lstm = fromKeras('lstm', [w(2, 12), w(3, 12)], {
+      recurrentActivation: 'hardSigmoid',
+    });
+    expect(lstm.recurrentActivation).toBe('hardSigmoid');
+    lstm.dispose();
+    expect(() =>
+      fromKeras('rnn', [w(2, 3), w(3, 3)], { recurrentActivation: 'hardSigmoid' }),
+    ).toThrow(/fromKeras: recurrentActivation is an option of an LSTM or GRU, not of a rnn/);
+    expect(() =>
+      fromKeras('gru', [w(2, 9), w(3, 9)], { recurrentActivation: 'relu' as never }),
+    ).toThrow(/GRUCell: recurrentActivation must be 'sigmoid' or 'hardSigmoid', got "relu"/);
+    expect(() => fromKeras('gru', [w(2, 9), w(3, 9)], { act: 1 } as never)).toThrow(/fromKeras/);
+    expect(memory().numTensors).toBe(before);
   });
 });

@@ -8,11 +8,10 @@ import {
   tensor,
   tidy,
 } from '@recur/tensor';
-import type { CellKind } from './cells/cell.js';
-import { GRUCell } from './cells/gru-cell.js';
-import { IRNNCell } from './cells/irnn-cell.js';
-import { LSTMCell } from './cells/lstm-cell.js';
-import { RNNCell } from './cells/rnn-cell.js';
+import type { RecurrentActivation } from './cells/cell.js';
+import { type CellKind, type CellOf, cellDefinition } from './registry.js';
+
+export type { CellOf } from './registry.js';
 
 /**
  * A weight from another library: a recur Tensor, anything with `shape` and `dataSync()` (a
@@ -25,17 +24,6 @@ export type ForeignWeight =
   | readonly (readonly number[])[]
   | { readonly shape: readonly number[]; dataSync(): ArrayLike<number> }
   | { readonly shape: readonly number[]; readonly values: ArrayLike<number> };
-
-/** The cell type each kind builds. */
-export type CellOf<K extends CellKind> = K extends 'lstm'
-  ? LSTMCell
-  : K extends 'gru'
-    ? GRUCell
-    : K extends 'irnn'
-      ? IRNNCell
-      : RNNCell;
-
-const GATES: Record<CellKind, number> = { rnn: 1, irnn: 1, lstm: 4, gru: 3 };
 
 /** A foreign weight's shape and a way to read its values, once checked. */
 interface Described {
@@ -137,6 +125,14 @@ function valuesOf(op: string, w: Described): Float32Array {
 }
 
 /** The `[r, c]` row-major values transposed to `[c, r]`. */
+/** A copy of `v` with its first two blocks of `block` values swapped (PyTorch r, z ↔ recur u, r). */
+function swapFirstBlocks(v: Float32Array, block: number): Float32Array {
+  const out = Float32Array.from(v);
+  out.set(v.subarray(block, 2 * block), 0);
+  out.set(v.subarray(0, block), block);
+  return out;
+}
+
 function transposeValues(v: Float32Array, r: number, c: number): Float32Array {
   const out = new Float32Array(r * c);
   for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = v[i * c + j]!;
@@ -144,50 +140,57 @@ function transposeValues(v: Float32Array, r: number, c: number): Float32Array {
 }
 
 /**
- * The cell of `kind` with sizes `[I, H]` from checked weight values (recur's layout); the
- * tensors are made inside `tidy`, so nothing is left behind if the cell refuses them.
+ * The cell of `kind` with sizes `[I, H]` from checked weight values (recur's layout, by role:
+ * the registry names them, e.g. `W_xh` or `W_x`); the tensors are made inside `tidy`, so nothing
+ * is left behind if the cell refuses them.
  */
 function build<K extends CellKind>(
   kind: K,
   [inputSize, hiddenSize]: [number, number],
-  values: { W_x: Float32Array; W_a: Float32Array; b: Float32Array },
+  values: {
+    input: Float32Array;
+    recurrent: Float32Array;
+    bias: Float32Array;
+    /** The reset-after GRU's recurrent-side bias `b_a` (makes a `resetAfter` GRUCell). */
+    recurrentBias?: Float32Array;
+  },
+  extra: Record<string, unknown> = {},
 ): CellOf<K> {
-  const gates = GATES[kind];
+  const { gates, parameters: names, make } = cellDefinition('build', kind);
   return tidy(() => {
-    const W_x = tensor(values.W_x, [inputSize, gates * hiddenSize]);
-    const W_a = tensor(values.W_a, [hiddenSize, gates * hiddenSize]);
-    const b = tensor(values.b, [gates * hiddenSize]);
-    const cell = make(kind, { inputSize, hiddenSize }, W_x, W_a, b);
+    const weights: Record<string, Tensor> = {
+      [names.input]: tensor(values.input, [inputSize, gates * hiddenSize]),
+      [names.recurrent]: tensor(values.recurrent, [hiddenSize, gates * hiddenSize]),
+      [names.bias]: tensor(values.bias, [gates * hiddenSize]),
+    };
+    const resetAfter = values.recurrentBias !== undefined;
+    if (values.recurrentBias) weights.b_a = tensor(values.recurrentBias, [gates * hiddenSize]);
+    const cell = make({
+      inputSize,
+      hiddenSize,
+      weights,
+      ...(resetAfter ? { resetAfter } : {}),
+      ...extra,
+    });
     // the cell owns its parameters' tensors from here on
     for (const p of Object.values(cell.parameters())) keep(p.value);
-    return cell;
+    return cell as CellOf<K>;
   });
 }
 
-function make<K extends CellKind>(
-  kind: K,
-  common: { inputSize: number; hiddenSize: number },
-  W_x: Tensor,
-  W_a: Tensor,
-  b: Tensor,
-): CellOf<K> {
-  switch (kind) {
-    case 'lstm':
-      return new LSTMCell({ ...common, weights: { W_x, W_a, b } }) as CellOf<K>;
-    case 'gru':
-      return new GRUCell({ ...common, weights: { W_x, W_a, b } }) as CellOf<K>;
-    case 'irnn':
-      return new IRNNCell({ ...common, weights: { W_xh: W_x, W_ah: W_a, b_h: b } }) as CellOf<K>;
-    default:
-      return new RNNCell({ ...common, weights: { W_xh: W_x, W_ah: W_a, b_h: b } }) as CellOf<K>;
-  }
+/** Options of {@link fromKeras}. */
+export interface FromKerasOptions {
+  /** The layer's `recurrentActivation` (LSTM, GRU): `hardSigmoid` is TF.js's default. */
+  recurrentActivation?: RecurrentActivation;
 }
 
-function checkKind(op: string, kind: unknown): asserts kind is CellKind {
-  if (typeof kind !== 'string' || !(kind in GATES)) {
+/** Refuses a kind whose registry entry says no layer of `library` computes what it does. */
+function checkForeign(op: string, kind: CellKind, library: 'keras' | 'pytorch'): void {
+  const layer = cellDefinition(`${op}: kind`, kind)[library];
+  if ('refused' in layer) {
     throw new RecurError(
-      'ARGUMENT',
-      `${op}: kind must be 'rnn', 'irnn', 'lstm' or 'gru', got '${String(kind)}'`,
+      'FORMAT',
+      `${op}: ${layer.refused}. Train the ${kind} in recur${library === 'pytorch' ? ' or TF.js' : ''}, or use a cell ${library === 'pytorch' ? 'PyTorch' : 'Keras'} has`,
     );
   }
 }
@@ -196,32 +199,49 @@ function checkKind(op: string, kind: unknown): asserts kind is CellKind {
  * A cell from Keras / TensorFlow.js weights — `layer.getWeights()` of `tf.layers.simpleRNN`,
  * `lstm` or `gru`: `[kernel [I, g·H], recurrent_kernel [H, g·H], bias [g·H]]` (bias optional).
  * The layouts are the same as recur's (LSTM gates i, f, c, o; GRU z, r, h), so nothing is
- * reordered. GRU weights must come from `resetAfter: false` (TF.js's only GRU; a Keras
- * `reset_after=True` GRU has a `[2, 3H]` bias and is refused). For parity also set
- * `recurrentActivation: 'sigmoid'` in TF.js (its default is `hardSigmoid`).
+ * reordered. A GRU whose bias is `[2, 3H]` is Keras's `reset_after=True` GRU: it becomes a
+ * `resetAfter` GRUCell (`b` = row 0, the input side; `b_a` = row 1, the recurrent side). Give
+ * the layer's `recurrentActivation` for an LSTM or GRU: TF.js's default is `hardSigmoid`, recur's
+ * `sigmoid`, and they differ by up to 1.7e-2 in the outputs.
  *
  * ```ts
- * const cell = fromKeras('lstm', tfLayer.getWeights());
+ * const cell = fromKeras('lstm', tfLayer.getWeights(), { recurrentActivation: 'hardSigmoid' });
  * ```
  */
 export function fromKeras<K extends CellKind>(
   kind: K,
   weights: readonly ForeignWeight[],
+  options: FromKerasOptions = {},
 ): CellOf<K> {
   const op = 'fromKeras';
-  checkKind(op, kind);
+  checkOptions(op, options, ['recurrentActivation']);
+  if (options.recurrentActivation !== undefined && kind !== 'lstm' && kind !== 'gru') {
+    throw new RecurError(
+      'ARGUMENT',
+      `${op}: recurrentActivation is an option of an LSTM or GRU, not of a ${kind}`,
+    );
+  }
+  const extra =
+    options.recurrentActivation !== undefined
+      ? { recurrentActivation: options.recurrentActivation }
+      : {};
+  const { gates } = cellDefinition(`${op}: kind`, kind);
+  checkForeign(op, kind, 'keras');
   if (!Array.isArray(weights) || weights.length < 2 || weights.length > 3) {
     throw new RecurError(
       'FORMAT',
       `${op}: expected [kernel, recurrent_kernel, bias?] (layer.getWeights()), got ${Array.isArray(weights) ? `${weights.length} arrays` : typeof weights}`,
     );
   }
-  const gates = GATES[kind];
   const bias = weights[2];
-  if (bias && !Array.isArray(bias) && (bias as { shape?: unknown[] }).shape?.length === 2) {
+  const twoBiases =
+    bias !== undefined &&
+    !Array.isArray(bias) &&
+    (bias as { shape?: unknown[] }).shape?.length === 2;
+  if (twoBiases && kind !== 'gru') {
     throw new RecurError(
       'FORMAT',
-      `${op}: bias ${formatShape((bias as { shape: number[] }).shape)} is 2-D: that is a reset_after=True GRU, which this "reset before" GRUCell cannot represent`,
+      `${op}: bias ${formatShape((bias as { shape: number[] }).shape)} is 2-D; a ${kind} has one bias [${gates === 1 ? 'H' : `${gates}·H`}] (only a reset_after=True GRU has two)`,
     );
   }
   // check every shape before allocating anything
@@ -232,16 +252,20 @@ export function fromKeras<K extends CellKind>(
   const g = gates === 1 ? 'H' : `${gates}·H`;
   expectShape(op, recurrent, [H, gates * H], `[H, ${g}] for a ${kind} with H = ${H}`);
   expectShape(op, kernel, [I, gates * H], `[I, ${g}] for a ${kind} with H = ${H}`);
-  const b = bias === undefined ? undefined : describe(op, 'bias', bias, 1);
-  if (b) expectShape(op, b, [gates * H], `[${g}] for a ${kind} with H = ${H}`);
+  const b = bias === undefined ? undefined : describe(op, 'bias', bias, twoBiases ? 2 : 1);
+  if (b && twoBiases)
+    expectShape(op, b, [2, gates * H], `[2, ${g}] for a reset_after GRU with H = ${H}`);
+  else if (b) expectShape(op, b, [gates * H], `[${g}] for a ${kind} with H = ${H}`);
   checkShape(op, 'kernel', kernel.shape);
   checkShape(op, 'recurrent_kernel', recurrent.shape);
+  const biasValues = b ? valuesOf(op, b) : new Float32Array(gates * H);
   const values = {
-    W_x: valuesOf(op, kernel),
-    W_a: valuesOf(op, recurrent),
-    b: b ? valuesOf(op, b) : new Float32Array(gates * H),
+    input: valuesOf(op, kernel),
+    recurrent: valuesOf(op, recurrent),
+    bias: twoBiases ? biasValues.slice(0, gates * H) : biasValues,
+    ...(twoBiases ? { recurrentBias: biasValues.slice(gates * H) } : {}),
   };
-  return build(kind, [I, H], values);
+  return build(kind, [I, H], values, extra);
 }
 
 /** Options of {@link fromPyTorch}. */
@@ -259,8 +283,9 @@ export interface FromPyTorchOptions {
  * cells). The LSTM gate order i, f, g, o is recur's u, f, c̃, o. Use kind `irnn` for an
  * `nn.RNN(nonlinearity='relu')`.
  *
- * GRU weights are refused: `nn.GRU` is "reset after", `n = tanh(x W_in + b_in + r ⊙ (a W_hn +
- * b_hn))`, which the "reset before" GRUCell cannot represent.
+ * `nn.GRU` is "reset after", `n = tanh(x W_in + b_in + r ⊙ (a W_hn + b_hn))`: kind `gru` gives a
+ * `resetAfter` GRUCell, its gate blocks reordered from PyTorch's r, z, n to recur's u (= z), r,
+ * ã (= n), with `b` = `bias_ih` and `b_a` = `bias_hh` (kept apart: they differ inside the reset).
  */
 export function fromPyTorch<K extends CellKind>(
   kind: K,
@@ -268,17 +293,13 @@ export function fromPyTorch<K extends CellKind>(
   options: FromPyTorchOptions = {},
 ): CellOf<K> {
   const op = 'fromPyTorch';
-  checkKind(op, kind);
+  const { gates } = cellDefinition(`${op}: kind`, kind);
   checkOptions(op, options, ['layer', 'reverse']);
   const layer = options.layer ?? 0;
   if (!Number.isInteger(layer) || layer < 0)
     throw new RecurError('ARGUMENT', `${op}: layer must be a non-negative integer, got ${layer}`);
-  if (kind === 'gru') {
-    throw new RecurError(
-      'FORMAT',
-      `${op}: PyTorch's nn.GRU is "reset after" (r ⊙ (a·W_hn + b_hn)); GRUCell is "reset before" (Keras reset_after=false) and cannot represent it. Train the GRU in recur or TF.js, or use an LSTM`,
-    );
-  }
+  // nn.GRU is reset-after: it imports as a GRUCell({ resetAfter: true }) below.
+  if (kind !== 'gru') checkForeign(op, kind, 'pytorch');
   if (stateDict === null || typeof stateDict !== 'object') {
     throw new RecurError('FORMAT', `${op}: stateDict must be an object of weights`);
   }
@@ -297,7 +318,6 @@ export function fromPyTorch<K extends CellKind>(
   // check every shape before allocating anything
   const ih = get('weight_ih', 2);
   const hh = get('weight_hh', 2);
-  const gates = GATES[kind];
   const H = hh.shape[1]!;
   const I = ih.shape[1]!;
   const g = gates === 1 ? 'H' : `${gates}·H`;
@@ -309,15 +329,31 @@ export function fromPyTorch<K extends CellKind>(
   for (const b of biases) expectShape(op, b, [gates * H], `[${g}] for a ${kind} with H = ${H}`);
   checkShape(op, key('weight_ih'), ih.shape);
   checkShape(op, key('weight_hh'), hh.shape);
+  if (kind === 'gru') {
+    // PyTorch's blocks r, z, n → recur's u (= z), r, ã (= n); rows of [3H, in] before transposing.
+    const reorder = (v: Float32Array, width: number) => swapFirstBlocks(v, H * width);
+    const bias = (name: string) => {
+      const given = stateDict[key(name)];
+      return given === undefined
+        ? new Float32Array(3 * H)
+        : reorder(valuesOf(op, describe(op, key(name), given, 1)), 1);
+    };
+    return build(kind, [I, H], {
+      input: transposeValues(reorder(valuesOf(op, ih), I), 3 * H, I),
+      recurrent: transposeValues(reorder(valuesOf(op, hh), H), 3 * H, H),
+      bias: bias('bias_ih'),
+      recurrentBias: bias('bias_hh'),
+    });
+  }
   const sum = new Float32Array(gates * H);
   for (const b of biases) {
     const v = valuesOf(op, b);
     for (let i = 0; i < v.length; i++) sum[i]! += v[i]!;
   }
   const values = {
-    W_x: transposeValues(valuesOf(op, ih), gates * H, I),
-    W_a: transposeValues(valuesOf(op, hh), gates * H, H),
-    b: sum,
+    input: transposeValues(valuesOf(op, ih), gates * H, I),
+    recurrent: transposeValues(valuesOf(op, hh), gates * H, H),
+    bias: sum,
   };
   return build(kind, [I, H], values);
 }

@@ -1,36 +1,48 @@
 import { concat, reshape, Variable } from '@recur/autograd';
 import { full, Rng, randomNormal, type Tensor } from '@recur/tensor';
 import type { CellKind, CellState, RecurrentCell } from './cells/cell.js';
-import { GRUCell } from './cells/gru-cell.js';
-import { IRNNCell } from './cells/irnn-cell.js';
-import { LSTMCell } from './cells/lstm-cell.js';
-import { RNNCell } from './cells/rnn-cell.js';
+import { IRNNCell } from './cells/irnn/cell.js';
+import { CELL_KINDS, CELLS } from './registry.js';
 import { type SequenceOptions, sequence } from './sequence.js';
 
 /** Test helpers (not exported from the package). */
 
-export const KINDS: readonly CellKind[] = ['rnn', 'irnn', 'lstm', 'gru'];
+/**
+ * The cells the shared tests (gradcheck, fused = composed, CPU = GPU) run: every registered kind,
+ * and the variants: the GRU's reset-after (its own fused kernel) and hardSigmoid gates.
+ */
+export type TestKind = CellKind | 'gru-reset-after' | 'lstm-hard-sigmoid' | 'gru-hard-sigmoid';
+
+export const KINDS: readonly TestKind[] = [
+  ...CELL_KINDS,
+  'gru-reset-after',
+  'lstm-hard-sigmoid',
+  'gru-hard-sigmoid',
+];
 
 /** A small cell of `kind` with weights large enough that every term matters. */
 export function makeCell(
-  kind: CellKind,
+  kind: TestKind,
   inputSize: number,
   hiddenSize: number,
   seed: number,
 ): RecurrentCell<CellState> {
   const rng = new Rng(seed);
   const sizes = { inputSize, hiddenSize, rng };
-  switch (kind) {
-    case 'rnn':
-      return new RNNCell({ ...sizes, init: 'uniform' });
-    case 'irnn':
-      // Larger input weights than the default N(0, 0.001²), so the inputs matter; bias > 0 keeps units active.
-      return withBias(new IRNNCell({ ...sizes, inputStd: 0.5, gain: 0.9 }), 0.3);
-    case 'lstm':
-      return new LSTMCell({ ...sizes, init: 'uniform' });
-    default:
-      return new GRUCell({ ...sizes, init: 'uniform' });
+  if (kind === 'irnn') {
+    // Larger input weights than the default N(0, 0.001²), so the inputs matter; bias > 0 keeps units active.
+    return withBias(new IRNNCell({ ...sizes, inputStd: 0.5, gain: 0.9 }), 0.3);
   }
+  if (kind === 'gru-reset-after') {
+    return CELLS.gru.make({ ...sizes, init: 'uniform', resetAfter: true });
+  }
+  // hardSigmoid gates (TF.js's default): no fused kernel, so "fused" runs the composed path.
+  if (kind === 'lstm-hard-sigmoid' || kind === 'gru-hard-sigmoid') {
+    const cell = kind === 'lstm-hard-sigmoid' ? CELLS.lstm : CELLS.gru;
+    return cell.make({ ...sizes, init: 'uniform', recurrentActivation: 'hardSigmoid' });
+  }
+  const { make, optionKeys } = CELLS[kind];
+  return make({ ...sizes, ...(optionKeys.includes('init') ? { init: 'uniform' } : {}) });
 }
 
 function withBias(cell: IRNNCell, value: number): IRNNCell {

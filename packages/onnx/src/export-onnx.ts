@@ -1,4 +1,5 @@
 import type {
+  ForecasterConfig,
   LanguageModelConfig,
   Model,
   Seq2SeqConfig,
@@ -6,10 +7,11 @@ import type {
 } from '@recur/architectures';
 import { checkOptions, RecurError } from '@recur/tensor';
 import { classifierGraph } from './classifier-graph.js';
+import { forecasterGraph } from './forecaster-graph.js';
 import { GraphBuilder } from './graph-builder.js';
 import { encodeModel } from './onnx-proto.js';
 import { ParameterReader } from './parameters.js';
-import type { CellKind } from './recurrent.js';
+import { onnxOperator } from './recurrent.js';
 import { seq2seqDecoderGraph, seq2seqEncoderGraph } from './seq2seq-graphs.js';
 import { tokenDecoderGraph } from './token-decoder-graph.js';
 
@@ -25,7 +27,6 @@ export const ONNX_OPSET = 17;
 export const ONNX_IR_VERSION = 8;
 
 const OWNER = 'exportOnnx';
-const CELLS: readonly CellKind[] = ['rnn', 'irnn', 'lstm', 'gru'];
 
 /**
  * Writes a recur model as an ONNX file (opset {@link ONNX_OPSET}) built on the standard
@@ -42,6 +43,11 @@ const CELLS: readonly CellKind[] = ['rnn', 'irnn', 'lstm', 'gru'];
  *   attention `memory` `[batch, S, H]`; the `decoder` has the language model's inputs and
  *   outputs, started from the encoder's states, and with attention also takes `memory` and
  *   `source_lengths` (dot, general and additive scores all export).
+ * - `Forecaster`: `inputs` float `[batch, steps, F]`, the `initial_*` states, and with
+ *   `differenced` also `previous` `[batch, 1, F]` (the step before `inputs[0]`) in;
+ *   `predictions` (`[batch, horizon, K]` for mode `last`, `[batch, 1, K]` for `feedback`,
+ *   `[batch, steps, K]` for `every-step`) and the `Y_*` states out. Feed predictions and states
+ *   back to forecast further, as `Forecaster.forecast` does.
  *
  * Refused (`ARGUMENT`, naming the reason): a `Captioner`, a `Seq2Seq` without `part`, `part`
  * for any other model, an unknown option. A parameter missing, or of a shape its config does not
@@ -95,10 +101,17 @@ export function exportOnnx(model: Model, options: ExportOnnxOptions = {}): Uint8
       name = `Seq2Seq.${part}`;
       break;
     }
+    case 'Forecaster': {
+      const c = config as ForecasterConfig;
+      checkCell(c.cell);
+      forecasterGraph(g, weights, c);
+      name = 'Forecaster';
+      break;
+    }
     default:
       throw new RecurError(
         'ARGUMENT',
-        `${OWNER}: a ${config.architecture} cannot be exported to ONNX; supported are LanguageModel, SequenceClassifier and Seq2Seq`,
+        `${OWNER}: a ${config.architecture} cannot be exported to ONNX; supported are LanguageModel, SequenceClassifier, Seq2Seq and Forecaster`,
       );
   }
   return encodeModel({
@@ -129,10 +142,5 @@ function modelConfig(model: Model): { architecture: string } {
 }
 
 function checkCell(cell: string): void {
-  if (!CELLS.includes(cell as CellKind)) {
-    throw new RecurError(
-      'ARGUMENT',
-      `${OWNER}: cell '${cell}' has no ONNX operator here; expected one of ${CELLS.join(', ')}`,
-    );
-  }
+  onnxOperator(OWNER, cell);
 }

@@ -3,7 +3,8 @@ import type { GraphBuilder } from './graph-builder.js';
 import { embedTokens } from './inputs.js';
 import type { ParameterReader } from './parameters.js';
 import { batchFirst, emitStack } from './recurrent.js';
-import { stateOutputs, tokenDecoderGraph, tokenEncoding } from './token-decoder-graph.js';
+import { stateOutputs } from './state-io.js';
+import { tokenDecoderGraph, tokenEncoding } from './token-decoder-graph.js';
 
 /**
  * The graph of a `Seq2Seq` encoder (`Seq2Seq.encode`):

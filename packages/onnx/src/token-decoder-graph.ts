@@ -3,13 +3,8 @@ import { attentionGraph } from './attention-graph.js';
 import type { GraphBuilder } from './graph-builder.js';
 import { dense, embedTokens, type TokenEncoding } from './inputs.js';
 import type { ParameterReader } from './parameters.js';
-import {
-  batchFirst,
-  type CellKind,
-  emitStack,
-  hasCellState,
-  type LayerStateValues,
-} from './recurrent.js';
+import { batchFirst, type CellKind, emitStack } from './recurrent.js';
+import { stateInputs, stateOutputs } from './state-io.js';
 
 /** What a token decoder (a language model, a seq2seq decoder) is made of. */
 export interface TokenDecoderSpec {
@@ -29,33 +24,6 @@ export function tokenEncoding(prefix: string, V: number, input: TokenInput): Tok
   return input.kind === 'embedding'
     ? { kind: 'embedding', vocabularySize: V, size: input.size, parameter: `${prefix}embedding` }
     : { kind: 'onehot', vocabularySize: V };
-}
-
-/** Declares the graph outputs `Y_h_{l}` (and `Y_c_{l}`) for every layer's final state. */
-export function stateOutputs(
-  g: GraphBuilder,
-  states: readonly LayerStateValues[],
-  dirs: number,
-  H: number,
-  batch: string,
-): void {
-  states.forEach((s, l) => {
-    const doc = `layer ${l}'s state after the last step, [num_directions, batch, hidden]`;
-    g.output(s.h, {
-      name: `Y_h_${l}`,
-      dataType: 'float32',
-      shape: [dirs, batch, H],
-      docString: doc,
-    });
-    if (s.c) {
-      g.output(s.c, {
-        name: `Y_c_${l}`,
-        dataType: 'float32',
-        shape: [dirs, batch, H],
-        docString: `layer ${l}'s LSTM memory cell after the last step`,
-      });
-    }
-  });
 }
 
 /**
@@ -82,17 +50,7 @@ export function tokenDecoderGraph(
     shape: ['batch', 'steps'],
     docString: 'token ids [batch, steps]',
   });
-  const initial: LayerStateValues[] = [];
-  for (let l = 0; l < numLayers; l++) {
-    const state = (field: 'h' | 'c') =>
-      g.input({
-        name: `initial_${field}_${l}`,
-        dataType: 'float32',
-        shape: [1, 'batch', H],
-        docString: `layer ${l}'s initial ${field === 'h' ? 'hidden state' : 'memory cell'} (zeros to start)`,
-      });
-    initial.push(hasCellState(cell) ? { h: state('h'), c: state('c') } : { h: state('h') });
-  }
+  const initial = stateInputs(g, cell, numLayers, H);
   const attended = attention
     ? {
         score: attention,

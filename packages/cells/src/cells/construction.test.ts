@@ -10,10 +10,10 @@ import {
 } from '@recur/tensor';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RecurrentLayer } from '../layer.js';
-import { GRUCell } from './gru-cell.js';
-import { IRNNCell } from './irnn-cell.js';
-import { LSTMCell } from './lstm-cell.js';
-import { RNNCell } from './rnn-cell.js';
+import { GRUCell } from './gru/cell.js';
+import { IRNNCell } from './irnn/cell.js';
+import { LSTMCell } from './lstm/cell.js';
+import { RNNCell } from './rnn/cell.js';
 
 function expectError(fn: () => unknown, code: RecurErrorCode, ...parts: string[]): void {
   let error: unknown;
@@ -37,12 +37,30 @@ afterEach(() => {
 
 const unknown = (o: object) => o as never;
 
+describe('GRUCell resetAfter', () => {
+  it('adds the recurrent-side bias b_a; refuses a non-boolean', () => {
+    const cell = new GRUCell({ inputSize: 2, hiddenSize: 3, seed: 1, resetAfter: true });
+    expect(Object.keys(cell.parameters())).toEqual(['W_x', 'W_a', 'b', 'b_a']);
+    expect(cell.b_a!.shape).toEqual([9]);
+    cell.dispose();
+    const plain = new GRUCell({ inputSize: 2, hiddenSize: 3, seed: 1 });
+    expect(Object.keys(plain.parameters())).toEqual(['W_x', 'W_a', 'b']);
+    expect(plain.b_a).toBeNull();
+    plain.dispose();
+    const before = memory().numTensors;
+    expect(
+      () => new GRUCell({ inputSize: 2, hiddenSize: 3, seed: 1, resetAfter: 'yes' as never }),
+    ).toThrow(/GRUCell: resetAfter must be true or false, got "yes"/);
+    expect(memory().numTensors).toBe(before);
+  });
+});
+
 describe('cell constructors refuse unknown options by name', () => {
   it.each([
     [
       'GRUCell',
-      () => new GRUCell(unknown({ inputSize: 2, hiddenSize: 3, seed: 1, resetAfter: true })),
-      'resetAfter',
+      () => new GRUCell(unknown({ inputSize: 2, hiddenSize: 3, seed: 1, reset_after: true })),
+      'reset_after',
     ],
     [
       'IRNNCell',

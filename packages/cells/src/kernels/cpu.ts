@@ -55,6 +55,20 @@ export function inputProjection(
   return cpu.gemm(x, wx, rows, width, inputs, false, false, out, true);
 }
 
+/** Columns `[from, from + width)` of a row-major `[rows, cols]` matrix, as a new matrix. */
+export function columns(
+  values: Float32Array,
+  rows: number,
+  cols: number,
+  from: number,
+  width: number,
+): Float32Array {
+  const out = new Float32Array(rows * width);
+  for (let r = 0; r < rows; r++)
+    out.set(values.subarray(r * cols + from, r * cols + from + width), r * width);
+  return out;
+}
+
 /** Copies row `t` of each of the `B` sequences of `[B, T, width]` values into `out` `[B, width]`. */
 export function rowsAt(
   values: Float32Array,

@@ -23,12 +23,16 @@ import {
 } from '@recur/tensor';
 import { gpuBackendForTests } from '@recur/tensor/testing/gpu';
 import { describe, expect, it } from 'vitest';
+import {
+  gruResetAfterSequenceBackward,
+  gruResetAfterSequenceForward,
+} from '../cells/gru/reset-after-kernel.js';
+import { gruSequenceBackward, gruSequenceForward } from '../cells/gru/sequence-kernel.js';
+import { lstmSequenceBackward, lstmSequenceForward } from '../cells/lstm/sequence-kernel.js';
+import { rnnSequenceBackward, rnnSequenceForward } from '../cells/rnn/sequence-kernel.js';
 import { sequence } from '../sequence.js';
 import { inputsFor, KINDS, leaf, makeCell, maxAbsDiff, sequenceFn } from '../test-utils.js';
-import { gruSequenceBackward, gruSequenceForward } from './gru-sequence.js';
-import { lstmSequenceBackward, lstmSequenceForward } from './lstm-sequence.js';
 import type { NamedKernel } from './named-kernel.js';
-import { rnnSequenceBackward, rnnSequenceForward } from './rnn-sequence.js';
 
 const gpu = gpuBackendForTests();
 const cpu = new CpuBackend();
@@ -150,6 +154,25 @@ describe.skipIf(!gpu)('fused sequence kernels: the GPU implementation equals the
         }),
       );
     });
+
+    it(`GRU reset-after, forward and backward (${label})`, () => {
+      withBackend(cpu, () =>
+        tidy(() => {
+          const { x, W_x, W_a, b, a0, dA, mask: given } = operands(5, 3, size);
+          const b_a = randomNormal([3 * size.H], { seed: 50, std: 0.3 });
+          const mask = masked ? given : undefined;
+          const ins = { x, W_x, W_a, b, b_a, a0, mask };
+          const outs = compare(gruResetAfterSequenceForward, ins, { reverse });
+          for (const skipInputGradient of [false, true]) {
+            compare(
+              gruResetAfterSequenceBackward,
+              { x, W_x, W_a, a0, ...outs, dA, mask },
+              { reverse, skipInputGradient },
+            );
+          }
+        }),
+      );
+    });
   }
 
   it('each step is 1 (RNN), 3 (LSTM) or 3 (GRU) launches forward and 1, 3, 2 backward', () => {
@@ -222,7 +245,7 @@ describe.skipIf(!gpu)('fused sequence kernels: the GPU implementation equals the
 
   it('training steps on the GPU keep live tensors, buffers and WebGL textures flat', () => {
     withBackend(gpu!, () => {
-      for (const kind of ['lstm', 'gru'] as const) {
+      for (const kind of ['lstm', 'gru', 'gru-reset-after'] as const) {
         const cell = makeCell(kind, 3, 8, 2);
         const params = Object.values(cell.parameters());
         const x = randomNormal([4, 6, 3], { seed: 1 });

@@ -12,11 +12,15 @@ import {
   withBackend,
 } from '@recur/tensor';
 import { describe, expect, it } from 'vitest';
+import {
+  gruResetAfterSequenceBackward,
+  gruResetAfterSequenceForward,
+} from '../cells/gru/reset-after-kernel.js';
+import { gruSequenceBackward, gruSequenceForward } from '../cells/gru/sequence-kernel.js';
+import { lstmSequenceBackward, lstmSequenceForward } from '../cells/lstm/sequence-kernel.js';
+import { rnnSequenceBackward, rnnSequenceForward } from '../cells/rnn/sequence-kernel.js';
 import { maxAbsDiff } from '../test-utils.js';
-import { gruSequenceBackward, gruSequenceForward } from './gru-sequence.js';
-import { lstmSequenceBackward, lstmSequenceForward } from './lstm-sequence.js';
 import type { NamedKernel } from './named-kernel.js';
-import { rnnSequenceBackward, rnnSequenceForward } from './rnn-sequence.js';
 import type { SequenceAttrs } from './sequence.js';
 
 /** A CPU backend under another name: the fused kernels have no implementation for it, so they
@@ -114,6 +118,18 @@ describe('fused sequence kernels equal their composed fallbacks', () => {
       const outs = gruSequenceForward({ x, W_x, W_a, b, a0, mask }, attrs);
       compare(gruSequenceBackward, { x, W_x, W_a, a0, ...outs, dA, mask }, attrs);
       dispose([w, mask, outs]);
+    });
+
+    it(`GRU reset-after (${label})`, () => {
+      const w = weights(4, 3);
+      const b_a = randomNormal([3 * DIMS.H], { seed: 40, std: 0.3 });
+      const mask = masked ? tensor(maskValues, [B, T]) : undefined;
+      const attrs: SequenceAttrs = { reverse };
+      const { x, W_x, W_a, b, a0, dA } = w;
+      compare(gruResetAfterSequenceForward, { x, W_x, W_a, b, b_a, a0, mask }, attrs);
+      const outs = gruResetAfterSequenceForward({ x, W_x, W_a, b, b_a, a0, mask }, attrs);
+      compare(gruResetAfterSequenceBackward, { x, W_x, W_a, a0, ...outs, dA, mask }, attrs);
+      dispose([w, b_a, mask, outs]);
     });
   }
 });
@@ -334,6 +350,29 @@ describe('fused backward kernels match finite differences', () => {
         3,
       );
       dispose([rnn, lstm, gru, mask, lstmOuts, lstmGrads, gruOuts, gruGrads]);
+    });
+
+    it(`GRU reset-after (${label})`, () => {
+      const mask = masked ? tensor(maskValues, [B, T]) : undefined;
+      const order = ['x', 'W_x', 'W_a', 'b', 'b_a', 'a0'] as const;
+      const w = { ...weights(14, 3), b_a: randomNormal([3 * DIMS.H], { seed: 41, std: 0.3 }) };
+      const ins = order.map((k) => w[k]);
+      const outs = gruResetAfterSequenceForward({ ...named(order, ins), mask }, { reverse });
+      const grads = gruResetAfterSequenceBackward(
+        { x: w.x, W_x: w.W_x, W_a: w.W_a, a0: w.a0, ...outs, dA: w.dA, mask },
+        { reverse },
+      );
+      directionalCheck(
+        (xs) => {
+          const { A, G } = gruResetAfterSequenceForward({ ...named(order, xs), mask }, { reverse });
+          return [A, G];
+        },
+        ins,
+        [w.dA],
+        gradientsOf(grads, order),
+        4,
+      );
+      dispose([w, mask, outs, grads]);
     });
   }
 });
