@@ -147,8 +147,20 @@ function embeddingLayer(model: Model, vocabularySize: number, table: boolean): B
   };
 }
 
+/** A model's cell variant (`cellOptions` of `@recur/architectures`; absent: the defaults). */
+interface CellVariant {
+  resetAfter?: boolean;
+  recurrentActivation?: 'sigmoid' | 'hardSigmoid';
+}
+
 /** One recurrent layer's config (snake_case, as `model.save` writes it). */
-function cellConfig(cell: CellKind, name: string, units: number, returnSequences: boolean) {
+function cellConfig(
+  cell: CellKind,
+  variant: CellVariant,
+  name: string,
+  units: number,
+  returnSequences: boolean,
+) {
   const config: Record<string, unknown> = {
     name,
     trainable: true,
@@ -163,7 +175,10 @@ function cellConfig(cell: CellKind, name: string, units: number, returnSequences
     stateful: false,
     unroll: false,
   };
-  if (cell === 'lstm' || cell === 'gru') config.recurrent_activation = 'sigmoid';
+  if (cell === 'lstm' || cell === 'gru') {
+    config.recurrent_activation =
+      variant.recurrentActivation === 'hardSigmoid' ? 'hard_sigmoid' : 'sigmoid';
+  }
   if (cell === 'gru') config.reset_after = false;
   return config;
 }
@@ -178,10 +193,17 @@ function recurrentLayers(
     bidirectional: boolean;
     dropout: number;
     lastReturnsSequences: boolean;
+    cellOptions?: CellVariant | undefined;
     inputShape?: (number | null)[];
   },
 ): Built {
   const { cell, hiddenSize, numLayers, bidirectional, dropout } = options;
+  if (options.cellOptions?.resetAfter) {
+    throw new RecurError(
+      'ARGUMENT',
+      "toTfjs: the model's cells are reset-after GRUs (cellOptions.resetAfter); TF.js's GRU does not implement reset_after, so tf.loadLayersModel could not run it",
+    );
+  }
   const names = cellWeightNames(cell);
   const cls = RECURRENT_CLASS[cell];
   const out: Built = { layers: [], weights: [] };
@@ -194,7 +216,7 @@ function recurrentLayers(
     }
     const name = `${cls.toLowerCase()}_${l + 1}`;
     const returns = l < numLayers - 1 || options.lastReturnsSequences;
-    const config = cellConfig(cell, name, hiddenSize, returns);
+    const config = cellConfig(cell, options.cellOptions ?? {}, name, hiddenSize, returns);
     const first =
       l === 0 && options.inputShape
         ? { batch_input_shape: options.inputShape, dtype: 'float32' }

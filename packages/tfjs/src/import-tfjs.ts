@@ -7,6 +7,7 @@ import {
 import { checkOptions, dispose, RecurError, type Tensor, tensor, zeros } from '@recur/tensor';
 import { readLayers } from './read-layers.js';
 import { isRecord, layerChain } from './topology.js';
+import type { WeightSlice } from './weights-manifest.js';
 import {
   joinParts,
   readSlice,
@@ -82,11 +83,18 @@ export function modelFromTfjs(
       weights[w.name] =
         w.from === null
           ? zeros([...w.shape])
-          : tensor(readSlice(data, slices.get(w.from)!), [...w.shape]);
+          : tensor(readSlice(data, rowOf(slices.get(w.from)!, w.row)), [...w.shape]);
     }
     return modelFromWeights(plan.config, weights, source) as LanguageModel | SequenceClassifier;
   } catch (error) {
     dispose(Object.values(weights));
     throw error;
   }
+}
+
+/** Row `row` of a `[rows, n]` slice (the slice itself when `row` is undefined). */
+function rowOf(slice: WeightSlice, row: number | undefined): WeightSlice {
+  if (row === undefined) return slice;
+  const n = slice.shape[1]!;
+  return { ...slice, shape: [n], offset: slice.offset + 4 * row * n, size: n };
 }

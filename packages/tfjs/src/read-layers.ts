@@ -11,6 +11,8 @@ export interface WeightSource {
   readonly shape: readonly number[];
   /** The file's weight, or `null` for zeros. */
   readonly from: string | null;
+  /** Only this row of the file's weight (a reset-after GRU's `bias [2, 3H]`: input, recurrent). */
+  readonly row?: number;
 }
 
 /** A TF.js model read as a recur model: its config and where each parameter comes from. */
@@ -27,6 +29,10 @@ interface Recurrent {
   bidirectional: boolean;
   returnSequences: boolean;
   useBias: boolean;
+  /** GRU `reset_after`. */
+  resetAfter: boolean;
+  /** LSTM / GRU gate activation. */
+  recurrentActivation: 'sigmoid' | 'hardSigmoid';
 }
 
 const recurrentClasses: Record<string, CellKind> = { SimpleRNN: 'rnn', LSTM: 'lstm', GRU: 'gru' };
@@ -64,7 +70,7 @@ export function readLayers(
   }
   const recurrent: Recurrent[] = [];
   while (at < layers.length && isRecurrent(layers[at]!)) {
-    recurrent.push(readRecurrent(layers[at]!, source));
+    recurrent.push(readRecurrent(layers[at]!, chain.kerasVersion, source));
     at++;
   }
   let readout: 'last' | 'mean' | 'max' = 'last';
@@ -92,11 +98,15 @@ export function readLayers(
   const first = recurrent[0]!;
   for (const [i, r] of recurrent.entries()) {
     const same =
-      r.cell === first.cell && r.units === first.units && r.bidirectional === first.bidirectional;
+      r.cell === first.cell &&
+      r.units === first.units &&
+      r.bidirectional === first.bidirectional &&
+      r.resetAfter === first.resetAfter &&
+      r.recurrentActivation === first.recurrentActivation;
     if (!same) {
       throw new RecurError(
         'FORMAT',
-        `${source}: recurrent layer ${r.layer.name} is ${describe(r)} and ${first.layer.name} ${describe(first)}; recur stacks layers of one cell, width and direction`,
+        `${source}: recurrent layer ${r.layer.name} is ${describe(r)} and ${first.layer.name} ${describe(first)}; recur stacks layers of one cell, width, direction and gate variant`,
       );
     }
     if (i < recurrent.length - 1 && !r.returnSequences) {
@@ -136,11 +146,26 @@ export function readLayers(
           from: recurrentKernel,
         },
       );
-      if (r.useBias) {
+      if (!r.useBias) {
+        out.push({ name: at + names.bias, shape: [G], from: null });
+        if (r.resetAfter) out.push({ name: `${at}b_a`, shape: [G], from: null });
+      } else if (r.resetAfter) {
+        // Keras keeps a reset-after GRU's two biases in one [2, 3H]: input side, recurrent side.
+        const bias = weights.take(r.layer, key('bias'));
+        const shape = weights.shape(bias);
+        if (shape.length !== 2 || shape[0] !== 2) {
+          throw new RecurError(
+            'FORMAT',
+            `${source}: weight ${bias} is ${JSON.stringify(shape)}; a reset_after GRU's bias is [2, 3 × units]`,
+          );
+        }
+        out.push(
+          { name: at + names.bias, shape: [shape[1]!], from: bias, row: 0 },
+          { name: `${at}b_a`, shape: [shape[1]!], from: bias, row: 1 },
+        );
+      } else {
         const bias = weights.take(r.layer, key('bias'));
         out.push({ name: at + names.bias, shape: weights.shape(bias), from: bias });
-      } else {
-        out.push({ name: at + names.bias, shape: [G], from: null });
       }
     }
   }
@@ -155,7 +180,18 @@ export function readLayers(
   weights.checkAllTaken();
 
   const perStep = last.returnSequences && readout === 'last';
-  const common = { cell: first.cell, hiddenSize: H, numLayers: recurrent.length, dropout, seed: 0 };
+  const cellOptions = {
+    ...(first.resetAfter ? { resetAfter: true } : {}),
+    ...(first.recurrentActivation === 'hardSigmoid' ? { recurrentActivation: 'hardSigmoid' } : {}),
+  };
+  const common = {
+    cell: first.cell,
+    hiddenSize: H,
+    numLayers: recurrent.length,
+    dropout,
+    seed: 0,
+    ...(Object.keys(cellOptions).length > 0 ? { cellOptions } : {}),
+  };
   if (perStep) {
     if (!embedding) {
       throw new RecurError(
@@ -270,7 +306,7 @@ function readEmbedding(
   return { vocabularySize, size, from: weights.take(layer, 'forward.embeddings') };
 }
 
-function readRecurrent(outer: KerasLayer, source: string): Recurrent {
+function readRecurrent(outer: KerasLayer, kerasVersion: string, source: string): Recurrent {
   let layer = outer;
   const bidirectional = outer.className === 'Bidirectional';
   if (bidirectional) {
@@ -311,18 +347,30 @@ function readRecurrent(outer: KerasLayer, source: string): Recurrent {
       `${source}: ${layer.name} (${cls}) has activation ${activation}; recur runs tanh${cls === 'SimpleRNN' ? ' (or relu, its IRNN)' : ''}`,
     );
   }
+  let recurrentActivation: 'sigmoid' | 'hardSigmoid' = 'sigmoid';
   if (cls !== 'SimpleRNN') {
-    // Keras 1–2 and TF.js: hard_sigmoid(x) = clip(0.2x + 0.5, 0, 1); Keras 3 changed it to x/6 + 0.5.
-    const recurrentActivation = activationName(layer.config.recurrent_activation) ?? 'hard_sigmoid';
-    if (recurrentActivation !== 'sigmoid') {
+    // Left out, it is TF.js's (and Keras 2's) default, hard_sigmoid.
+    const gates = activationName(layer.config.recurrent_activation) ?? 'hard_sigmoid';
+    // Keras 1–2 and TF.js: hard_sigmoid(x) = clip(0.2x + 0.5, 0, 1), recur's hardSigmoid;
+    // Keras 3 redefined it as relu6(x + 3) / 6, which recur does not run.
+    const keras3 = /^3\./.test(kerasVersion);
+    if (gates === 'hard_sigmoid' && !keras3) recurrentActivation = 'hardSigmoid';
+    else if (gates !== 'sigmoid') {
       throw new RecurError(
         'FORMAT',
-        `${source}: ${layer.name} (${cls}) has recurrent_activation ${recurrentActivation}${layer.config.recurrent_activation === undefined ? ' (the default)' : ''}; recur runs sigmoid`,
+        `${source}: ${layer.name} (${cls}) has recurrent_activation ${gates}${keras3 && gates === 'hard_sigmoid' ? ` of Keras ${kerasVersion} (x/6 + 0.5)` : ''}; recur runs sigmoid and TF.js's hard_sigmoid (0.2x + 0.5)`,
       );
     }
   }
+  const resetAfter = cls === 'GRU' && layer.config.reset_after === true;
   if (cls === 'GRU') {
-    refuseUnless(layer, 'reset_after', falsy, 'reset_after false (reset before)', source);
+    refuseUnless(
+      layer,
+      'reset_after',
+      (v) => falsy(v) || v === true,
+      'reset_after true or false',
+      source,
+    );
   }
   return {
     layer: outer,
@@ -331,6 +379,8 @@ function readRecurrent(outer: KerasLayer, source: string): Recurrent {
     bidirectional,
     returnSequences: layer.config.return_sequences === true,
     useBias: layer.config.use_bias !== false,
+    resetAfter,
+    recurrentActivation,
   };
 }
 

@@ -48,8 +48,8 @@ describe('modelFromTfjs refuses what recur cannot run exactly, by name', () => {
     ['activation', 'relu', /activation relu; recur runs tanh/],
     [
       'recurrent_activation',
-      'hard_sigmoid',
-      /recurrent_activation hard_sigmoid; recur runs sigmoid/,
+      'softsign',
+      /recurrent_activation softsign; recur runs sigmoid and TF\.js's hard_sigmoid/,
     ],
   ])('LSTM %s %j', (key, value, message) => {
     const error = refusal(
@@ -61,23 +61,26 @@ describe('modelFromTfjs refuses what recur cannot run exactly, by name', () => {
     expect(error.message).toMatch(/^modelFromTfjs \(TF\.js model\): /);
   });
 
-  it('a TF.js default LSTM (recurrent_activation left out: hard_sigmoid)', () => {
+  it("Keras 3's hard_sigmoid (x/6 + 0.5, not TF.js's 0.2x + 0.5)", () => {
     const error = refusal(
       edited((j) => {
-        delete layers(j)[1]!.config.recurrent_activation;
+        j.modelTopology.keras_version = '3.3.3';
+        layers(j)[1]!.config.recurrent_activation = 'hard_sigmoid';
       }),
     );
-    expect(error.message).toMatch(/recurrent_activation hard_sigmoid \(the default\)/);
+    expect(error.message).toMatch(
+      /recurrent_activation hard_sigmoid of Keras 3\.3\.3 \(x\/6 \+ 0\.5\)/,
+    );
   });
 
-  it("GRU reset_after (Keras 2's default)", () => {
+  it('a reset_after GRU whose bias is not [2, 3 × units]', () => {
     const error = refusal(
       edited((j) => {
         layers(j)[1]!.class_name = 'GRU';
         layers(j)[1]!.config.reset_after = true;
       }),
     );
-    expect(error.message).toMatch(/reset_after true; recur runs only reset_after false/);
+    expect(error.message).toMatch(/bias is \[16\]; a reset_after GRU's bias is \[2, 3 × units\]/);
   });
 
   it('an Embedding with mask_zero', () => {
@@ -185,6 +188,54 @@ describe('modelFromTfjs refuses what recur cannot run exactly, by name', () => {
         }),
       ).message,
     ).toMatch(/needs one bias weight under lstm_LSTM\d+\/; the manifest has none/);
+  });
+
+  it('per-step outputs over features, and bidirectional per-step outputs', () => {
+    const perStep = (j: Json) => {
+      layers(j)[1]!.config.return_sequences = true;
+      layers(j)[2]!.config.units = 6;
+      layers(j)[2]!.config.activation = 'softmax';
+      j.weightSpecs[4].shape = [4, 6];
+      j.weightSpecs[5].shape = [6];
+    };
+    const bytes = (n: number) => new Uint8Array(base.weightData.byteLength + n);
+    // 4 × 3 more kernel values and 3 more biases than the [4, 3] Dense.
+    const grown = bytes(4 * (12 + 3));
+    expect(
+      refusal(
+        edited((j) => {
+          perStep(j);
+          layers(j).shift();
+          j.weightSpecs.shift();
+        }),
+        grown.subarray(4 * 18),
+      ).message,
+    ).toMatch(
+      /returns sequences over feature inputs; recur reads per-step outputs only as a language model/,
+    );
+    expect(
+      refusal(
+        edited((j) => {
+          perStep(j);
+          const lstm = layers(j)[1]!;
+          layers(j)[1] = {
+            class_name: 'Bidirectional',
+            config: { name: 'bi', merge_mode: 'concat', layer: lstm },
+          };
+          for (const s of j.weightSpecs.slice(1, 4))
+            s.name = s.name.replace(/^[^/]+\//, 'bi/forward_lstm/');
+          j.weightSpecs.splice(
+            4,
+            0,
+            ...j.weightSpecs
+              .slice(1, 4)
+              .map((s: Json) => ({ ...s, name: s.name.replace('forward_', 'backward_') })),
+          );
+          j.weightSpecs[7].shape = [8, 6];
+        }),
+        new Uint8Array(4 * (6 * 3 + 2 * (3 * 16 + 4 * 16 + 16) + 8 * 6 + 6)),
+      ).message,
+    ).toMatch(/a bidirectional layer \(bi\) predicting at every step is not a language model/);
   });
 
   it('a functional model that is not a single chain', () => {

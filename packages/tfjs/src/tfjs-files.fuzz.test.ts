@@ -88,6 +88,7 @@ const models = () => [
     input: { kind: 'embedding', size: 2 },
     cell: 'gru',
     numLayers: 2,
+    cellOptions: { recurrentActivation: 'hardSigmoid' },
     seed: 1,
   }),
   new SequenceClassifier({
