@@ -56,10 +56,11 @@ interface Built {
  *   activation: `model.predict` equals `classifier.predict` (masks have no TF.js counterpart:
  *   run unpadded sequences).
  *
- * The IRNN is a `SimpleRNN` with `relu`; LSTM/GRU use `recurrent_activation: 'sigmoid'`.
- * Weights keep their values and layouts (Keras's and recur's agree). `Seq2Seq`, `Captioner` and
- * `Forecaster` have no TF.js Layers equivalent that `Sequential` can express and are refused
- * (`ARGUMENT`, naming the model).
+ * The IRNN is a `SimpleRNN` with `relu`; LSTM/GRU gates are `recurrent_activation` `sigmoid`, or
+ * `hard_sigmoid` for `cellOptions.recurrentActivation: 'hardSigmoid'`. Weights keep their values
+ * and layouts (Keras's and recur's agree). Refused (`ARGUMENT`, naming what): `Seq2Seq`,
+ * `Captioner` and `Forecaster`, which `Sequential` cannot express, and reset-after GRUs
+ * (`cellOptions.resetAfter`), which TF.js's GRU does not implement.
  */
 export function toTfjs(model: Model): TfjsModel {
   let built: Built;

@@ -52,7 +52,8 @@ const INFERENCE_NO_OPS = new Set(['Dropout', 'InputLayer']);
  *   same either way).
  *
  * RNN is `SimpleRNN` (tanh; `relu` is recur's IRNN), `LSTM` or `GRU`, or one of them in
- * `Bidirectional` (merge mode `concat`); stacked layers must share cell, width and direction.
+ * `Bidirectional` (merge mode `concat`); stacked layers must share cell, width, direction and
+ * gate variant (`hard_sigmoid` gates and GRU `reset_after` become the model's `cellOptions`).
  * Anything else is refused by name (`RecurError` `FORMAT`).
  */
 export function readLayers(
