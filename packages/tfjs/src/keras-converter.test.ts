@@ -7,6 +7,7 @@ import {
   maxAbsDifference,
   recurPredict,
   saveFromTfjs,
+  scrambleTfjs,
   tf,
   tfjsPredict,
 } from './test-support/tfjs.js';
@@ -28,7 +29,7 @@ async function reference() {
     }),
   );
   model.add(tf.layers.dense({ units: 2, activation: 'softmax' }));
-  const saved = await saveFromTfjs(model);
+  const saved = await saveFromTfjs(scrambleTfjs(model));
   const layers = (
     saved.modelTopology as {
       config: { layers: { class_name: string; config: Record<string, unknown> }[] };

@@ -89,3 +89,23 @@ export function features(n: number, seed = 1): number[] {
 }
 
 export { disposeModel };
+
+/**
+ * Gives every weight of a TF.js model values uniform in [-1, 1] (deterministic). TF.js's
+ * initial weights are small (embeddings ±0.05), so outputs sit near uniform and a wrong gate
+ * or a swapped block would move them by less than the tolerance; these make every part count.
+ */
+export function scrambleTfjs(model: tf.LayersModel, seed = 1): tf.LayersModel {
+  const values = model.getWeights().map((w, i) => tf.tensor(features(w.size, seed + i), w.shape));
+  model.setWeights(values);
+  tf.dispose(values);
+  return model;
+}
+
+/** The same for a recur model's parameters. */
+export function scrambleRecur<M extends LanguageModel | SequenceClassifier>(model: M, seed = 1): M {
+  Object.values(model.parameters()).forEach((p, i) => {
+    p.assign(tensor(features(p.value.size, seed + i), [...p.shape]));
+  });
+  return model;
+}
