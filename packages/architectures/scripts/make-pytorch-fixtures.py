@@ -5,7 +5,7 @@ Needs torch (Debian: apt-get install python3-torch libopenblas0-pthread) and not
 Debian has no python3-safetensors, so the format is read and written below, as the reference
 implementation lays it out (tensors in name order, header padded with spaces to 8 bytes).
 
-1. PyTorch -> recur: builds seeded PyTorch modules (nn.Embedding, nn.LSTM / nn.RNN,
+1. PyTorch -> recur: builds seeded PyTorch modules (nn.Embedding, nn.LSTM / nn.GRU / nn.RNN,
    nn.Linear), saves each state dict as fixtures/pytorch/torch-NAME.safetensors, and
    torch-NAME.io.safetensors: seeded inputs and torch's logits as tensors, the recur config
    of the same model in __metadata__ ("config").
@@ -66,11 +66,20 @@ def load_safetensors(path):
     return tensors, metadata
 
 
-def recurrent(cell, input_size, hidden, layers, bidirectional=False):
-    """recur's cells as PyTorch modules: lstm -> nn.LSTM, rnn -> nn.RNN, irnn -> nn.RNN(relu)."""
+def recurrent(cell, input_size, hidden, layers, bidirectional=False, cell_options=None):
+    """recur's cells as PyTorch modules: lstm -> nn.LSTM, rnn -> nn.RNN, irnn -> nn.RNN(relu),
+    gru with cellOptions.resetAfter -> nn.GRU (always "reset after"; recur's default GRU is
+    "reset before", which no PyTorch module computes)."""
     common = dict(num_layers=layers, bidirectional=bidirectional, batch_first=True)
+    options = cell_options or {}
+    if options.get("recurrentActivation", "sigmoid") != "sigmoid":
+        raise ValueError("PyTorch's recurrent modules have only the logistic sigmoid")
     if cell == "lstm":
         return nn.LSTM(input_size, hidden, **common)
+    if cell == "gru":
+        if not options.get("resetAfter", False):
+            raise ValueError("nn.GRU is reset-after: give cellOptions.resetAfter = true")
+        return nn.GRU(input_size, hidden, **common)
     if cell in ("rnn", "irnn"):
         return nn.RNN(input_size, hidden, nonlinearity="tanh" if cell == "rnn" else "relu", **common)
     raise ValueError(f"no PyTorch module computes recur's {cell}")
@@ -83,14 +92,15 @@ def final_hidden(state):
 class TokenDecoder(nn.Module):
     """recur's TokenDecoder: embedding or one-hot, stacked cells, optional attention, output."""
 
-    def __init__(self, vocabulary, token_input, cell, hidden, layers, attention=None):
+    def __init__(self, vocabulary, token_input, cell, hidden, layers, attention=None,
+                 cell_options=None):
         super().__init__()
         self.vocabulary = vocabulary
         width = vocabulary
         if token_input["kind"] == "embedding":
             self.embedding = nn.Embedding(vocabulary, token_input["size"])
             width = token_input["size"]
-        self.rnn = recurrent(cell, width, hidden, layers)
+        self.rnn = recurrent(cell, width, hidden, layers, cell_options=cell_options)
         self.score = attention
         if attention == "general":
             self.attention = nn.ModuleDict({"key": nn.Linear(hidden, hidden, bias=False)})
@@ -116,7 +126,8 @@ class TokenDecoder(nn.Module):
 class LanguageModel(nn.Module):
     def __init__(self, c):
         super().__init__()
-        d = TokenDecoder(c["vocabularySize"], c["input"], c["cell"], c["hiddenSize"], c["numLayers"])
+        d = TokenDecoder(c["vocabularySize"], c["input"], c["cell"], c["hiddenSize"], c["numLayers"],
+                         cell_options=c.get("cellOptions"))
         # The decoder's parts sit at the top level, as recur names them.
         self.embedding = getattr(d, "embedding", None)
         self.rnn, self.output, self.decoder = d.rnn, d.output, [d]
@@ -135,7 +146,8 @@ class SequenceClassifier(nn.Module):
         width = i["size"] if i["kind"] != "onehot" else i["vocabularySize"]
         if i["kind"] == "embedding":
             self.embedding = nn.Embedding(i["vocabularySize"], i["size"])
-        self.rnn = recurrent(c["cell"], width, c["hiddenSize"], c["numLayers"], c["bidirectional"])
+        self.rnn = recurrent(c["cell"], width, c["hiddenSize"], c["numLayers"], c["bidirectional"],
+                             c.get("cellOptions"))
         directions = 2 if c["bidirectional"] else 1
         self.output = nn.Linear(directions * c["hiddenSize"], c["outputSize"])
         self.bidirectional = c["bidirectional"]
@@ -156,12 +168,13 @@ class Seq2Seq(nn.Module):
         s = c["sourceInput"]
         self.encoder = nn.ModuleDict({"rnn": recurrent(
             c["cell"], s["size"] if s["kind"] == "embedding" else c["sourceVocabularySize"],
-            c["hiddenSize"], c["numLayers"])})
+            c["hiddenSize"], c["numLayers"], cell_options=c.get("cellOptions"))})
         if s["kind"] == "embedding":
             self.encoder["embedding"] = nn.Embedding(c["sourceVocabularySize"], s["size"])
         self.source_vocabulary = c["sourceVocabularySize"]
         self.decoder = TokenDecoder(c["targetVocabularySize"], c["targetInput"], c["cell"],
-                                    c["hiddenSize"], c["numLayers"], c["attention"])
+                                    c["hiddenSize"], c["numLayers"], c["attention"],
+                                    c.get("cellOptions"))
 
     def forward(self, source, decoder_input):
         x = (self.encoder["embedding"](source) if "embedding" in self.encoder
@@ -223,6 +236,24 @@ TORCH_MODELS = {
         "architecture": "LanguageModel", "vocabularySize": 11,
         "input": {"kind": "embedding", "size": 4}, "cell": "lstm", "hiddenSize": 6,
         "numLayers": 2},
+    # nn.GRU: reset-after, gate order r z n, two biases (recur: cellOptions.resetAfter).
+    "gru-classifier": {
+        "architecture": "SequenceClassifier", "input": {"kind": "features", "size": 3},
+        "cell": "gru", "cellOptions": {"resetAfter": True}, "hiddenSize": 5, "numLayers": 1,
+        "bidirectional": False, "readout": "last", "outputSize": 2},
+    "gru-two-layer-classifier": {
+        "architecture": "SequenceClassifier", "input": {"kind": "features", "size": 4},
+        "cell": "gru", "cellOptions": {"resetAfter": True}, "hiddenSize": 6, "numLayers": 2,
+        "bidirectional": False, "readout": "last", "outputSize": 3},
+    "gru-bidirectional-classifier": {
+        "architecture": "SequenceClassifier",
+        "input": {"kind": "embedding", "vocabularySize": 10, "size": 4},
+        "cell": "gru", "cellOptions": {"resetAfter": True}, "hiddenSize": 5, "numLayers": 2,
+        "bidirectional": True, "readout": "last", "outputSize": 2},
+    "gru-lm": {
+        "architecture": "LanguageModel", "vocabularySize": 11,
+        "input": {"kind": "embedding", "size": 4}, "cell": "gru",
+        "cellOptions": {"resetAfter": True}, "hiddenSize": 6, "numLayers": 2},
 }
 
 

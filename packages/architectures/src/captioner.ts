@@ -15,6 +15,8 @@ import type { Hypothesis } from './beam-search.js';
 import {
   CELL_KINDS,
   CONFIG_LIMITS,
+  cellOptionsField,
+  checkCellOptions,
   checkChoice,
   checkModelOptions,
   checkRate,
@@ -22,6 +24,7 @@ import {
   checkSize,
   checkToken,
   checkTokenInput,
+  type ModelCellOptions,
   orDefault,
 } from './config.js';
 import { TokenDecoder, type TokenInput, tokenDecoderSpecs } from './decoder.js';
@@ -60,6 +63,8 @@ export interface CaptionerConfig {
   /** How words enter the decoder (default: an embedding of 32). */
   input: TokenInput;
   cell: CellKind;
+  /** Cell variant (GRU reset-after, hardSigmoid gates): see {@link ModelCellOptions}; absent = defaults. */
+  cellOptions?: ModelCellOptions;
   hiddenSize: number;
   numLayers: number;
   dropout: number;
@@ -133,6 +138,7 @@ export class Captioner {
             vocabularySize: c.vocabularySize,
             input: c.input,
             cell: c.cell,
+            cellOptions: c.cellOptions,
             hiddenSize: c.hiddenSize,
             numLayers: c.numLayers,
             dropout: c.dropout,
@@ -171,6 +177,7 @@ export class Captioner {
       'vocabularySize',
       'input',
       'cell',
+      'cellOptions',
       'hiddenSize',
       'numLayers',
       'dropout',
@@ -181,13 +188,15 @@ export class Captioner {
     ]);
     const o = options;
     const vocabularySize = checkSize(owner, 'vocabularySize', o.vocabularySize);
+    const cell = checkChoice(owner, 'cell', orDefault(o.cell, 'lstm'), CELL_KINDS);
     const config: CaptionerConfig = {
       architecture: 'Captioner',
       featureSize: checkSize(owner, 'featureSize', o.featureSize),
       encoderSizes: checkEncoderSizes(owner, orDefault(o.encoderSizes, [64])),
       vocabularySize,
       input: checkTokenInput(owner, 'input', orDefault(o.input, { kind: 'embedding', size: 32 })),
-      cell: checkChoice(owner, 'cell', orDefault(o.cell, 'lstm'), CELL_KINDS),
+      cell,
+      ...cellOptionsField(checkCellOptions(owner, cell, o.cellOptions)),
       hiddenSize: checkSize(owner, 'hiddenSize', o.hiddenSize),
       numLayers: checkSize(owner, 'numLayers', orDefault(o.numLayers, 1), CONFIG_LIMITS.numLayers),
       dropout: checkRate(owner, 'dropout', orDefault(o.dropout, 0)),
@@ -216,6 +225,7 @@ export class Captioner {
           vocabularySize: c.vocabularySize,
           input: c.input,
           cell: c.cell,
+          cellOptions: c.cellOptions,
           hiddenSize: c.hiddenSize,
           numLayers: c.numLayers,
         }),

@@ -1,4 +1,4 @@
-import { type CellKind, CELL_KINDS as REGISTERED_CELLS } from '@recur/cells';
+import { CELLS, type CellKind, CELL_KINDS as REGISTERED_CELLS } from '@recur/cells';
 import { checkOptions, RecurError } from '@recur/tensor';
 import type { TokenInput } from './decoder.js';
 
@@ -57,6 +57,82 @@ export function checkChoice<T extends string>(
 
 /** The recurrent cells a model may stack: every kind in `@recur/cells`' registry. */
 export const CELL_KINDS: readonly CellKind[] = REGISTERED_CELLS;
+
+/** The gate activations an LSTM or GRU may use (`hardSigmoid`: TensorFlow.js's default). */
+export const RECURRENT_ACTIVATIONS = ['sigmoid', 'hardSigmoid'] as const;
+
+/**
+ * The cell variants a model config may choose, passed to every recurrent layer the model builds
+ * and saved in the config (an absent field, or an absent `cellOptions`, is the default, so files
+ * saved before these existed load unchanged):
+ *
+ * - `resetAfter` (GRU only; default false): the "reset after" GRU of PyTorch's `nn.GRU`, cuDNN
+ *   and Keras 2, with a second bias `b_a` per layer and direction (docs/notation.md);
+ * - `recurrentActivation` (LSTM and GRU; default `sigmoid`): the gates' activation, the logistic
+ *   sigmoid or TensorFlow.js's `hardSigmoid` `clip(0.2·x + 0.5, 0, 1)`.
+ */
+export interface ModelCellOptions {
+  resetAfter?: boolean;
+  recurrentActivation?: (typeof RECURRENT_ACTIVATIONS)[number];
+}
+
+/** Every {@link ModelCellOptions} key. */
+const MODEL_CELL_OPTION_KEYS: readonly (keyof ModelCellOptions)[] = [
+  'resetAfter',
+  'recurrentActivation',
+];
+
+/** The {@link ModelCellOptions} keys a cell kind takes: those its registry entry lists. */
+function modelCellOptions(cell: CellKind): readonly (keyof ModelCellOptions)[] {
+  const own = CELLS[cell].optionKeys;
+  return MODEL_CELL_OPTION_KEYS.filter((key) => own.includes(key));
+}
+
+/**
+ * A checked copy of a model's `cellOptions` for `cell` (undefined stays undefined): unknown
+ * keys, keys the cell does not take (`resetAfter` on an LSTM) and wrong values throw ARGUMENT.
+ */
+export function checkCellOptions(
+  owner: string,
+  cell: CellKind,
+  value: unknown,
+): ModelCellOptions | undefined {
+  if (value === undefined) return undefined;
+  const where = `${owner}.cellOptions`;
+  checkOptions(where, value, ['resetAfter', 'recurrentActivation']);
+  const known = modelCellOptions(cell);
+  for (const key of Object.keys(value as object)) {
+    if (!(known as readonly string[]).includes(key)) {
+      throw new RecurError(
+        'ARGUMENT',
+        `${where}: ${key} is not an option of a '${cell}' cell (it takes ${known.length > 0 ? known.join(', ') : 'none'})`,
+      );
+    }
+  }
+  const { resetAfter, recurrentActivation } = value as Record<string, unknown>;
+  return {
+    ...(resetAfter !== undefined
+      ? { resetAfter: checkBoolean(where, 'resetAfter', resetAfter) }
+      : {}),
+    ...(recurrentActivation !== undefined
+      ? {
+          recurrentActivation: checkChoice(
+            where,
+            'recurrentActivation',
+            recurrentActivation,
+            RECURRENT_ACTIVATIONS,
+          ),
+        }
+      : {}),
+  };
+}
+
+/** `{ cellOptions }` when given, else nothing: spread into a config so that absent stays absent. */
+export function cellOptionsField(cellOptions: ModelCellOptions | undefined): {
+  cellOptions?: ModelCellOptions;
+} {
+  return cellOptions === undefined ? {} : { cellOptions };
+}
 
 /** A dropout rate in [0, 1); throws RANGE otherwise. */
 export function checkRate(owner: string, key: string, value: unknown): number {

@@ -2,7 +2,7 @@ import { concat, constant, reshape, tanh, type Variable } from '@recur/autograd'
 import { type CellKind, RecurrentLayer } from '@recur/cells';
 import { formatShape, oneHot, RecurError, type Rng, type Tensor, tensor } from '@recur/tensor';
 import { Attention, type AttentionMemory, type AttentionScore } from './attention.js';
-import { checkChoice } from './config.js';
+import { checkChoice, type ModelCellOptions } from './config.js';
 import { recurrentInit } from './initialization.js';
 import { Dense, Embedding } from './layers.js';
 import {
@@ -24,6 +24,8 @@ export interface TokenDecoderOptions {
   vocabularySize: number;
   input: TokenInput;
   cell: CellKind;
+  /** Cell variant (GRU reset-after, hardSigmoid gates); absent = the defaults. */
+  cellOptions?: ModelCellOptions | undefined;
   hiddenSize: number;
   numLayers?: number;
   /** Dropout between stacked layers while training (default 0). */
@@ -40,11 +42,22 @@ export interface TokenDecoderOptions {
 export function tokenDecoderSpecs(
   options: Omit<TokenDecoderOptions, 'rng' | 'dropout'>,
 ): ParameterSpec[] {
-  const { vocabularySize: V, input, cell, hiddenSize: H, numLayers = 1, attention } = options;
+  const {
+    vocabularySize: V,
+    input,
+    cell,
+    cellOptions,
+    hiddenSize: H,
+    numLayers = 1,
+    attention,
+  } = options;
   const inputSize = input.kind === 'embedding' ? input.size : V;
   return [
     ...(input.kind === 'embedding' ? embeddingSpecs('embedding', V, input.size) : []),
-    ...prefixed('rnn.', recurrentLayerSpecs({ cell, inputSize, hiddenSize: H, numLayers })),
+    ...prefixed(
+      'rnn.',
+      recurrentLayerSpecs({ cell, cellOptions, inputSize, hiddenSize: H, numLayers }),
+    ),
     ...(attention
       ? [
           ...prefixed(
@@ -131,7 +144,7 @@ export class TokenDecoder {
             hiddenSize: H,
             numLayers: options.numLayers ?? 1,
             dropout: options.dropout ?? 0,
-            cellOptions: recurrentInit(options.cell),
+            cellOptions: recurrentInit(options.cell, options.cellOptions),
             rng,
           }),
         );

@@ -17,12 +17,15 @@ import type { TrainingContext } from '@recur/train';
 import {
   CELL_KINDS,
   CONFIG_LIMITS,
+  cellOptionsField,
   checkBoolean,
+  checkCellOptions,
   checkChoice,
   checkModelOptions,
   checkRate,
   checkSeed,
   checkSize,
+  type ModelCellOptions,
   orDefault,
 } from './config.js';
 import { recurrentInit } from './initialization.js';
@@ -79,6 +82,8 @@ export interface ForecasterConfig {
    */
   differenced: boolean;
   cell: CellKind;
+  /** Cell variant (GRU reset-after, hardSigmoid gates): see {@link ModelCellOptions}; absent = defaults. */
+  cellOptions?: ModelCellOptions;
   hiddenSize: number;
   numLayers: number;
   /** Dropout between stacked layers while training. */
@@ -99,6 +104,7 @@ const OPTIONS = [
   'horizon',
   'differenced',
   'cell',
+  'cellOptions',
   'hiddenSize',
   'numLayers',
   'dropout',
@@ -151,7 +157,7 @@ export class Forecaster {
             hiddenSize: c.hiddenSize,
             numLayers: c.numLayers,
             dropout: c.dropout,
-            cellOptions: recurrentInit(c.cell),
+            cellOptions: recurrentInit(c.cell, c.cellOptions),
             rng,
           }),
         );
@@ -181,6 +187,7 @@ export class Forecaster {
     checkModelOptions(owner, options, OPTIONS);
     const o = options;
     const inputSize = checkSize(owner, 'inputSize', o.inputSize);
+    const cell = checkChoice(owner, 'cell', orDefault(o.cell, 'lstm'), CELL_KINDS);
     const c: ForecasterConfig = {
       architecture: 'Forecaster',
       inputSize,
@@ -199,7 +206,8 @@ export class Forecaster {
       ]),
       horizon: checkSize(owner, 'horizon', orDefault(o.horizon, 1)),
       differenced: checkBoolean(owner, 'differenced', orDefault(o.differenced, false)),
-      cell: checkChoice(owner, 'cell', orDefault(o.cell, 'lstm'), CELL_KINDS),
+      cell,
+      ...cellOptionsField(checkCellOptions(owner, cell, o.cellOptions)),
       hiddenSize: checkSize(owner, 'hiddenSize', o.hiddenSize),
       numLayers: checkSize(owner, 'numLayers', orDefault(o.numLayers, 1), CONFIG_LIMITS.numLayers),
       dropout: checkRate(owner, 'dropout', orDefault(o.dropout, 0)),
@@ -224,6 +232,7 @@ export class Forecaster {
         'rnn.',
         recurrentLayerSpecs({
           cell: c.cell,
+          cellOptions: c.cellOptions,
           inputSize,
           hiddenSize: c.hiddenSize,
           numLayers: c.numLayers,

@@ -41,7 +41,7 @@ export {
   type ModelConfig,
   type WeightDescription,
 } from './check-weights.js';
-export { CONFIG_LIMITS } from './config.js';
+export { CONFIG_LIMITS, type ModelCellOptions, RECURRENT_ACTIVATIONS } from './config.js';
 export {
   type DecoderOutput,
   TokenDecoder,

@@ -8,7 +8,10 @@ import type { WeightDescription } from './check-weights.js';
  * an embedding (features or one-hot). Keys the config gives are kept as given (the directory
  * check then compares them with the file). Read from the shapes (names as in the README):
  *
- * - `hiddenSize`: `rnn.weight_hh_l0` `[G·H, H]`; `cell`: G = 4 → `lstm` (G = 1: ambiguous);
+ * - `hiddenSize`: `rnn.weight_hh_l0` `[G·H, H]`; `cell`: G = 4 → `lstm`, G = 3 → `gru` (G = 1:
+ *   ambiguous);
+ * - `cellOptions.resetAfter`: `true` for a GRU (`nn.GRU` is always "reset after"), added to the
+ *   given `cellOptions` when they do not say (a given `false` is kept, and refused by the naming);
  * - `numLayers`: how many `rnn.weight_ih_l{k}`; `bidirectional`: `rnn.weight_ih_l0_reverse`;
  * - `vocabularySize` (LanguageModel) or `outputSize` (classifier): `output.weight` rows;
  * - `input`: from `embedding.weight` `[V, E]`; a LanguageModel without one reads one-hot.
@@ -40,11 +43,16 @@ export function inferPyTorchConfig(
     if (columns === 0) return undefined;
     const gates = rows / columns;
     if (gates === 4) return 'lstm';
-    if (gates === 3) return 'gru'; // refused with the reason by the naming
+    if (gates === 3) return 'gru';
     if (gates === 1)
       ambiguous('cell', 'nn.RNN weights do not say tanh (cell rnn) or relu (cell irnn)');
     return undefined;
   });
+  const cellOptions = out.cellOptions;
+  if (out.cell === 'gru' && (cellOptions === undefined || isPlainObject(cellOptions))) {
+    const given = (cellOptions ?? {}) as Record<string, unknown>;
+    if (!Object.hasOwn(given, 'resetAfter')) out.cellOptions = { ...given, resetAfter: true };
+  }
   fill('numLayers', () => {
     let layers = 0;
     while (shapes.has(`rnn.weight_ih_l${layers}`)) layers++;
@@ -68,3 +76,6 @@ export function inferPyTorchConfig(
   }
   return out;
 }
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);

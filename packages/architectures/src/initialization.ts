@@ -1,4 +1,5 @@
 import { CELLS, type CellKind } from '@recur/cells';
+import type { ModelCellOptions } from './config.js';
 
 /**
  * How the recurrent layers a model constructor builds draw their first weights. By default the
@@ -10,12 +11,20 @@ import { CELLS, type CellKind } from '@recur/cells';
 let placeholder = false;
 
 /**
- * The `cellOptions` a constructor passes to a `RecurrentLayer` of `cell` (undefined: the cells'
- * default). Cells without an `init` option (the IRNN: its identity and small Gaussian weights
- * cost O(n)) keep their own.
+ * The `cellOptions` a constructor passes to a `RecurrentLayer` of `cell`: the model config's
+ * `cellOptions` (the cell variant), plus `init: 'uniform'` under placeholder weights (undefined
+ * when both are absent: the cells' defaults). Cells without an `init` option (the IRNN: its
+ * identity and small Gaussian weights cost O(n)) keep their own.
  */
-export function recurrentInit(cell: CellKind): { init: 'uniform' } | undefined {
-  return placeholder && CELLS[cell].optionKeys.includes('init') ? { init: 'uniform' } : undefined;
+export function recurrentInit(
+  cell: CellKind,
+  cellOptions?: ModelCellOptions,
+): (ModelCellOptions & { init?: 'uniform' }) | undefined {
+  const init =
+    placeholder && CELLS[cell].optionKeys.includes('init')
+      ? { init: 'uniform' as const }
+      : undefined;
+  return init || cellOptions ? { ...cellOptions, ...init } : undefined;
 }
 
 /** Runs `build` with cheap placeholder weights (every one of which the caller will overwrite). */

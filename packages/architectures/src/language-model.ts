@@ -5,12 +5,15 @@ import type { TrainingContext } from '@recur/train';
 import {
   CELL_KINDS,
   CONFIG_LIMITS,
+  cellOptionsField,
+  checkCellOptions,
   checkChoice,
   checkModelOptions,
   checkRate,
   checkSeed,
   checkSize,
   checkTokenInput,
+  type ModelCellOptions,
   orDefault,
 } from './config.js';
 import { type DecoderOutput, TokenDecoder, type TokenInput, tokenDecoderSpecs } from './decoder.js';
@@ -27,6 +30,8 @@ export interface LanguageModelConfig {
   /** One-hot rows or a learned embedding (default `{ kind: 'embedding', size: 32 }`). */
   input: TokenInput;
   cell: CellKind;
+  /** Cell variant (GRU reset-after, hardSigmoid gates): see {@link ModelCellOptions}; absent = defaults. */
+  cellOptions?: ModelCellOptions;
   hiddenSize: number;
   numLayers: number;
   /** Dropout between stacked layers while training (masks drawn from the training call's rng). */
@@ -93,6 +98,7 @@ export class LanguageModel {
             vocabularySize,
             input,
             cell,
+            cellOptions: config.cellOptions,
             hiddenSize,
             numLayers,
             dropout,
@@ -114,17 +120,20 @@ export class LanguageModel {
       'vocabularySize',
       'input',
       'cell',
+      'cellOptions',
       'hiddenSize',
       'numLayers',
       'dropout',
       'seed',
     ]);
     const o = options;
+    const cell = checkChoice(owner, 'cell', orDefault(o.cell, 'lstm'), CELL_KINDS);
     const config: LanguageModelConfig = {
       architecture: 'LanguageModel',
       vocabularySize: checkSize(owner, 'vocabularySize', o.vocabularySize),
       input: checkTokenInput(owner, 'input', orDefault(o.input, { kind: 'embedding', size: 32 })),
-      cell: checkChoice(owner, 'cell', orDefault(o.cell, 'lstm'), CELL_KINDS),
+      cell,
+      ...cellOptionsField(checkCellOptions(owner, cell, o.cellOptions)),
       hiddenSize: checkSize(owner, 'hiddenSize', o.hiddenSize),
       numLayers: checkSize(owner, 'numLayers', orDefault(o.numLayers, 1), CONFIG_LIMITS.numLayers),
       dropout: checkRate(owner, 'dropout', orDefault(o.dropout, 0)),

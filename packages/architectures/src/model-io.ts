@@ -193,7 +193,8 @@ export interface ModelFromPyTorchOptions {
  * and bidirectional `nn.RNN` / `nn.LSTM` are read; `nn.RNN(nonlinearity='relu')` is
  * `cell: 'irnn'`. Every tensor the config implies must be there with its shape, and no other
  * (a `FORMAT` error names the missing and unexpected ones) — checked before anything is
- * allocated. GRU configs are refused: `nn.GRU` is "reset after", recur's GRU "reset before".
+ * allocated. `nn.GRU` is a GRU with `cellOptions: { resetAfter: true }` (inferred when the config
+ * does not say); a "reset before" GRU config is refused, as no PyTorch module computes it.
  */
 export function modelFromPyTorch(
   source: Uint8Array,

@@ -254,8 +254,9 @@ describe('hostile model files and state dicts', () => {
       /missing rnn.bias_hh_l1; unexpected rnn.bias_hh_l9/,
     ],
     [
-      'a GRU config',
-      () => modelFromPyTorch(stateDict, { ...config, cell: 'gru' }),
+      'a reset-before GRU config',
+      () =>
+        modelFromPyTorch(stateDict, { ...config, cell: 'gru', cellOptions: { resetAfter: false } }),
       /nn.GRU computes "reset after".*"reset before"/,
     ],
     ['a state dict without a config', () => modelFromPyTorch(stateDict), /no recur.config/],

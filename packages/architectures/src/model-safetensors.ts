@@ -21,7 +21,8 @@ import {
  *
  * - `format`: `pt` (what Hugging Face tools look for);
  * - `recur.config`: the model's config, JSON;
- * - `recur.naming`: `pytorch`, or `recur` for GRU models ({@link TensorNaming});
+ * - `recur.naming`: `pytorch`, or `recur` for models no PyTorch module computes (a reset-before
+ *   GRU, hardSigmoid gates: {@link TensorNaming});
  * - `recur.vocabulary`, `recur.tokenizer`: JSON, when given to `saveModel`;
  * - `recur.start`: JSON, what a start (`TextGenerator`, `TimeSeriesForecaster`, …) keeps beside
  *   its model (labels, a fitted `Standardizer`, …); checked by that start's `load`;
@@ -65,6 +66,23 @@ function transposed(values: ArrayLike<number>, rows: number, columns: number): F
   return out;
 }
 
+/**
+ * `values` (a `[3H]` vector, or a `[rows, 3H]` row-major matrix) with its first two column
+ * blocks of width `H` swapped: recur's GRU u r ã ↔ PyTorch's r z n. Its own inverse.
+ */
+function swapGateBlocks(values: ArrayLike<number>, rows: number, columns: number): Float32Array {
+  const H = columns / 3;
+  const out = Float32Array.from(values);
+  for (let i = 0; i < rows; i++) {
+    const row = i * columns;
+    for (let j = 0; j < H; j++) {
+      out[row + j] = values[row + H + j]!;
+      out[row + H + j] = values[row + j]!;
+    }
+  }
+  return out;
+}
+
 function toJsonString(owner: string, key: string, value: unknown): string {
   let text: string | undefined;
   try {
@@ -100,7 +118,11 @@ export function encodeModelSafetensors(
         ? transposed(data, rows, columns)
         : spec.layout === 'bias_hh'
           ? new Float32Array(data.length)
-          : data;
+          : spec.layout === 'gru_transposed'
+            ? transposed(swapGateBlocks(data, rows, columns), rows, columns)
+            : spec.layout === 'gru_same'
+              ? swapGateBlocks(data, 1, data.length)
+              : data;
     return { name: spec.name, shape: spec.shape, values };
   });
   const metadata: Record<string, string> = {
@@ -199,6 +221,13 @@ export function weightsFromSafetensors(
       if (first!.layout === 'transposed') {
         const [rows = 1, columns = 1] = first!.shape;
         weights[p.name] = tensor(transposed(values, rows, columns), [...p.shape]);
+      } else if (first!.layout === 'gru_transposed') {
+        const [rows = 1, columns = 1] = first!.shape;
+        const [, gateColumns = 1] = p.shape;
+        const recurLayout = transposed(values, rows, columns);
+        weights[p.name] = tensor(swapGateBlocks(recurLayout, columns, gateColumns), [...p.shape]);
+      } else if (first!.layout === 'gru_same') {
+        weights[p.name] = tensor(swapGateBlocks(values, 1, values.length), [...p.shape]);
       } else if (first!.layout === 'bias_ih' && second) {
         const other = safetensorsValues(file, entries.get(second.name)!);
         // b = bias_ih + bias_hh; adding a zero is skipped so that -0 survives a round trip.

@@ -50,8 +50,11 @@ export function recurrentLayerSpecs(options: {
   hiddenSize: number;
   numLayers: number;
   bidirectional?: boolean;
+  /** The model's cell variant: a reset-after GRU adds its recurrent-side bias `b_a [3H]`. */
+  cellOptions?: { resetAfter?: boolean } | undefined;
 }): ParameterSpec[] {
   const { cell, inputSize, hiddenSize: H, numLayers, bidirectional = false } = options;
+  const recurrentBias = cell === 'gru' && options.cellOptions?.resetAfter === true;
   // The fused `[I, gH]` / `[H, gH]` / `[gH]` layout, named by role as the registry names them.
   const { parameters: roles, gates } = CELLS[cell];
   const names = [roles.input, roles.recurrent, roles.bias] as const;
@@ -65,6 +68,7 @@ export function recurrentLayerSpecs(options: {
         float(at + names[0], [I, gates * H]),
         float(at + names[1], [H, gates * H]),
         float(at + names[2], [gates * H]),
+        ...(recurrentBias ? [float(`${at}b_a`, [gates * H])] : []),
       );
     }
   }

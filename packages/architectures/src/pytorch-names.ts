@@ -10,20 +10,29 @@ import type { ModelPlan, ParameterSpec } from './parameter-specs.js';
  *   (`nn.Embedding`, `nn.RNN` / `nn.LSTM`, `nn.Linear`), so `module.load_state_dict` takes the
  *   file as it is (the table in the package README);
  * - `recur`: recur's own parameter names and layouts (`rnn.layer0.forward.W_x`, `[in, out]`).
- *   Used for cells whose registry entry refuses PyTorch (`pytorch: { refused }`), e.g. the GRU:
- *   recur's GRUCell is "reset before" and PyTorch's `nn.GRU` "reset after" (docs/notation.md),
- *   so no PyTorch module computes what they do, and PyTorch names would invite a silently
- *   wrong load.
+ *   Used for models no PyTorch module computes, so that PyTorch names cannot invite a silently
+ *   wrong load: a cell whose registry entry refuses PyTorch
+ *   (`pytorch: { refused }`), a "reset before" GRU (recur's default; `nn.GRU` is "reset after",
+ *   docs/notation.md) and gates with `recurrentActivation: 'hardSigmoid'` (PyTorch's recurrent
+ *   modules have only the logistic sigmoid).
  */
 export type TensorNaming = 'pytorch' | 'recur';
 
 /**
  * How one saved tensor is made from a recur parameter: `same` layout, `transposed` (recur's
- * `[in, out]` against `nn.Linear`'s and `nn.RNN`'s `[out, in]`), or one of the two PyTorch biases
- * of a recurrent layer (`bias_ih` holds recur's `b`, `bias_hh` zeros; on import
- * `b = bias_ih + bias_hh`).
+ * `[in, out]` against `nn.Linear`'s and `nn.RNN`'s `[out, in]`), one of the two PyTorch biases
+ * of a recurrent layer with one recur bias (`bias_ih` holds recur's `b`, `bias_hh` zeros; on
+ * import `b = bias_ih + bias_hh`), or a reset-after GRU's blocks (`gru_transposed`, `gru_same`:
+ * as `transposed` / `same` with the first two gate blocks swapped, recur's u r ã against
+ * `nn.GRU`'s r z n; the swap is its own inverse, so export and import apply the same one).
  */
-export type TensorLayout = 'same' | 'transposed' | 'bias_ih' | 'bias_hh';
+export type TensorLayout =
+  | 'same'
+  | 'transposed'
+  | 'bias_ih'
+  | 'bias_hh'
+  | 'gru_transposed'
+  | 'gru_same';
 
 /** One tensor of a saved file: its name and shape there, and the recur parameter it holds. */
 export interface SavedTensorSpec extends ParameterSpec {
@@ -33,21 +42,40 @@ export interface SavedTensorSpec extends ParameterSpec {
 }
 
 /**
- * The naming a model of this config is saved with: `recur` where the cell's registry entry
- * refuses PyTorch (the GRU, see {@link TensorNaming}), else `pytorch`.
+ * The naming a model of this config is saved with: `pytorch` when a PyTorch module computes
+ * what it does, else `recur` (see {@link TensorNaming}).
  */
 export function namingFor(config: ModelConfig): TensorNaming {
-  return 'refused' in CELLS[config.cell].pytorch ? 'recur' : 'pytorch';
+  return pytorchRefusal('namingFor', config) ? 'recur' : 'pytorch';
 }
 
-/** Why a cell has no PyTorch form (its registry entry's reason), naming `owner`. */
-export function pytorchRefusal(owner: string, cell: ModelConfig['cell']): RecurError {
-  const layer = CELLS[cell].pytorch;
-  const why = 'refused' in layer ? layer.refused : `no PyTorch module for cell '${cell}'`;
-  return new RecurError(
-    'FORMAT',
-    `${owner}: ${why}. Save the model in recur's own naming, or use a cell PyTorch has`,
-  );
+/**
+ * Why no PyTorch module computes this config's recurrent layers (null when one does): the
+ * cell's registry entry refuses PyTorch, a
+ * "reset before" GRU (PyTorch's `nn.GRU` is "reset after"; a recur GRU with
+ * `cellOptions: { resetAfter: true }` is `nn.GRU`), or hardSigmoid gates.
+ */
+export function pytorchRefusal(owner: string, config: ModelConfig): RecurError | null {
+  const layer = CELLS[config.cell].pytorch;
+  if ('refused' in layer) {
+    return new RecurError(
+      'FORMAT',
+      `${owner}: ${layer.refused}. Save the model in recur's own naming, or use a cell PyTorch has`,
+    );
+  }
+  if (config.cellOptions?.recurrentActivation === 'hardSigmoid') {
+    return new RecurError(
+      'FORMAT',
+      `${owner}: cellOptions.recurrentActivation is 'hardSigmoid', and PyTorch's nn.LSTM / nn.GRU have only the logistic sigmoid, so no PyTorch module computes this model. Use recurrentActivation 'sigmoid', or keep the model in recur's own naming`,
+    );
+  }
+  if (config.cell === 'gru' && config.cellOptions?.resetAfter !== true) {
+    return new RecurError(
+      'FORMAT',
+      `${owner}: PyTorch's nn.GRU computes "reset after" (n = tanh(x W_in + b_in + r ⊙ (a W_hn + b_hn))); this GRU computes "reset before" (docs/notation.md), so its weights cannot move to nn.GRU without changing what the model computes. Use cellOptions: { resetAfter: true } (that GRU is nn.GRU), an LSTM or RNN, or keep the GRU in recur's own naming`,
+    );
+  }
+  return null;
 }
 
 /**
@@ -61,9 +89,11 @@ export function savedTensorSpecs(
 ): SavedTensorSpec[] {
   if (naming === 'recur')
     return plan.parameters.map((p) => ({ ...p, parameter: p.name, layout: 'same' }));
-  if (namingFor(plan.config) === 'recur') throw pytorchRefusal(owner, plan.config.cell);
+  const refusal = pytorchRefusal(owner, plan.config);
+  if (refusal) throw refusal;
   const roles = CELLS[plan.config.cell].parameters;
-  return plan.parameters.flatMap((p) => pytorchTensors(p, roles));
+  const gru = plan.config.cell === 'gru';
+  return plan.parameters.flatMap((p) => pytorchTensors(p, roles, gru));
 }
 
 /** `…layer{k}.{forward|backward}.{name}` of a recurrent layer's parameter. */
@@ -93,9 +123,9 @@ const RULES: readonly [RegExp, string, TensorLayout][] = [
 
 const transpose = (shape: readonly number[]): number[] => [...shape].reverse();
 
-function pytorchTensors(p: ParameterSpec, roles: ParameterRoles): SavedTensorSpec[] {
+function pytorchTensors(p: ParameterSpec, roles: ParameterRoles, gru: boolean): SavedTensorSpec[] {
   const recurrent = RECURRENT.exec(p.name);
-  if (recurrent) return recurrentTensor(p, recurrent, roles);
+  if (recurrent) return recurrentTensor(p, recurrent, roles, gru);
   for (const [pattern, replacement, layout] of RULES) {
     if (!pattern.test(p.name)) continue;
     const name = p.name.replace(pattern, replacement);
@@ -113,12 +143,15 @@ function pytorchTensors(p: ParameterSpec, roles: ParameterRoles): SavedTensorSpe
  * registry: `W_x`, `W_a`, `b`, or the vanilla cells' `W_xh`, `W_ah`, `b_h`) →
  * `…rnn.{weight_ih|weight_hh}_l{k}[_reverse]` (transposed: `[G·H, in]`) and the bias pair
  * `bias_ih_l{k}`, `bias_hh_l{k}`. The gate blocks keep their order: LSTM u f c̃ o is PyTorch's
- * i f g o; RNN and IRNN have one block.
+ * i f g o; RNN and IRNN have one block. A
+ * reset-after GRU's u r ã are `nn.GRU`'s z r n, stored r z n (first two blocks swapped), and its
+ * two biases are PyTorch's two: `b` → `bias_ih`, `b_a` → `bias_hh`.
  */
 function recurrentTensor(
   p: ParameterSpec,
   match: RegExpExecArray,
   roles: ParameterRoles,
+  gru: boolean,
 ): SavedTensorSpec[] {
   const [, prefix, layer, direction, role] = match as unknown as [
     string,
@@ -136,6 +169,12 @@ function recurrentTensor(
     parameter: p.name,
     layout,
   });
+  if (gru) {
+    if (role === roles.input) return [one('weight_ih', transpose(p.shape), 'gru_transposed')];
+    if (role === roles.recurrent) return [one('weight_hh', transpose(p.shape), 'gru_transposed')];
+    if (role === roles.bias) return [one('bias_ih', [...p.shape], 'gru_same')];
+    if (role === 'b_a') return [one('bias_hh', [...p.shape], 'gru_same')];
+  }
   if (role === roles.input) return [one('weight_ih', transpose(p.shape), 'transposed')];
   if (role === roles.recurrent) return [one('weight_hh', transpose(p.shape), 'transposed')];
   if (role === roles.bias)

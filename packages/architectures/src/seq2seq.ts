@@ -7,6 +7,8 @@ import type { Hypothesis } from './beam-search.js';
 import {
   CELL_KINDS,
   CONFIG_LIMITS,
+  cellOptionsField,
+  checkCellOptions,
   checkChoice,
   checkModelOptions,
   checkRate,
@@ -14,6 +16,7 @@ import {
   checkSize,
   checkToken,
   checkTokenInput,
+  type ModelCellOptions,
   orDefault,
 } from './config.js';
 import { TokenDecoder, type TokenInput, tokenDecoderSpecs } from './decoder.js';
@@ -44,6 +47,8 @@ export interface Seq2SeqConfig {
   /** How target tokens enter the decoder (default: an embedding of 32). */
   targetInput: TokenInput;
   cell: CellKind;
+  /** Cell variant (GRU reset-after, hardSigmoid gates): see {@link ModelCellOptions}; absent = defaults. */
+  cellOptions?: ModelCellOptions;
   /** Units of the encoder and of the decoder (equal, so the encoder's state can start the decoder). */
   hiddenSize: number;
   numLayers: number;
@@ -154,7 +159,7 @@ export class Seq2Seq {
             hiddenSize: c.hiddenSize,
             numLayers: c.numLayers,
             dropout: c.dropout,
-            cellOptions: recurrentInit(c.cell),
+            cellOptions: recurrentInit(c.cell, c.cellOptions),
             rng,
           }),
         );
@@ -163,6 +168,7 @@ export class Seq2Seq {
             vocabularySize: c.targetVocabularySize,
             input: c.targetInput,
             cell: c.cell,
+            cellOptions: c.cellOptions,
             hiddenSize: c.hiddenSize,
             numLayers: c.numLayers,
             dropout: c.dropout,
@@ -192,6 +198,7 @@ export class Seq2Seq {
       'sourceInput',
       'targetInput',
       'cell',
+      'cellOptions',
       'hiddenSize',
       'numLayers',
       'dropout',
@@ -204,13 +211,15 @@ export class Seq2Seq {
     const embedding: TokenInput = { kind: 'embedding', size: 32 };
     const targetVocabularySize = checkSize(owner, 'targetVocabularySize', o.targetVocabularySize);
     const attention = orDefault(o.attention, null);
+    const cell = checkChoice(owner, 'cell', orDefault(o.cell, 'lstm'), CELL_KINDS);
     const config: Seq2SeqConfig = {
       architecture: 'Seq2Seq',
       sourceVocabularySize: checkSize(owner, 'sourceVocabularySize', o.sourceVocabularySize),
       targetVocabularySize,
       sourceInput: checkTokenInput(owner, 'sourceInput', orDefault(o.sourceInput, embedding)),
       targetInput: checkTokenInput(owner, 'targetInput', orDefault(o.targetInput, embedding)),
-      cell: checkChoice(owner, 'cell', orDefault(o.cell, 'lstm'), CELL_KINDS),
+      cell,
+      ...cellOptionsField(checkCellOptions(owner, cell, o.cellOptions)),
       hiddenSize: checkSize(owner, 'hiddenSize', o.hiddenSize),
       numLayers: checkSize(owner, 'numLayers', orDefault(o.numLayers, 1), CONFIG_LIMITS.numLayers),
       dropout: checkRate(owner, 'dropout', orDefault(o.dropout, 0)),
@@ -235,6 +244,7 @@ export class Seq2Seq {
         'encoder.',
         recurrentLayerSpecs({
           cell: c.cell,
+          cellOptions: c.cellOptions,
           inputSize: sourceInputSize(c),
           hiddenSize: c.hiddenSize,
           numLayers: c.numLayers,
@@ -246,6 +256,7 @@ export class Seq2Seq {
           vocabularySize: c.targetVocabularySize,
           input: c.targetInput,
           cell: c.cell,
+          cellOptions: c.cellOptions,
           hiddenSize: c.hiddenSize,
           numLayers: c.numLayers,
           attention: c.attention ? { score: c.attention, valueSize: c.hiddenSize } : undefined,

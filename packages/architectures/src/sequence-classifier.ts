@@ -30,12 +30,15 @@ import type { TrainingContext } from '@recur/train';
 import {
   CELL_KINDS,
   CONFIG_LIMITS,
+  cellOptionsField,
   checkBoolean,
+  checkCellOptions,
   checkChoice,
   checkModelOptions,
   checkRate,
   checkSeed,
   checkSize,
+  type ModelCellOptions,
   orDefault,
 } from './config.js';
 import { recurrentInit } from './initialization.js';
@@ -77,6 +80,8 @@ export interface SequenceClassifierConfig {
   architecture: 'SequenceClassifier';
   input: ClassifierInput;
   cell: CellKind;
+  /** Cell variant (GRU reset-after, hardSigmoid gates): see {@link ModelCellOptions}; absent = defaults. */
+  cellOptions?: ModelCellOptions;
   hiddenSize: number;
   numLayers: number;
   bidirectional: boolean;
@@ -147,7 +152,7 @@ export class SequenceClassifier {
             numLayers: c.numLayers,
             bidirectional: c.bidirectional,
             dropout: c.dropout,
-            cellOptions: recurrentInit(c.cell),
+            cellOptions: recurrentInit(c.cell, c.cellOptions),
             rng,
           }),
         );
@@ -177,6 +182,7 @@ export class SequenceClassifier {
     checkModelOptions(owner, options, [
       'input',
       'cell',
+      'cellOptions',
       'hiddenSize',
       'numLayers',
       'bidirectional',
@@ -187,10 +193,12 @@ export class SequenceClassifier {
       'seed',
     ]);
     const o = options;
+    const cell = checkChoice(owner, 'cell', orDefault(o.cell, 'lstm'), CELL_KINDS);
     const config: SequenceClassifierConfig = {
       architecture: 'SequenceClassifier',
       input: checkClassifierInput(owner, o.input),
-      cell: checkChoice(owner, 'cell', orDefault(o.cell, 'lstm'), CELL_KINDS),
+      cell,
+      ...cellOptionsField(checkCellOptions(owner, cell, o.cellOptions)),
       hiddenSize: checkSize(owner, 'hiddenSize', o.hiddenSize),
       numLayers: checkSize(owner, 'numLayers', orDefault(o.numLayers, 1), CONFIG_LIMITS.numLayers),
       bidirectional: checkBoolean(owner, 'bidirectional', orDefault(o.bidirectional, false)),
@@ -204,7 +212,7 @@ export class SequenceClassifier {
       outputSize: checkSize(owner, 'outputSize', o.outputSize),
       seed: checkSeed(owner, 'seed', orDefault(o.seed, 0)),
     };
-    const { input, cell, hiddenSize, numLayers, bidirectional, outputSize } = config;
+    const { input, hiddenSize, numLayers, bidirectional, outputSize } = config;
     const parameters = [
       ...(input.kind === 'embedding'
         ? embeddingSpecs('embedding', input.vocabularySize, input.size)
@@ -213,6 +221,7 @@ export class SequenceClassifier {
         'rnn.',
         recurrentLayerSpecs({
           cell,
+          cellOptions: config.cellOptions,
           inputSize: classifierInputSize(input),
           hiddenSize,
           numLayers,

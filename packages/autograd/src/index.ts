@@ -33,6 +33,7 @@ export {
   clamp,
   div,
   exp,
+  hardSigmoid,
   log,
   maximum,
   minimum,

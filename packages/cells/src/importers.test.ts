@@ -1,5 +1,5 @@
 import { constant } from '@recur/autograd';
-import { RecurError, Rng, tensor, tidy } from '@recur/tensor';
+import { memory, RecurError, Rng, tensor, tidy } from '@recur/tensor';
 import { describe, expect, it } from 'vitest';
 import { fromKeras, fromPyTorch } from './importers.js';
 
@@ -220,5 +220,25 @@ describe('importer errors name the weight', () => {
     expect(() => fromPyTorch('rnn', dict as never, { layers: 1 } as never)).toThrow(
       "fromPyTorch: unknown option 'layers'",
     );
+  });
+});
+
+describe('fromKeras recurrentActivation', () => {
+  it('builds hardSigmoid LSTM/GRU cells and refuses the option on other kinds or bad values', () => {
+    const w = (r: number, c: number) => Array.from({ length: r }, () => new Array(c).fill(0.1));
+    const before = memory().numTensors;
+    const lstm = fromKeras('lstm', [w(2, 12), w(3, 12)], {
+      recurrentActivation: 'hardSigmoid',
+    });
+    expect(lstm.recurrentActivation).toBe('hardSigmoid');
+    lstm.dispose();
+    expect(() =>
+      fromKeras('rnn', [w(2, 3), w(3, 3)], { recurrentActivation: 'hardSigmoid' }),
+    ).toThrow(/fromKeras: recurrentActivation is an option of an LSTM or GRU, not of a rnn/);
+    expect(() =>
+      fromKeras('gru', [w(2, 9), w(3, 9)], { recurrentActivation: 'relu' as never }),
+    ).toThrow(/GRUCell: recurrentActivation must be 'sigmoid' or 'hardSigmoid', got "relu"/);
+    expect(() => fromKeras('gru', [w(2, 9), w(3, 9)], { act: 1 } as never)).toThrow(/fromKeras/);
+    expect(memory().numTensors).toBe(before);
   });
 });

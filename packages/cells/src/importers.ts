@@ -8,6 +8,7 @@ import {
   tensor,
   tidy,
 } from '@recur/tensor';
+import type { RecurrentActivation } from './cells/cell.js';
 import { type CellKind, type CellOf, cellDefinition } from './registry.js';
 
 export type { CellOf } from './registry.js';
@@ -153,6 +154,7 @@ function build<K extends CellKind>(
     /** The reset-after GRU's recurrent-side bias `b_a` (makes a `resetAfter` GRUCell). */
     recurrentBias?: Float32Array;
   },
+  extra: Record<string, unknown> = {},
 ): CellOf<K> {
   const { gates, parameters: names, make } = cellDefinition('build', kind);
   return tidy(() => {
@@ -163,11 +165,23 @@ function build<K extends CellKind>(
     };
     const resetAfter = values.recurrentBias !== undefined;
     if (values.recurrentBias) weights.b_a = tensor(values.recurrentBias, [gates * hiddenSize]);
-    const cell = make({ inputSize, hiddenSize, weights, ...(resetAfter ? { resetAfter } : {}) });
+    const cell = make({
+      inputSize,
+      hiddenSize,
+      weights,
+      ...(resetAfter ? { resetAfter } : {}),
+      ...extra,
+    });
     // the cell owns its parameters' tensors from here on
     for (const p of Object.values(cell.parameters())) keep(p.value);
     return cell as CellOf<K>;
   });
+}
+
+/** Options of {@link fromKeras}. */
+export interface FromKerasOptions {
+  /** The layer's `recurrentActivation` (LSTM, GRU): `hardSigmoid` is TF.js's default. */
+  recurrentActivation?: RecurrentActivation;
 }
 
 /** Refuses a kind whose registry entry says no layer of `library` computes what it does. */
@@ -186,18 +200,31 @@ function checkForeign(op: string, kind: CellKind, library: 'keras' | 'pytorch'):
  * `lstm` or `gru`: `[kernel [I, g·H], recurrent_kernel [H, g·H], bias [g·H]]` (bias optional).
  * The layouts are the same as recur's (LSTM gates i, f, c, o; GRU z, r, h), so nothing is
  * reordered. A GRU whose bias is `[2, 3H]` is Keras's `reset_after=True` GRU: it becomes a
- * `resetAfter` GRUCell (`b` = row 0, the input side; `b_a` = row 1, the recurrent side). For
- * parity also set `recurrentActivation: 'sigmoid'` in TF.js (its default is `hardSigmoid`).
+ * `resetAfter` GRUCell (`b` = row 0, the input side; `b_a` = row 1, the recurrent side). Give
+ * the layer's `recurrentActivation` for an LSTM or GRU: TF.js's default is `hardSigmoid`, recur's
+ * `sigmoid`, and they differ by up to 1.7e-2 in the outputs.
  *
  * ```ts
- * const cell = fromKeras('lstm', tfLayer.getWeights());
+ * const cell = fromKeras('lstm', tfLayer.getWeights(), { recurrentActivation: 'hardSigmoid' });
  * ```
  */
 export function fromKeras<K extends CellKind>(
   kind: K,
   weights: readonly ForeignWeight[],
+  options: FromKerasOptions = {},
 ): CellOf<K> {
   const op = 'fromKeras';
+  checkOptions(op, options, ['recurrentActivation']);
+  if (options.recurrentActivation !== undefined && kind !== 'lstm' && kind !== 'gru') {
+    throw new RecurError(
+      'ARGUMENT',
+      `${op}: recurrentActivation is an option of an LSTM or GRU, not of a ${kind}`,
+    );
+  }
+  const extra =
+    options.recurrentActivation !== undefined
+      ? { recurrentActivation: options.recurrentActivation }
+      : {};
   const { gates } = cellDefinition(`${op}: kind`, kind);
   checkForeign(op, kind, 'keras');
   if (!Array.isArray(weights) || weights.length < 2 || weights.length > 3) {
@@ -238,7 +265,7 @@ export function fromKeras<K extends CellKind>(
     bias: twoBiases ? biasValues.slice(0, gates * H) : biasValues,
     ...(twoBiases ? { recurrentBias: biasValues.slice(gates * H) } : {}),
   };
-  return build(kind, [I, H], values);
+  return build(kind, [I, H], values, extra);
 }
 
 /** Options of {@link fromPyTorch}. */

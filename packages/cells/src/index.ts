@@ -12,6 +12,7 @@ export type {
   FusedSequenceCall,
   HiddenState,
   LstmState,
+  RecurrentActivation,
   RecurrentCell,
   StepTrace,
 } from './cells/cell.js';
@@ -89,6 +90,7 @@ export {
 export { type RnnWeights, VanillaCell } from './cells/rnn/vanilla-cell.js';
 export {
   type ForeignWeight,
+  type FromKerasOptions,
   type FromPyTorchOptions,
   fromKeras,
   fromPyTorch,

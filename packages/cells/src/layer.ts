@@ -36,7 +36,8 @@ export interface RecurrentLayerOptions<K extends CellKind> {
   /** Fused sequence kernels (default true) or the composed reference path. */
   fused?: boolean;
   /**
-   * Options passed to every cell (`forgetBias`, `init`, `gain`, `inputStd`, `resetAfter`): those
+   * Options passed to every cell (`forgetBias`, `init`, `gain`, `inputStd`, `resetAfter`,
+   * `recurrentActivation`): those
    * its kind's registry entry lists as `optionKeys`; others are refused by name.
    */
   cellOptions?: {
@@ -46,6 +47,8 @@ export interface RecurrentLayerOptions<K extends CellKind> {
     inputStd?: number;
     /** GRU only: the "reset after" variant (PyTorch `nn.GRU`, Keras `reset_after=True`). */
     resetAfter?: boolean;
+    /** LSTM and GRU: the gates' activation, `sigmoid` (default) or TF.js's `hardSigmoid`. */
+    recurrentActivation?: 'sigmoid' | 'hardSigmoid';
   };
   /**
    * Seed for the initial weights (or give `rng`). Dropout masks come from the `rng` of each

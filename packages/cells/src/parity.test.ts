@@ -2,7 +2,7 @@ import { grad, mul, sum, Variable } from '@recur/autograd';
 import { dispose, type Tensor, tensor, tidy } from '@recur/tensor';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CellKind, CellState, RecurrentCell } from './cells/cell.js';
+import type { CellKind, CellState, RecurrentActivation, RecurrentCell } from './cells/cell.js';
 import { fromKeras } from './importers.js';
 import { sequence } from './sequence.js';
 
@@ -41,12 +41,16 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return worst;
 }
 
-function tfLayer(kind: CellKind, H: number): tf.layers.Layer {
+function tfLayer(
+  kind: CellKind,
+  H: number,
+  recurrentActivation: RecurrentActivation = 'sigmoid',
+): tf.layers.Layer {
   const common = { units: H, returnSequences: true, kernelInitializer: 'glorotUniform' as const };
   if (kind === 'lstm')
-    return tf.layers.lstm({ ...common, recurrentActivation: 'sigmoid', unitForgetBias: true });
+    return tf.layers.lstm({ ...common, recurrentActivation, unitForgetBias: true });
   // TF.js implements only the "reset before" GRU (Keras reset_after=false).
-  if (kind === 'gru') return tf.layers.gru({ ...common, recurrentActivation: 'sigmoid' });
+  if (kind === 'gru') return tf.layers.gru({ ...common, recurrentActivation });
   return tf.layers.simpleRNN({ ...common, activation: kind === 'irnn' ? 'relu' : 'tanh' });
 }
 
@@ -86,8 +90,13 @@ function tfReference(
   };
 }
 
-function compareWithTf(kind: CellKind, masked: boolean, { B, T, I, H }: Sizes = SMALL): void {
-  const layer = tfLayer(kind, H);
+function compareWithTf(
+  kind: CellKind,
+  masked: boolean,
+  { B, T, I, H }: Sizes = SMALL,
+  recurrentActivation?: RecurrentActivation,
+): void {
+  const layer = tfLayer(kind, H, recurrentActivation);
   const xValues = randomArray(B * T * I, 7);
   const rValues = randomArray(B * T * H, 11);
   // Row 0 full, then shorter rows (right-padded).
@@ -99,7 +108,11 @@ function compareWithTf(kind: CellKind, masked: boolean, { B, T, I, H }: Sizes = 
   const maskTf = masked ? tf.tensor2d(maskValues, [B, T], 'bool') : undefined;
   layer.apply(xTf); // builds the layer with TF.js's own initial weights
   const ref = tfReference(layer, xTf, rTf, maskTf);
-  const cell = fromKeras(kind, layer.getWeights()) as RecurrentCell<CellState>;
+  const cell = fromKeras(
+    kind,
+    layer.getWeights(),
+    recurrentActivation ? { recurrentActivation } : {},
+  ) as RecurrentCell<CellState>;
   for (const fused of [true, false]) {
     tidy(() => {
       const x = tensor(xValues, [B, T, I]);
@@ -110,7 +123,11 @@ function compareWithTf(kind: CellKind, masked: boolean, { B, T, I, H }: Sizes = 
       const loss = sum(mul(outputs, r));
       const params = Object.values(cell.parameters());
       const [dx, dWx, dWa, db] = grad(loss, [xVar, ...params]) as [Tensor, Tensor, Tensor, Tensor];
-      const label = `${kind}${masked ? ' masked' : ''} ${fused ? 'fused' : 'composed'}`;
+      const label = `${kind}${masked ? ' masked' : ''} ${fused ? 'fused' : 'composed'} ${recurrentActivation ?? ''}`;
+      if (recurrentActivation)
+        console.info(
+          `${label}: max |recur − tf| outputs ${maxAbsDiff(outputs.value.data(), ref.outputs).toExponential(2)}, dW_x ${maxAbsDiff(dWx.data(), ref.dKernel).toExponential(2)}`,
+        );
       expect(maxAbsDiff(outputs.value.data(), ref.outputs), `${label} outputs`).toBeLessThan(1e-5);
       expect(maxAbsDiff(dx.data(), ref.dx), `${label} dx`).toBeLessThan(1e-5);
       expect(maxAbsDiff(dWx.data(), ref.dKernel), `${label} dW_x`).toBeLessThan(1e-5);
@@ -131,6 +148,30 @@ describe('parity with TensorFlow.js layers (cpu backend)', () => {
     it(`${kind} at H = 64 (wasm activations), masked: equal within 1e-5`, () =>
       compareWithTf(kind, true, WIDE));
   }
+
+  // TF.js's default LSTM and GRU: recurrentActivation 'hardSigmoid' (clip(0.2x + 0.5, 0, 1)).
+  for (const kind of ['lstm', 'gru'] as const) {
+    it(`${kind} with TF.js's default hardSigmoid gates: outputs and gradients within 1e-5`, () =>
+      compareWithTf(kind, false, SMALL, 'hardSigmoid'));
+    it(`${kind} with hardSigmoid gates and a mask at H = 64: within 1e-5`, () =>
+      compareWithTf(kind, true, WIDE, 'hardSigmoid'));
+  }
+
+  it('recur with sigmoid gates is not TF.js with its default hardSigmoid (the gap 17 measured)', () => {
+    const { B, T, I, H } = SMALL;
+    const layer = tfLayer('lstm', H, 'hardSigmoid');
+    const xValues = randomArray(B * T * I, 7);
+    const xTf = tf.tensor3d(xValues, [B, T, I]);
+    const ref = layer.apply(xTf) as tf.Tensor;
+    const cell = fromKeras('lstm', layer.getWeights());
+    const gap = tidy(() =>
+      maxAbsDiff(sequence(cell, tensor(xValues, [B, T, I])).outputs.value.data(), ref.dataSync()),
+    );
+    expect(gap).toBeGreaterThan(1e-3);
+    cell.dispose();
+    tf.dispose([xTf, ref]);
+    layer.dispose();
+  });
 
   it('fromKeras takes TF.js weights as they are (no reordering)', () => {
     const { T, I } = SMALL;

@@ -108,10 +108,11 @@ export function sequence<S extends CellState>(
   }
   const reverse = options.reverse ?? false;
   const introspect = options.introspect ?? false;
-  const result =
+  const fused =
     options.fused !== false && !everyState && cell.fusedSequence
       ? cell.fusedSequence(x, { initial, mask, reverse, introspect })
-      : composedSequence(cell, x, initial, mask, reverse, introspect, everyState);
+      : null;
+  const result = fused ?? composedSequence(cell, x, initial, mask, reverse, introspect, everyState);
   if (options.checkFinite)
     assertFinite(op, 'outputs (the recurrence diverged)', result.outputs.value);
   return result;

@@ -9,11 +9,16 @@ import { type SequenceOptions, sequence } from './sequence.js';
 
 /**
  * The cells the shared tests (gradcheck, fused = composed, CPU = GPU) run: every registered kind,
- * and the variants that take another fused kernel (the GRU's reset-after).
+ * and the variants: the GRU's reset-after (its own fused kernel) and hardSigmoid gates.
  */
-export type TestKind = CellKind | 'gru-reset-after';
+export type TestKind = CellKind | 'gru-reset-after' | 'lstm-hard-sigmoid' | 'gru-hard-sigmoid';
 
-export const KINDS: readonly TestKind[] = [...CELL_KINDS, 'gru-reset-after'];
+export const KINDS: readonly TestKind[] = [
+  ...CELL_KINDS,
+  'gru-reset-after',
+  'lstm-hard-sigmoid',
+  'gru-hard-sigmoid',
+];
 
 /** A small cell of `kind` with weights large enough that every term matters. */
 export function makeCell(
@@ -30,6 +35,11 @@ export function makeCell(
   }
   if (kind === 'gru-reset-after') {
     return CELLS.gru.make({ ...sizes, init: 'uniform', resetAfter: true });
+  }
+  // hardSigmoid gates (TF.js's default): no fused kernel, so "fused" runs the composed path.
+  if (kind === 'lstm-hard-sigmoid' || kind === 'gru-hard-sigmoid') {
+    const cell = kind === 'lstm-hard-sigmoid' ? CELLS.lstm : CELLS.gru;
+    return cell.make({ ...sizes, init: 'uniform', recurrentActivation: 'hardSigmoid' });
   }
   const { make, optionKeys } = CELLS[kind];
   return make({ ...sizes, ...(optionKeys.includes('init') ? { init: 'uniform' } : {}) });

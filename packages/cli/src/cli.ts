@@ -13,6 +13,7 @@ const commands: Record<string, () => Promise<Command>> = {
   diagnose: async () => (await import('./commands/diagnose.js')).diagnoseCommand,
   export: async () => (await import('./commands/export.js')).exportCommand,
   forecast: async () => (await import('./commands/forecast.js')).forecastCommand,
+  import: async () => (await import('./commands/import.js')).importCommand,
 };
 
 const summaries: Record<string, string> = {
@@ -22,8 +23,9 @@ const summaries: Record<string, string> = {
   classify: 'classify texts or digits with a sequence-classifier checkpoint',
   caption: 'caption digit strips with a captioning checkpoint',
   diagnose: 'gradient norms per time step, vanishing/exploding verdict, SVG/HTML plot',
-  export: 'write a checkpoint as safetensors (PyTorch) or ONNX for other runtimes',
+  export: 'write a checkpoint as safetensors (PyTorch), ONNX or TF.js for other runtimes',
   forecast: 'forecast the next steps of a numeric series (CSV) with a forecaster checkpoint',
+  import: 'turn a TF.js model, a safetensors (PyTorch) or .recur file into a checkpoint',
 };
 
 /** The top-level help. */

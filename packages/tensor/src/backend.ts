@@ -24,6 +24,7 @@ export type UnaryOp =
   | 'reciprocal'
   | 'tanh'
   | 'sigmoid'
+  | 'hardSigmoid'
   | 'relu'
   | 'sign'
   | 'floor'
@@ -66,6 +67,7 @@ export const FLOAT_ONLY_UNARY: ReadonlySet<UnaryOp> = new Set<UnaryOp>([
   'reciprocal',
   'tanh',
   'sigmoid',
+  'hardSigmoid',
 ]);
 
 /** The element type of `op(x)` for `x` of `dtype`: see {@link FLOAT_ONLY_UNARY}. */

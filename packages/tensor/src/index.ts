@@ -65,6 +65,7 @@ export {
   floor,
   greater,
   greaterEqual,
+  hardSigmoid,
   less,
   lessEqual,
   log,

@@ -16,7 +16,7 @@ import {
 describe('op output dtypes', () => {
   it('unary: the float-only ops turn int32 into float32; the others keep it', () => {
     expect([...FLOAT_ONLY_UNARY].sort()).toEqual(
-      ['exp', 'log', 'reciprocal', 'sigmoid', 'sqrt', 'tanh'].sort(),
+      ['exp', 'hardSigmoid', 'log', 'reciprocal', 'sigmoid', 'sqrt', 'tanh'].sort(),
     );
     const keep: UnaryOp[] = ['neg', 'abs', 'square', 'relu', 'sign', 'floor', 'round'];
     for (const op of keep) expect(unaryDType(op, 'int32'), op).toBe('int32');

@@ -1,12 +1,15 @@
-import { tensor } from '@recur/tensor';
+import { memory, tensor } from '@recur/tensor';
 import { describe, expect, it } from 'vitest';
+import { backward } from '../backward.js';
 import { check, uniform } from '../test-helpers.js';
+import { parameter } from '../variable.js';
 import {
   abs,
   add,
   clamp,
   div,
   exp,
+  hardSigmoid,
   log,
   maximum,
   minimum,
@@ -46,6 +49,25 @@ describe('elementwise ops pass gradcheck', () => {
       ]);
     check(relu, [x()]);
     check(abs, [x()]);
+  });
+
+  it('hardSigmoid inside and outside its linear part (inputs away from the kinks at ±2.5)', () => {
+    check(hardSigmoid, [tensor([-3.1, -2.4, -0.7, 0, 1.3, 2.45, 2.6, 4])]);
+  });
+
+  it("hardSigmoid is TF.js's clip(0.2x + 0.5, 0, 1), gradient 0.2 on [-2.5, 2.5] as TF.js's clip", () => {
+    const before = memory().numTensors;
+    const x = parameter(tensor([-3, -2.5, -1, 0, 1.5, 2.5, 3, Number.NaN]));
+    const y = hardSigmoid(x);
+    const values = Array.from(y.value.data());
+    expect(values.slice(0, 7)).toEqual([0, 0, 0.3, 0.5, 0.8, 1, 1].map(Math.fround));
+    expect(values[7]).toBeNaN();
+    const loss = sum(y);
+    backward(loss);
+    const grad = Array.from(x.grad!.data());
+    expect(grad).toEqual([0, 0.2, 0.2, 0.2, 0.2, 0.2, 0, 0].map(Math.fround));
+    for (const v of [x, y, loss]) v.dispose();
+    expect(memory().numTensors).toBe(before);
   });
 
   it('clamp passes gradient only inside [low, high]', () => {

@@ -50,6 +50,15 @@ export const tanh = (x: Variable | Tensor): Variable =>
 /** `σ(x) = 1/(1 + e⁻ˣ)`; backward reuses the output: `g·y(1 − y)`. */
 export const sigmoid = (x: Variable | Tensor): Variable =>
   unary('sigmoid', x, T.sigmoid, (g, _x, y) => T.mul(g, T.mul(y, T.sub(1, y))));
+/**
+ * TensorFlow.js's hard sigmoid `clip(0.2·x + 0.5, 0, 1)` (not PyTorch's `x/6 + 0.5`, see the tensor
+ * op); backward `0.2·g` where `−2.5 ≤ x ≤ 2.5`, 0 outside — TF.js's clip gradient, which passes
+ * `g` at the clip points too.
+ */
+export const hardSigmoid = (x: Variable | Tensor): Variable =>
+  unary('hardSigmoid', x, T.hardSigmoid, (g, x) =>
+    T.where(T.lessEqual(T.abs(x), 2.5), T.mul(g, 0.2), 0),
+  );
 /** `max(x, 0)`; backward passes `g` where `y > 0` (0 at 0). */
 export const relu = (x: Variable | Tensor): Variable =>
   unary('relu', x, T.relu, (g, _x, y) => T.where(T.greater(y, 0), g, 0));

@@ -98,9 +98,11 @@ export interface RecurrentCell<S extends CellState = CellState> {
   /**
    * The cell's fused path, if it has one: the whole sequence `x` `[B, T, I]` through its fused
    * kernel with hand-written BPTT, the same result as `step` in a loop. {@link sequence} calls it
-   * (unless `fused: false`) with checked operands; cells without it run composed.
+   * (unless `fused: false`) with checked operands; cells without it run composed, and so does a
+   * cell whose fused path returns null (no fused kernel for its configuration, e.g. hardSigmoid
+   * gates).
    */
-  fusedSequence?(x: Variable | Tensor, call: FusedSequenceCall<S>): SequenceResult<S>;
+  fusedSequence?(x: Variable | Tensor, call: FusedSequenceCall<S>): SequenceResult<S> | null;
 }
 
 /** Options every cell constructor takes. */
@@ -109,6 +111,23 @@ export interface CellOptions extends InitOptions {
   inputSize: number;
   /** Hidden units, H. */
   hiddenSize: number;
+}
+
+/**
+ * The gate activation of the LSTM and GRU: the logistic `sigmoid` (default) or TensorFlow.js's
+ * `hardSigmoid`, `clip(0.2·z + 0.5, 0, 1)` (TF.js's default `recurrentActivation`; not PyTorch's
+ * `x/6 + 0.5`).
+ */
+export type RecurrentActivation = 'sigmoid' | 'hardSigmoid';
+
+/** Checks a cell's `recurrentActivation` option, naming `owner`. */
+export function checkRecurrentActivation(owner: string, value: unknown): void {
+  if (value !== undefined && value !== 'sigmoid' && value !== 'hardSigmoid') {
+    throw new RecurError(
+      'ARGUMENT',
+      `${owner}: recurrentActivation must be 'sigmoid' or 'hardSigmoid', got ${JSON.stringify(value) ?? String(value)}`,
+    );
+  }
 }
 
 /** The options every cell takes; each cell adds its own (see {@link initialWeights}). */

@@ -20,7 +20,8 @@ export interface ParameterRoles {
  * - `keras`: `layer.getWeights()` of this TF.js / Keras layer is `[kernel, recurrent_kernel,
  *   bias]` in recur's layout, gate blocks in recur's order;
  * - `pytorch`: this module's `weight_ih`, `weight_hh` are recur's weights transposed and
- *   `bias_ih + bias_hh` its bias, gate blocks in recur's order.
+ *   `bias_ih + bias_hh` its bias, gate blocks in recur's order — except where the entry says
+ *   otherwise (the GRU: `nn.GRU` is the reset-after variant, blocks reordered, two biases).
  *
  * A `refused` entry says why no layer of that library computes what the cell does; importers
  * and exporters refuse the cell with that reason.

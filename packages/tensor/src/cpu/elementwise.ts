@@ -159,6 +159,13 @@ const unaryLoops: Record<UnaryOp, UnaryLoop> = {
       }
     }
   },
+  // clip(0.2·v + 0.5, 0, 1); NaN stays NaN (both comparisons are false)
+  hardSigmoid: (out, x) => {
+    for (let i = 0; i < x.length; i++) {
+      const y = 0.2 * x[i]! + 0.5;
+      out[i] = y > 1 ? 1 : Math.max(y, 0);
+    }
+  },
   relu: (out, x) => {
     for (let i = 0; i < x.length; i++) {
       const v = x[i]!;

@@ -18,6 +18,12 @@ export const square = (x: Tensor): Tensor => unary('square', x);
 export const reciprocal = (x: Tensor): Tensor => unary('reciprocal', x);
 export const tanh = (x: Tensor): Tensor => unary('tanh', x);
 export const sigmoid = (x: Tensor): Tensor => unary('sigmoid', x);
+/**
+ * The hard sigmoid of TensorFlow.js and Keras 2, `clip(0.2·x + 0.5, 0, 1)`: 0 below −2.5, 1 above
+ * 2.5. Not PyTorch's `Hardsigmoid` nor Keras 3's `hard_sigmoid`, which are `clip(x/6 + 0.5, 0, 1)`
+ * (0 below −3, 1 above 3); ONNX's `HardSigmoid` with its default alpha 0.2, beta 0.5 is this one.
+ */
+export const hardSigmoid = (x: Tensor): Tensor => unary('hardSigmoid', x);
 export const relu = (x: Tensor): Tensor => unary('relu', x);
 export const sign = (x: Tensor): Tensor => unary('sign', x);
 export const floor = (x: Tensor): Tensor => unary('floor', x);

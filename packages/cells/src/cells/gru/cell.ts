@@ -2,6 +2,7 @@ import {
   add,
   concat,
   constant,
+  hardSigmoid,
   matmul,
   mul,
   parameter,
@@ -18,10 +19,12 @@ import { stepOf } from '../../kernels/sequence-op.js';
 import {
   type CellOptions,
   checkInit,
+  checkRecurrentActivation,
   checkStep,
   type FusedSequenceCall,
   type HiddenState,
   initialWeights,
+  type RecurrentActivation,
   type RecurrentCell,
   type SequenceResult,
   type StepTrace,
@@ -54,6 +57,12 @@ export interface GRUCellOptions extends CellOptions {
    */
   resetAfter?: boolean;
   /**
+   * The gates' activation σ (default `sigmoid`); `hardSigmoid` is TensorFlow.js's default,
+   * `clip(0.2·z + 0.5, 0, 1)`. The fused kernels compute the sigmoid only: a hardSigmoid cell's
+   * sequences run the composed path (same values and gradients, step by step).
+   */
+  recurrentActivation?: RecurrentActivation;
+  /**
    * Start from these values instead; no seed needed then. Tensors are taken over, Variables'
    * current values used without taking them over (see {@link WeightValues}).
    */
@@ -68,6 +77,11 @@ export interface GruStepDetail extends HiddenState {
   r: Variable;
   /** Candidate state ã (Keras `hh`). */
   aTilde: Variable;
+}
+
+/** σ of the update and reset gates: the logistic sigmoid or the hard sigmoid. */
+function gate(activation: RecurrentActivation, z: Variable): Variable {
+  return activation === 'hardSigmoid' ? hardSigmoid(z) : sigmoid(z);
 }
 
 function draw(
@@ -126,12 +140,15 @@ export class GRUCell implements RecurrentCell<HiddenState> {
   readonly resetAfter: boolean;
   /** The recurrent-side biases `[3H]` of a reset-after GRU; null for reset-before. */
   readonly b_a: Variable | null;
+  /** The gates' activation σ: `sigmoid` or TensorFlow.js's `hardSigmoid`. */
+  readonly recurrentActivation: RecurrentActivation;
 
   constructor(options: GRUCellOptions) {
     const w = initialWeights<GruWeights>('GRUCell', options, {
-      options: ['init', 'resetAfter'],
+      options: ['init', 'resetAfter', 'recurrentActivation'],
       check: () => {
         checkInit('GRUCell', options.init);
+        checkRecurrentActivation('GRUCell', options.recurrentActivation);
         if (options.resetAfter !== undefined && typeof options.resetAfter !== 'boolean') {
           throw new RecurError(
             'ARGUMENT',
@@ -152,6 +169,7 @@ export class GRUCell implements RecurrentCell<HiddenState> {
     this.inputSize = options.inputSize;
     this.hiddenSize = options.hiddenSize;
     this.resetAfter = options.resetAfter ?? false;
+    this.recurrentActivation = options.recurrentActivation ?? 'sigmoid';
     this.W_x = parameter(w.W_x, 'W_x');
     this.W_a = parameter(w.W_a, 'W_a');
     this.b = parameter(w.b, 'b');
@@ -173,8 +191,8 @@ export class GRUCell implements RecurrentCell<HiddenState> {
         Variable,
         Variable,
       ];
-      const u = sigmoid(add(xU, hU));
-      const r = sigmoid(add(xR, hR));
+      const u = gate(this.recurrentActivation, add(xU, hU));
+      const r = gate(this.recurrentActivation, add(xR, hR));
       const aTilde = tanh(add(xA, mul(r, hA)));
       return { a: add(mul(u, a), mul(sub(1, u), aTilde)), u, r, aTilde };
     }
@@ -182,8 +200,8 @@ export class GRUCell implements RecurrentCell<HiddenState> {
       Variable,
       Variable,
     ];
-    const u = sigmoid(add(xU, aU));
-    const r = sigmoid(add(xR, aR));
+    const u = gate(this.recurrentActivation, add(xU, aU));
+    const r = gate(this.recurrentActivation, add(xR, aR));
     const aTilde = tanh(add(xA, matmul(mul(r, a), slice(this.W_a, [0, 2 * H], [H, H]))));
     const aNext = add(mul(u, a), mul(sub(1, u), aTilde));
     return { a: aNext, u, r, aTilde };
@@ -201,12 +219,14 @@ export class GRUCell implements RecurrentCell<HiddenState> {
 
   /**
    * The whole sequence through {@link gruSequenceOp} (fused forward and BPTT), or
-   * {@link gruResetAfterSequenceOp} for a reset-after GRU.
+   * {@link gruResetAfterSequenceOp} for a reset-after GRU; null (the composed path) with
+   * hardSigmoid gates, which the fused kernels do not compute.
    */
   fusedSequence(
     x: Variable | Tensor,
     { initial, mask, reverse, introspect }: FusedSequenceCall<HiddenState>,
-  ): SequenceResult<HiddenState> {
+  ): SequenceResult<HiddenState> | null {
+    if (this.recurrentActivation !== 'sigmoid') return null;
     if (this.b_a) {
       const { A, G } = gruResetAfterSequenceOp(
         { x, W_x: this.W_x, W_a: this.W_a, b: this.b, b_a: this.b_a, a0: initial.a, mask },

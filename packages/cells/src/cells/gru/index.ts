@@ -12,11 +12,14 @@ export const gru = defineCell<GRUCell>({
   gates: 3,
   stateNames: ['a'],
   parameters: { input: 'W_x', recurrent: 'W_a', bias: 'b' },
-  optionKeys: ['init', 'resetAfter'],
+  optionKeys: ['init', 'resetAfter', 'recurrentActivation'],
   make: (options) => new GRUCell(options as GRUCellOptions),
-  keras: { layer: "gru({ resetAfter: false, recurrentActivation: 'sigmoid' })" },
-  pytorch: {
-    refused:
-      'PyTorch\'s nn.GRU computes "reset after" (n = tanh(x W_in + b_in + r ⊙ (a W_hn + b_hn))); recur\'s GRUCell computes "reset before" (docs/notation.md), so GRU weights cannot move between them without changing what the model computes',
+  keras: {
+    layer:
+      "gru({ recurrentActivation: 'sigmoid' }): resetAfter false (one bias), or true (bias [2, 3H]: b, b_a)",
   },
+  // nn.GRU is always "reset after": it is a resetAfter GRUCell, gate blocks r z n → u r ã,
+  // bias_ih → b and bias_hh → b_a (kept apart: they differ inside the reset). A reset-before
+  // GRU has no PyTorch form; the architectures' naming refuses it by its config.
+  pytorch: { layer: 'nn.GRU, as a resetAfter GRUCell (gate blocks r z n reordered to u r ã)' },
 });

@@ -2,6 +2,7 @@ import {
   add,
   concat,
   constant,
+  hardSigmoid,
   matmul,
   mul,
   parameter,
@@ -23,10 +24,12 @@ import { stepOf } from '../../kernels/sequence-op.js';
 import {
   type CellOptions,
   checkInit,
+  checkRecurrentActivation,
   checkStep,
   type FusedSequenceCall,
   initialWeights,
   type LstmState,
+  type RecurrentActivation,
   type RecurrentCell,
   type SequenceResult,
   type StepTrace,
@@ -53,6 +56,12 @@ export interface LSTMCellOptions extends CellOptions {
    * bias 0 except the forget block; `uniform`: PyTorch's ±1/√H for everything.
    */
   init?: 'keras' | 'uniform';
+  /**
+   * The gates' activation σ of Γu, Γf, Γo (default `sigmoid`); `hardSigmoid` is TensorFlow.js's
+   * default, `clip(0.2·z + 0.5, 0, 1)`. The fused kernels compute the sigmoid only: a hardSigmoid
+   * cell's sequences run the composed path (same values and gradients, step by step).
+   */
+  recurrentActivation?: RecurrentActivation;
   /**
    * Start from these values instead; no seed needed then. Tensors are taken over, Variables'
    * current values used without taking them over (see {@link WeightValues}).
@@ -111,10 +120,13 @@ export class LSTMCell implements RecurrentCell<LstmState> {
   readonly W_a: Variable;
   /** Gate biases `[4H]`. */
   readonly b: Variable;
+  /** The gates' activation σ: `sigmoid` or TensorFlow.js's `hardSigmoid`. */
+  readonly recurrentActivation: RecurrentActivation;
 
   constructor(options: LSTMCellOptions) {
     const check = () => {
       checkInit('LSTMCell', options.init);
+      checkRecurrentActivation('LSTMCell', options.recurrentActivation);
       if (options.forgetBias !== undefined && !Number.isFinite(options.forgetBias)) {
         throw new RecurError(
           'RANGE',
@@ -123,13 +135,14 @@ export class LSTMCell implements RecurrentCell<LstmState> {
       }
     };
     const w = initialWeights<LstmWeights>('LSTMCell', options, {
-      options: ['forgetBias', 'init'],
+      options: ['forgetBias', 'init', 'recurrentActivation'],
       check,
       shapes: (I, H) => ({ W_x: [I, 4 * H], W_a: [H, 4 * H], b: [4 * H] }),
       draw: (rng) => draw(options, rng),
     });
     this.inputSize = options.inputSize;
     this.hiddenSize = options.hiddenSize;
+    this.recurrentActivation = options.recurrentActivation ?? 'sigmoid';
     this.W_x = parameter(w.W_x, 'W_x');
     this.W_a = parameter(w.W_a, 'W_a');
     this.b = parameter(w.b, 'b');
@@ -140,10 +153,11 @@ export class LSTMCell implements RecurrentCell<LstmState> {
     checkStep('LSTMCell', this.inputSize, this.hiddenSize, x, { a, c }, this.stateNames);
     const z = add(add(matmul(x, this.W_x), matmul(a, this.W_a)), this.b);
     const [zU, zF, zC, zO] = split(z, 4, 1) as [Variable, Variable, Variable, Variable];
-    const gammaU = sigmoid(zU);
-    const gammaF = sigmoid(zF);
+    const gate = this.recurrentActivation === 'hardSigmoid' ? hardSigmoid : sigmoid;
+    const gammaU = gate(zU);
+    const gammaF = gate(zF);
     const cTilde = tanh(zC);
-    const gammaO = sigmoid(zO);
+    const gammaO = gate(zO);
     const cNext = add(mul(gammaF, c), mul(gammaU, cTilde));
     const aNext = mul(gammaO, tanh(cNext));
     return { a: aNext, c: cNext, gammaU, gammaF, cTilde, gammaO };
@@ -163,11 +177,15 @@ export class LSTMCell implements RecurrentCell<LstmState> {
     };
   }
 
-  /** The whole sequence through {@link lstmSequenceOp} (fused forward and BPTT). */
+  /**
+   * The whole sequence through {@link lstmSequenceOp} (fused forward and BPTT); null (the
+   * composed path) with hardSigmoid gates, which the fused kernel does not compute.
+   */
   fusedSequence(
     x: Variable | Tensor,
     { initial, mask, reverse, introspect }: FusedSequenceCall<LstmState>,
-  ): SequenceResult<LstmState> {
+  ): SequenceResult<LstmState> | null {
+    if (this.recurrentActivation !== 'sigmoid') return null;
     const { A, C, G } = lstmSequenceOp(
       { x, W_x: this.W_x, W_a: this.W_a, b: this.b, a0: initial.a, c0: initial.c, mask },
       { reverse },

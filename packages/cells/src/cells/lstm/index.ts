@@ -8,7 +8,7 @@ export const lstm = defineCell<LSTMCell>({
   gates: 4,
   stateNames: ['a', 'c'],
   parameters: { input: 'W_x', recurrent: 'W_a', bias: 'b' },
-  optionKeys: ['init', 'forgetBias'],
+  optionKeys: ['init', 'forgetBias', 'recurrentActivation'],
   make: (options) => new LSTMCell(options as LSTMCellOptions),
   // Keras i, f, c, o and PyTorch i, f, g, o are recur's u, f, c̃, o: nothing is reordered.
   keras: { layer: "lstm({ recurrentActivation: 'sigmoid' })" },

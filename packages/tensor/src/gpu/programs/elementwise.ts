@@ -55,6 +55,12 @@ const UNARY: Record<UnaryOp, string[]> = {
   reciprocal: ['return 1 / v0;'],
   tanh: nanSafe([...tanhInto('t', 'v0'), 'return t;']),
   sigmoid: nanSafe([...sigmoidInto('s', 'v0'), 'return s;']),
+  hardSigmoid: nanSafe([
+    'const y = v0 * 0.2 + 0.5;',
+    'if (y > 1) { return 1; }',
+    'if (y < 0) { return 0; }',
+    'return y;',
+  ]),
   relu: nanSafe(['if (v0 > 0) { return v0; }', 'return 0;']),
   sign: nanSafe(['if (v0 > 0) { return 1; }', 'if (v0 < 0) { return -1; }', 'return 0;']),
   floor: nanSafe(['return Math.floor(v0);']),

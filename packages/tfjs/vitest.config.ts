@@ -1,0 +1,3 @@
+import { sharedTestConfig } from '@recur/tooling/vitest';
+
+export default sharedTestConfig;
