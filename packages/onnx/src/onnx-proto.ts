@@ -117,7 +117,7 @@ function encodeAttribute(name: string, value: AttributeValue): ProtoWriter {
     // accept for any repeated scalar field.
     const bytes = new Uint8Array(4 * floats.length);
     const view = new DataView(bytes.buffer);
-    floats.forEach((v, i) => view.setFloat32(4 * i, v, true));
+    for (let i = 0; i < floats.length; i++) view.setFloat32(4 * i, floats[i]!, true);
     return w.bytes(7, bytes).varint(20, 6); // FLOATS
   }
   if (value.length === 0) throw new RangeError(`ONNX attribute ${name}: an empty list has no type`);
