@@ -36,7 +36,7 @@ export function makeCell(
   if (kind === 'gru-reset-after') {
     return CELLS.gru.make({ ...sizes, init: 'uniform', resetAfter: true });
   }
-  // hardSigmoid gates (TF.js's default): no fused kernel, so "fused" runs the composed path.
+  // hardSigmoid gates (TF.js's default): the fused kernels take them as an attribute.
   if (kind === 'lstm-hard-sigmoid' || kind === 'gru-hard-sigmoid') {
     const cell = kind === 'lstm-hard-sigmoid' ? CELLS.lstm : CELLS.gru;
     return cell.make({ ...sizes, init: 'uniform', recurrentActivation: 'hardSigmoid' });

@@ -12,6 +12,25 @@ export interface SequenceAttrs {
    * returned as zeros without computing `dz W_xᵀ`. Default false.
    */
   skipInputGradient?: boolean;
+  /**
+   * LSTM kernels: σ of the gates, the logistic `sigmoid` (default) or TensorFlow.js's
+   * `hardSigmoid` `clip(0.2·z + 0.5, 0, 1)`, whose slope is 0.2 inside (0, 1) and 0 where clipped.
+   */
+  recurrentActivation?: 'sigmoid' | 'hardSigmoid';
+}
+
+/** The `recurrentActivation` attribute the gated kernels check (absent: the sigmoid). */
+export const GATE_ACTIVATIONS = {
+  recurrentActivation: [undefined, 'sigmoid', 'hardSigmoid'],
+} as const;
+
+/**
+ * σ'(z) from σ's output g: `g(1 − g)` for the sigmoid; for the hard sigmoid 0.2 where
+ * `0 < g < 1` and 0 where clipped (`0.2·⌈g(1 − g)⌉`: the same test, branch-free, as the GPU
+ * kernels write it).
+ */
+export function gateSlope(g: number, hard: boolean): number {
+  return hard ? 0.2 * Math.ceil(g * (1 - g)) : g * (1 - g);
 }
 
 /** The sizes a sequence kernel works with: batch B, steps T, input width I, hidden H. */
