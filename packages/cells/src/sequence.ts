@@ -92,11 +92,10 @@ export function sequence<S extends CellState>(
   }
   const reverse = options.reverse ?? false;
   const introspect = options.introspect ?? false;
-  const fused =
+  const result =
     options.fused !== false && cell.fusedSequence
       ? cell.fusedSequence(x, { initial, mask, reverse, introspect })
-      : null;
-  const result = fused ?? composedSequence(cell, x, initial, mask, reverse, introspect);
+      : composedSequence(cell, x, initial, mask, reverse, introspect);
   if (options.checkFinite)
     assertFinite(op, 'outputs (the recurrence diverged)', result.outputs.value);
   return result;

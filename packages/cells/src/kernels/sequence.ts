@@ -1,4 +1,14 @@
-import { checkOptions, formatShape, RecurError, type Tensor } from '@recur/tensor';
+import {
+  checkOptions,
+  formatShape,
+  greater,
+  less,
+  mul,
+  RecurError,
+  sub,
+  type Tensor,
+  where,
+} from '@recur/tensor';
 
 /** Attributes every fused sequence kernel takes. */
 export interface SequenceAttrs {
@@ -13,7 +23,7 @@ export interface SequenceAttrs {
    */
   skipInputGradient?: boolean;
   /**
-   * LSTM kernels: σ of the gates, the logistic `sigmoid` (default) or TensorFlow.js's
+   * LSTM and GRU kernels: σ of the gates, the logistic `sigmoid` (default) or TensorFlow.js's
    * `hardSigmoid` `clip(0.2·z + 0.5, 0, 1)`, whose slope is 0.2 inside (0, 1) and 0 where clipped.
    */
   recurrentActivation?: 'sigmoid' | 'hardSigmoid';
@@ -31,6 +41,18 @@ export const GATE_ACTIVATIONS = {
  */
 export function gateSlope(g: number, hard: boolean): number {
   return hard ? 0.2 * Math.ceil(g * (1 - g)) : g * (1 - g);
+}
+
+/** {@link gateSlope} on tensors (the composed fallbacks): `g(1 − g)`, or 0.2 where `0 < g < 1`. */
+export function gateSlopeTensor(hard: boolean): (g: Tensor) => Tensor {
+  return hard ? (g) => where(mul(greater(g, 0), less(g, 1)), 0.2, 0) : (g) => mul(g, sub(1, g));
+}
+
+/** σ(z) in float64: `1 / (1 + e^−z)`, or the hard sigmoid `clip(0.2·z + 0.5, 0, 1)`. */
+export function gateValue(z: number, hard: boolean): number {
+  if (!hard) return 1 / (1 + Math.exp(-z));
+  const y = 0.2 * z + 0.5;
+  return y > 1 ? 1 : Math.max(y, 0);
 }
 
 /** The sizes a sequence kernel works with: batch B, steps T, input width I, hidden H. */

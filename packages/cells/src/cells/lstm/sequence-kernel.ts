@@ -1,9 +1,7 @@
 import {
   add,
   concat,
-  greater,
   hardSigmoid as hardSigmoidOp,
-  less,
   matmul,
   mul,
   reshape,
@@ -16,7 +14,6 @@ import {
   type Tensor,
   tanh,
   tidy,
-  where,
   zerosLike,
 } from '@recur/tensor';
 import { atStep, keepWhereMasked, shiftedStates, zeroWhereMasked } from '../../kernels/composed.js';
@@ -38,6 +35,7 @@ import {
   dimsOf,
   GATE_ACTIVATIONS,
   gateSlope,
+  gateSlopeTensor,
   previousStates,
   type SequenceAttrs,
   type SequenceWeights,
@@ -322,9 +320,7 @@ function lstmBackwardComposed(
     const [u, f, cc, o] = split(atStep(G, t), 4, 1) as [Tensor, Tensor, Tensor, Tensor];
     const tc = tanh(atStep(C, t));
     const dc = add(dcIn, mul(mul(da, o), sub(1, square(tc))));
-    // σ' from σ's output: g(1 − g), or 0.2 where the hard sigmoid is not clipped (0 < g < 1).
-    const sigmoidSlope = (g: Tensor) =>
-      hard ? where(mul(greater(g, 0), less(g, 1)), 0.2, 0) : mul(g, sub(1, g));
+    const sigmoidSlope = gateSlopeTensor(hard);
     const dz = concat(
       [
         mul(mul(dc, cc), sigmoidSlope(u)),
