@@ -11,13 +11,19 @@ import { type SequenceOptions, sequence } from './sequence.js';
  * The cells the shared tests (gradcheck, fused = composed, CPU = GPU) run: every registered kind,
  * and the variants: the GRU's reset-after (its own fused kernel) and hardSigmoid gates.
  */
-export type TestKind = CellKind | 'gru-reset-after' | 'lstm-hard-sigmoid' | 'gru-hard-sigmoid';
+export type TestKind =
+  | CellKind
+  | 'gru-reset-after'
+  | 'lstm-hard-sigmoid'
+  | 'gru-hard-sigmoid'
+  | 'gru-reset-after-hard-sigmoid';
 
 export const KINDS: readonly TestKind[] = [
   ...CELL_KINDS,
   'gru-reset-after',
   'lstm-hard-sigmoid',
   'gru-hard-sigmoid',
+  'gru-reset-after-hard-sigmoid',
 ];
 
 /** A small cell of `kind` with weights large enough that every term matters. */
@@ -36,10 +42,18 @@ export function makeCell(
   if (kind === 'gru-reset-after') {
     return CELLS.gru.make({ ...sizes, init: 'uniform', resetAfter: true });
   }
-  // hardSigmoid gates (TF.js's default): no fused kernel, so "fused" runs the composed path.
+  // hardSigmoid gates (TF.js's default): the fused kernels take them as an attribute.
   if (kind === 'lstm-hard-sigmoid' || kind === 'gru-hard-sigmoid') {
     const cell = kind === 'lstm-hard-sigmoid' ? CELLS.lstm : CELLS.gru;
     return cell.make({ ...sizes, init: 'uniform', recurrentActivation: 'hardSigmoid' });
+  }
+  if (kind === 'gru-reset-after-hard-sigmoid') {
+    return CELLS.gru.make({
+      ...sizes,
+      init: 'uniform',
+      resetAfter: true,
+      recurrentActivation: 'hardSigmoid',
+    });
   }
   const { make, optionKeys } = CELLS[kind];
   return make({ ...sizes, ...(optionKeys.includes('init') ? { init: 'uniform' } : {}) });

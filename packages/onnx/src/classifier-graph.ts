@@ -73,7 +73,15 @@ export function classifierGraph(
     x = embedTokens(g, weights, inputs, encoding);
     inputSize = input.kind === 'embedding' ? input.size : V;
   }
-  const stack = { prefix: 'rnn.', cell, inputSize, hiddenSize: H, numLayers, bidirectional };
+  const stack = {
+    prefix: 'rnn.',
+    cell,
+    cellOptions: config.cellOptions,
+    inputSize,
+    hiddenSize: H,
+    numLayers,
+    bidirectional,
+  };
   const { y, states } = emitStack(g, weights, stack, x, { scope: 'rnn.', lengths });
   const D = stackOutputSize(stack);
   let pooled: string;

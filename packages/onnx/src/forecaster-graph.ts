@@ -61,6 +61,7 @@ export function forecasterGraph(
   const stack = {
     prefix: 'rnn.',
     cell,
+    cellOptions: config.cellOptions,
     inputSize: F,
     hiddenSize: H,
     numLayers,

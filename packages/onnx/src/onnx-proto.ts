@@ -29,8 +29,13 @@ export interface ValueInfo {
   docString?: string;
 }
 
-/** An attribute value: an integer, a string, or a list of either. */
-export type AttributeValue = number | string | readonly number[] | readonly string[];
+/** An attribute value: an integer, a string, a list of either, or a list of floats. */
+export type AttributeValue =
+  | number
+  | string
+  | readonly number[]
+  | readonly string[]
+  | { readonly floats: readonly number[] };
 
 /** One operator application. An empty input name leaves an optional input out. */
 export interface NodeValue {
@@ -101,11 +106,20 @@ function encodeNode(node: NodeValue): ProtoWriter {
   return w;
 }
 
-/** AttributeProto: name = 1, i = 3, s = 4, ints = 8, strings = 9, type = 20. */
+/** AttributeProto: name = 1, i = 3, s = 4, floats = 7, ints = 8, strings = 9, type = 20. */
 function encodeAttribute(name: string, value: AttributeValue): ProtoWriter {
   const w = new ProtoWriter().string(1, name);
   if (typeof value === 'number') return w.varint(3, value).varint(20, 2); // INT
   if (typeof value === 'string') return w.string(4, value).varint(20, 3); // STRING
+  if (!Array.isArray(value)) {
+    const { floats } = value as { readonly floats: readonly number[] };
+    // Packed (one length-delimited run of little-endian float32s), which protobuf readers
+    // accept for any repeated scalar field.
+    const bytes = new Uint8Array(4 * floats.length);
+    const view = new DataView(bytes.buffer);
+    for (let i = 0; i < floats.length; i++) view.setFloat32(4 * i, floats[i]!, true);
+    return w.bytes(7, bytes).varint(20, 6); // FLOATS
+  }
   if (value.length === 0) throw new RangeError(`ONNX attribute ${name}: an empty list has no type`);
   if (typeof value[0] === 'number') {
     for (const v of value as readonly number[]) w.varint(8, v);

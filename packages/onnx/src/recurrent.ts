@@ -1,3 +1,4 @@
+import type { ModelCellOptions } from '@recur/architectures';
 import { CELL_KINDS, CELLS, type CellKind, isCellKind } from '@recur/cells';
 import { RecurError } from '@recur/tensor';
 import type { GraphBuilder } from './graph-builder.js';
@@ -15,6 +16,8 @@ export interface StackSpec {
   hiddenSize: number;
   numLayers: number;
   bidirectional: boolean;
+  /** The model config's cell variant (absent: reset-before GRU, sigmoid gates). */
+  cellOptions?: ModelCellOptions | undefined;
 }
 
 /** One layer's final state: `[num_directions, batch, H]` values (`c` for the LSTM). */
@@ -27,8 +30,9 @@ export interface LayerStateValues {
  * The ONNX operator of each cell that has one, and how recur's fused gate blocks map onto its
  * gate order (`docs/notation.md`): ONNX LSTM gates are i, o, f, c and recur's columns u, f, c̃,
  * o, so ONNX gate g reads recur block `blocks[g]`; GRU z, r, h is recur's u, r, ã; the vanilla
- * cells have one block. recur's `GRUCell` is "reset before", ONNX GRU with
- * `linear_before_reset = 0`. A registered cell missing here has no ONNX operator and is refused
+ * cells have one block. recur's default `GRUCell` is "reset before", ONNX GRU with
+ * `linear_before_reset = 0`; a reset-after GRU (`cellOptions.resetAfter`) is
+ * `linear_before_reset = 1`, with its `b_a` as ONNX's `Rb`. A registered cell missing here has no ONNX operator and is refused
  * by name ({@link onnxOperator}). The parameter names come from the cell registry's roles.
  */
 const CELL_OPERATORS: Partial<Record<CellKind, CellOperator>> = {
@@ -94,16 +98,50 @@ function toOnnxWeights(
   return out;
 }
 
-/** ONNX `B [dirs, 2·G·H]` = `Wb ++ Rb`: recur's one bias in `Wb` (reordered), zeros in `Rb`. */
-function toOnnxBias(perDirection: readonly Float32Array[], H: number, blocks: readonly number[]) {
+/**
+ * ONNX `B [dirs, 2·G·H]` = `Wb ++ Rb`: recur's bias in `Wb` (reordered), and in `Rb` a
+ * reset-after GRU's recurrent-side bias `b_a` (reordered), zeros otherwise.
+ */
+function toOnnxBias(
+  perDirection: readonly Float32Array[],
+  H: number,
+  blocks: readonly number[],
+  recurrentPerDirection?: readonly Float32Array[],
+) {
   const G = blocks.length;
   const out = new Float32Array(perDirection.length * 2 * G * H);
-  perDirection.forEach((b, d) => {
+  const put = (b: Float32Array, at: number) =>
     blocks.forEach((src, g) => {
-      for (let j = 0; j < H; j++) out[d * 2 * G * H + g * H + j] = b[src * H + j]!;
+      for (let j = 0; j < H; j++) out[at + g * H + j] = b[src * H + j]!;
     });
+  perDirection.forEach((b, d) => {
+    put(b, d * 2 * G * H);
+    const recurrent = recurrentPerDirection?.[d];
+    if (recurrent) put(recurrent, d * 2 * G * H + G * H);
   });
   return out;
+}
+
+/**
+ * The `activations` attributes of a gated cell with hardSigmoid gates: ONNX's `HardSigmoid`
+ * (alpha 0.2, beta 0.5: TensorFlow.js's `clip(0.2·z + 0.5, 0, 1)`) for f, `Tanh` for g (and h of
+ * the LSTM), per direction; `activation_alpha`/`activation_beta` hold one value for each
+ * activation that takes them (the HardSigmoids), in order. Nothing for sigmoid gates (ONNX's
+ * default f is `Sigmoid`).
+ */
+function gateActivations(
+  opType: 'RNN' | 'GRU' | 'LSTM',
+  cellOptions: ModelCellOptions | undefined,
+  dirs: number,
+): Record<string, string[] | { floats: number[] }> {
+  if (opType === 'RNN' || cellOptions?.recurrentActivation !== 'hardSigmoid') return {};
+  const perDirection =
+    opType === 'LSTM' ? ['HardSigmoid', 'Tanh', 'Tanh'] : ['HardSigmoid', 'Tanh'];
+  return {
+    activations: Array.from({ length: dirs }, () => perDirection).flat(),
+    activation_alpha: { floats: Array.from({ length: dirs }, () => 0.2) },
+    activation_beta: { floats: Array.from({ length: dirs }, () => 0.5) },
+  };
 }
 
 /**
@@ -138,7 +176,13 @@ export function emitStack(
       directions.map((d) => weights.read(`${spec.prefix}layer${l}.${d}.${name}`, shape));
     const W = toOnnxWeights(read(names[0]!, [inSize, G * H]), inSize, H, blocks);
     const R = toOnnxWeights(read(names[1]!, [H, G * H]), H, H, blocks);
-    const B = toOnnxBias(read(names[2]!, [G * H]), H, blocks);
+    const resetAfter = cell === 'gru' && spec.cellOptions?.resetAfter === true;
+    const B = toOnnxBias(
+      read(names[2]!, [G * H]),
+      H,
+      blocks,
+      resetAfter ? read('b_a', [G * H]) : undefined,
+    );
     const at = `${options.scope}layer${l}`;
     const start = options.initial?.[l];
     const inputs = [
@@ -155,7 +199,8 @@ export function emitStack(
       hidden_size: H,
       direction: bidirectional ? 'bidirectional' : 'forward',
       ...(opType === 'RNN' ? { activations: directions.map(() => activation) } : {}),
-      ...(opType === 'GRU' ? { linear_before_reset: 0 } : {}),
+      ...(opType === 'GRU' ? { linear_before_reset: resetAfter ? 1 : 0 } : {}),
+      ...gateActivations(opType, spec.cellOptions, dirs),
     };
     const outputs = [`${at}.Y`, `${at}.Y_h`, ...(withCellState ? [`${at}.Y_c`] : [])];
     const [Y, Yh, Yc] = g.node(opType, inputs, attributes, outputs);

@@ -37,6 +37,7 @@ export function seq2seqEncoderGraph(
   const stack = {
     prefix: 'encoder.',
     cell,
+    cellOptions: config.cellOptions,
     inputSize,
     hiddenSize: H,
     numLayers,
@@ -65,6 +66,7 @@ export function seq2seqDecoderGraph(
     vocabularySize: config.targetVocabularySize,
     input: config.targetInput,
     cell: config.cell,
+    cellOptions: config.cellOptions,
     hiddenSize: config.hiddenSize,
     numLayers: config.numLayers,
     attention: config.attention,

@@ -1,4 +1,4 @@
-import type { AttentionScore, TokenInput } from '@recur/architectures';
+import type { AttentionScore, ModelCellOptions, TokenInput } from '@recur/architectures';
 import { attentionGraph } from './attention-graph.js';
 import type { GraphBuilder } from './graph-builder.js';
 import { dense, embedTokens, type TokenEncoding } from './inputs.js';
@@ -13,6 +13,8 @@ export interface TokenDecoderSpec {
   vocabularySize: number;
   input: TokenInput;
   cell: CellKind;
+  /** The model config's cell variant (reset-after GRU, hardSigmoid gates). */
+  cellOptions?: ModelCellOptions | undefined;
   hiddenSize: number;
   numLayers: number;
   /** A Seq2Seq decoder's attention over the encoder outputs, or null. */
@@ -73,6 +75,7 @@ export function tokenDecoderGraph(
   const stack = {
     prefix: `${prefix}rnn.`,
     cell,
+    cellOptions: spec.cellOptions,
     inputSize,
     hiddenSize: H,
     numLayers,

@@ -98,11 +98,9 @@ export interface RecurrentCell<S extends CellState = CellState> {
   /**
    * The cell's fused path, if it has one: the whole sequence `x` `[B, T, I]` through its fused
    * kernel with hand-written BPTT, the same result as `step` in a loop. {@link sequence} calls it
-   * (unless `fused: false`) with checked operands; cells without it run composed, and so does a
-   * cell whose fused path returns null (no fused kernel for its configuration, e.g. hardSigmoid
-   * gates).
+   * (unless `fused: false`) with checked operands; cells without it run composed.
    */
-  fusedSequence?(x: Variable | Tensor, call: FusedSequenceCall<S>): SequenceResult<S> | null;
+  fusedSequence?(x: Variable | Tensor, call: FusedSequenceCall<S>): SequenceResult<S>;
 }
 
 /** Options every cell constructor takes. */

@@ -2,9 +2,11 @@ import type { Backend, DataId, KernelOutput, Shape, TensorInfo } from '@recur/te
 import {
   divFloor,
   kernelSource,
+  nanTest,
   type Program,
   type ProgramRunner,
   programRunner,
+  sigmoidInto,
 } from '@recur/tensor/gpu-kernels';
 
 /**
@@ -137,6 +139,22 @@ export function program(
 }
 
 /** Declares `row` and `j`: the row and column of element `i` in a `[rows, width]` output. */
+/** Statements setting `out` to σ(v): the backend's sigmoid, or the hard sigmoid when `hard`. */
+export function gateInto(out: string, v: string, hard: boolean): string[] {
+  if (!hard) return sigmoidInto(out, v);
+  return [
+    `let ${out} = ${v} * 0.2 + 0.5;`,
+    `if (${out} > 1) { ${out} = 1; }`,
+    `if (${out} < 0) { ${out} = 0; }`,
+    `if (${nanTest(v)}) { ${out} = ${v}; }`,
+  ];
+}
+
+/** σ'(z) from σ's output `g` as an expression: `g * (1 - g)`, or the hard sigmoid's slope. */
+export function gateSlopeOf(g: string, hard: boolean): string {
+  return hard ? `(0.2 * Math.ceil(${g} * (1 - ${g})))` : `${g} * (1 - ${g})`;
+}
+
 export function rowAndColumn(width: number): string[] {
   return [...divFloor('row', 'i', width), `const j = i - row * ${width};`];
 }

@@ -234,6 +234,12 @@ describe.skipIf(!gpu)('fused sequence kernels: the GPU implementation equals the
           return out;
         }),
       );
+      const worst = [1, 2].map((run) =>
+        Math.max(...results[0]!.map((t, i) => maxAbsDiff(t, results[run]![i]!))),
+      );
+      console.info(
+        `${kind}: max |GPU − CPU fused| over outputs and gradients: GPU fused ${worst[0]!.toExponential(2)}, GPU composed ${worst[1]!.toExponential(2)}`,
+      );
       results[0]!.forEach((t, i) => {
         expect(maxAbsDiff(t, results[1]![i]!), `${kind} #${i} GPU fused`).toBeLessThan(TOL);
         expect(maxAbsDiff(t, results[2]![i]!), `${kind} #${i} GPU composed`).toBeLessThan(TOL);

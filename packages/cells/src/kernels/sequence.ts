@@ -1,4 +1,14 @@
-import { checkOptions, formatShape, RecurError, type Tensor } from '@recur/tensor';
+import {
+  checkOptions,
+  formatShape,
+  greater,
+  less,
+  mul,
+  RecurError,
+  sub,
+  type Tensor,
+  where,
+} from '@recur/tensor';
 
 /** Attributes every fused sequence kernel takes. */
 export interface SequenceAttrs {
@@ -12,6 +22,37 @@ export interface SequenceAttrs {
    * returned as zeros without computing `dz W_xᵀ`. Default false.
    */
   skipInputGradient?: boolean;
+  /**
+   * LSTM and GRU kernels: σ of the gates, the logistic `sigmoid` (default) or TensorFlow.js's
+   * `hardSigmoid` `clip(0.2·z + 0.5, 0, 1)`, whose slope is 0.2 inside (0, 1) and 0 where clipped.
+   */
+  recurrentActivation?: 'sigmoid' | 'hardSigmoid';
+}
+
+/** The `recurrentActivation` attribute the gated kernels check (absent: the sigmoid). */
+export const GATE_ACTIVATIONS = {
+  recurrentActivation: [undefined, 'sigmoid', 'hardSigmoid'],
+} as const;
+
+/**
+ * σ'(z) from σ's output g: `g(1 − g)` for the sigmoid; for the hard sigmoid 0.2 where
+ * `0 < g < 1` and 0 where clipped (`0.2·⌈g(1 − g)⌉`: the same test, branch-free, as the GPU
+ * kernels write it).
+ */
+export function gateSlope(g: number, hard: boolean): number {
+  return hard ? 0.2 * Math.ceil(g * (1 - g)) : g * (1 - g);
+}
+
+/** {@link gateSlope} on tensors (the composed fallbacks): `g(1 − g)`, or 0.2 where `0 < g < 1`. */
+export function gateSlopeTensor(hard: boolean): (g: Tensor) => Tensor {
+  return hard ? (g) => where(mul(greater(g, 0), less(g, 1)), 0.2, 0) : (g) => mul(g, sub(1, g));
+}
+
+/** σ(z) in float64: `1 / (1 + e^−z)`, or the hard sigmoid `clip(0.2·z + 0.5, 0, 1)`. */
+export function gateValue(z: number, hard: boolean): number {
+  if (!hard) return 1 / (1 + Math.exp(-z));
+  const y = 0.2 * z + 0.5;
+  return y > 1 ? 1 : Math.max(y, 0);
 }
 
 /** The sizes a sequence kernel works with: batch B, steps T, input width I, hidden H. */

@@ -58,8 +58,7 @@ export interface GRUCellOptions extends CellOptions {
   resetAfter?: boolean;
   /**
    * The gates' activation σ (default `sigmoid`); `hardSigmoid` is TensorFlow.js's default,
-   * `clip(0.2·z + 0.5, 0, 1)`. The fused kernels compute the sigmoid only: a hardSigmoid cell's
-   * sequences run the composed path (same values and gradients, step by step).
+   * `clip(0.2·z + 0.5, 0, 1)`, in the composed step and the fused kernels (CPU and GPU) alike.
    */
   recurrentActivation?: RecurrentActivation;
   /**
@@ -219,18 +218,16 @@ export class GRUCell implements RecurrentCell<HiddenState> {
 
   /**
    * The whole sequence through {@link gruSequenceOp} (fused forward and BPTT), or
-   * {@link gruResetAfterSequenceOp} for a reset-after GRU; null (the composed path) with
-   * hardSigmoid gates, which the fused kernels do not compute.
+   * {@link gruResetAfterSequenceOp} for a reset-after GRU, with either σ.
    */
   fusedSequence(
     x: Variable | Tensor,
     { initial, mask, reverse, introspect }: FusedSequenceCall<HiddenState>,
-  ): SequenceResult<HiddenState> | null {
-    if (this.recurrentActivation !== 'sigmoid') return null;
+  ): SequenceResult<HiddenState> {
     if (this.b_a) {
       const { A, G } = gruResetAfterSequenceOp(
         { x, W_x: this.W_x, W_a: this.W_a, b: this.b, b_a: this.b_a, a0: initial.a, mask },
-        { reverse },
+        { reverse, recurrentActivation: this.recurrentActivation },
       );
       const state = { a: stepOf(A, reverse ? 0 : x.shape[1]! - 1) };
       if (!introspect) return { outputs: A, state };
@@ -241,7 +238,7 @@ export class GRUCell implements RecurrentCell<HiddenState> {
     }
     const { A, G } = gruSequenceOp(
       { x, W_x: this.W_x, W_a: this.W_a, b: this.b, a0: initial.a, mask },
-      { reverse },
+      { reverse, recurrentActivation: this.recurrentActivation },
     );
     const state = { a: stepOf(A, reverse ? 0 : x.shape[1]! - 1) };
     return introspect ? { outputs: A, state, gates: G.detach() } : { outputs: A, state };

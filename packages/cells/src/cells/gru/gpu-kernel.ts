@@ -1,6 +1,8 @@
 import type { Backend, KernelOutput, TensorInfo } from '@recur/tensor';
-import { divFloor, sigmoidInto, tanhInto } from '@recur/tensor/gpu-kernels';
+import { divFloor, tanhInto } from '@recur/tensor/gpu-kernels';
 import {
+  gateInto,
+  gateSlopeOf,
   ifPadded,
   inputSideGradients,
   previousStates,
@@ -25,14 +27,14 @@ import type {
  */
 
 /** `[u, r] = σ(xW⟨t⟩ + a⟨t−1⟩ [W_au, W_ar] + b)`, `[B, 2H]`. Inputs xW, a⟨t−1⟩, W_a, b. */
-function updateResetProgram(B: number, T: number, H: number) {
+function updateResetProgram(B: number, T: number, H: number, hard: boolean) {
   const lines = [
     ...rowAndColumn(2 * H),
     `let z = x0[(row * ${T} + step) * ${3 * H} + j] + x3[j];`,
     `for (let p = 0; p < ${H}; p++) {`,
     `  z += x1[row * ${H} + p] * x2[p * ${3 * H} + j];`,
     '}',
-    ...sigmoidInto('s', 'z'),
+    ...gateInto('s', 'z', hard),
     'return s;',
   ];
   return program('gruUR', lines, B * 2 * H, ['step']);
@@ -103,7 +105,7 @@ function resetGradientProgram(B: number, T: number, H: number, masked: boolean) 
  * per unit. Inputs dA, da carried, G, previous A, d(r⊙a⟨t−1⟩), W_a (and the mask: padded, da
  * passes through).
  */
-function hiddenCarryProgram(B: number, T: number, H: number, masked: boolean) {
+function hiddenCarryProgram(B: number, T: number, H: number, masked: boolean, hard: boolean) {
   const lines = [
     ...rowAndColumn(H),
     `const base = (row * ${T} + step) * ${H};`,
@@ -116,8 +118,8 @@ function hiddenCarryProgram(B: number, T: number, H: number, masked: boolean) {
     `  const r = x2[gb + ${H} + p];`,
     `  const g = x2[gb + ${2 * H} + p];`,
     '  const prev = x3[base + p];',
-    `  acc += da * (prev - g) * u * (1 - u) * x5[j * ${3 * H} + p];`,
-    `  acc += x4[row * ${H} + p] * prev * r * (1 - r) * x5[j * ${3 * H} + ${H} + p];`,
+    `  acc += da * (prev - g) * ${gateSlopeOf('u', hard)} * x5[j * ${3 * H} + p];`,
+    `  acc += x4[row * ${H} + p] * prev * ${gateSlopeOf('r', hard)} * x5[j * ${3 * H} + ${H} + p];`,
     '}',
     'return acc;',
   ];
@@ -126,7 +128,7 @@ function hiddenCarryProgram(B: number, T: number, H: number, masked: boolean) {
 
 /** Every step's `dz = [dz_u, dz_r, dz_a]`, `[B·T, 3H]` (0 where padded). Inputs dA, da carried,
  * d(r⊙a⟨t−1⟩), G, previous A (and the mask). */
-function dzProgram(B: number, T: number, H: number, masked: boolean) {
+function dzProgram(B: number, T: number, H: number, masked: boolean, hard: boolean) {
   const lines = [
     ...divFloor('bt', 'i', 3 * H),
     `const k = i - bt * ${3 * H};`,
@@ -139,9 +141,9 @@ function dzProgram(B: number, T: number, H: number, masked: boolean) {
     `const r = x3[gb + ${H} + p];`,
     `const g = x3[gb + ${2 * H} + p];`,
     'const prev = x4[e];',
-    'if (gate == 1) { return x2[e] * prev * r * (1 - r); }',
+    `if (gate == 1) { return x2[e] * prev * ${gateSlopeOf('r', hard)}; }`,
     'const da = x0[e] + x1[e];',
-    'if (gate == 0) { return da * (prev - g) * u * (1 - u); }',
+    `if (gate == 0) { return da * (prev - g) * ${gateSlopeOf('u', hard)}; }`,
     'return da * (1 - u) * (1 - g * g);',
   ];
   return program('gruDz', lines, B * T * 3 * H);
@@ -160,14 +162,14 @@ function resetStatesProgram(B: number, T: number, H: number) {
 export const gruForwardGpu = (
   backend: Backend,
   { x, W_x, W_a, b, a0, mask }: GruSequenceInputs,
-  { reverse }: SequenceAttrs,
+  { reverse, recurrentActivation }: SequenceAttrs,
 ): Record<GruSequenceResult, KernelOutput> =>
   withGpuScope('gruSequenceForward', backend, (gpu) => {
     const { B, T, I, H } = dimsOf({ x, W_a });
     const m = mask ? [mask] : [];
     const masked = mask !== undefined;
     const xw = gpu.matmul(gpu.reshape(x, [B * T, I]), W_x);
-    const updateReset = updateResetProgram(B, T, H);
+    const updateReset = updateResetProgram(B, T, H, recurrentActivation === 'hardSigmoid');
     const candidate = candidateProgram(B, T, H);
     const state = stateProgram(B, T, H, masked);
     const as = new Array<TensorInfo>(T);
@@ -193,7 +195,7 @@ export const gruForwardGpu = (
 export const gruBackwardGpu = (
   backend: Backend,
   { x, W_x, W_a, a0, A, G: gates, dA, mask }: GruSequenceGradientInputs,
-  { reverse, skipInputGradient }: SequenceAttrs,
+  { reverse, skipInputGradient, recurrentActivation }: SequenceAttrs,
 ): Record<GruSequenceGradient, KernelOutput> =>
   withGpuScope('gruSequenceBackward', backend, (gpu) => {
     const { B, T, H } = dimsOf({ x, W_a });
@@ -201,7 +203,8 @@ export const gruBackwardGpu = (
     const masked = mask !== undefined;
     const prevA = previousStates(gpu, A, a0, reverse);
     const resetGradient = resetGradientProgram(B, T, H, masked);
-    const hiddenCarry = hiddenCarryProgram(B, T, H, masked);
+    const hard = recurrentActivation === 'hardSigmoid';
+    const hiddenCarry = hiddenCarryProgram(B, T, H, masked, hard);
     // Per step t: the da reaching a⟨t⟩ from later steps, and d(r ⊙ a⟨t−1⟩).
     const carried = new Array<TensorInfo>(T);
     const dResets = new Array<TensorInfo>(T);
@@ -213,7 +216,7 @@ export const gruBackwardGpu = (
       daNext = gpu.run(hiddenCarry, [dA, daNext, gates, prevA, dReset, W_a, ...m], [B, H], [t]);
     }
     const dZ = gpu.run(
-      dzProgram(B, T, H, masked),
+      dzProgram(B, T, H, masked, hard),
       [dA, gpu.stackSteps(carried), gpu.stackSteps(dResets), gates, prevA, ...m],
       [B * T, 3 * H],
     );

@@ -1,6 +1,8 @@
 import type { Backend, KernelOutput, TensorInfo } from '@recur/tensor';
-import { divFloor, sigmoidInto, tanhInto } from '@recur/tensor/gpu-kernels';
+import { divFloor, tanhInto } from '@recur/tensor/gpu-kernels';
 import {
+  gateInto,
+  gateSlopeOf,
   ifPadded,
   inputSideGradients,
   previousStates,
@@ -27,7 +29,7 @@ import type {
  * `[u, r, ã, n]`, `[B, 4H]` (zeros where padded). Inputs xW `[B·T, 3H]`, `a⟨t−1⟩ W_a` `[B, 3H]`,
  * b, b_a (and the mask).
  */
-function gatesProgram(B: number, T: number, H: number, masked: boolean) {
+function gatesProgram(B: number, T: number, H: number, masked: boolean, hard: boolean) {
   const G = 3 * H;
   const lines = [
     ...rowAndColumn(4 * H),
@@ -37,12 +39,12 @@ function gatesProgram(B: number, T: number, H: number, masked: boolean) {
     `if (j >= ${3 * H}) { return x1[hb + j - ${H}] + x3[j - ${H}]; }`,
     `if (j < ${2 * H}) {`,
     '  const z = x0[xb + j] + x2[j] + x1[hb + j] + x3[j];',
-    ...sigmoidInto('s', 'z').map((l) => `  ${l}`),
+    ...gateInto('s', 'z', hard).map((l) => `  ${l}`),
     '  return s;',
     '}',
     `const k = j - ${2 * H};`,
     `const zr = x0[xb + ${H} + k] + x2[${H} + k] + x1[hb + ${H} + k] + x3[${H} + k];`,
-    ...sigmoidInto('rg', 'zr'),
+    ...gateInto('rg', 'zr', hard),
     `const n = x1[hb + ${2 * H} + k] + x3[${2 * H} + k];`,
     `const za = x0[xb + ${2 * H} + k] + x2[${2 * H} + k] + rg * n;`,
     ...tanhInto('g', 'za'),
@@ -67,7 +69,7 @@ function stateProgram(B: number, T: number, H: number, masked: boolean) {
  * recurrent term's gradient `dh`, the input side is `[dz_u, dz_r, dz_a]`. Inputs dA, da carried,
  * G `[B, T, 4H]`, previous A (and the mask).
  */
-function dhProgram(B: number, T: number, H: number, masked: boolean) {
+function dhProgram(B: number, T: number, H: number, masked: boolean, hard: boolean) {
   const lines = [
     ...rowAndColumn(4 * H),
     ...ifPadded(masked ? 'x4' : null, T, 'return 0;'),
@@ -78,14 +80,14 @@ function dhProgram(B: number, T: number, H: number, masked: boolean) {
     `const da = x0[e] + x1[row * ${H} + p];`,
     'const u = x2[gb + p];',
     'if (gate == 0) {',
-    `  return da * (x3[e] - x2[gb + ${2 * H} + p]) * u * (1 - u);`,
+    `  return da * (x3[e] - x2[gb + ${2 * H} + p]) * ${gateSlopeOf('u', hard)};`,
     '}',
     `const g = x2[gb + ${2 * H} + p];`,
     'const dza = da * (1 - u) * (1 - g * g);',
     'if (gate == 3) { return dza; }',
     `const r = x2[gb + ${H} + p];`,
     'if (gate == 2) { return dza * r; }',
-    `return dza * x2[gb + ${3 * H} + p] * r * (1 - r);`,
+    `return dza * x2[gb + ${3 * H} + p] * ${gateSlopeOf('r', hard)};`,
   ];
   return program('gruRaDh', lines, B * 4 * H, ['step']);
 }
@@ -105,14 +107,14 @@ function carryProgram(B: number, T: number, H: number, masked: boolean) {
 export const gruResetAfterForwardGpu = (
   backend: Backend,
   { x, W_x, W_a, b, b_a, a0, mask }: GruResetAfterSequenceInputs,
-  { reverse }: SequenceAttrs,
+  { reverse, recurrentActivation }: SequenceAttrs,
 ): Record<GruResetAfterSequenceResult, KernelOutput> =>
   withGpuScope('gruResetAfterSequenceForward', backend, (gpu) => {
     const { B, T, I, H } = dimsOf({ x, W_a });
     const m = mask ? [mask] : [];
     const masked = mask !== undefined;
     const xw = gpu.matmul(gpu.reshape(x, [B * T, I]), W_x);
-    const gatesOf = gatesProgram(B, T, H, masked);
+    const gatesOf = gatesProgram(B, T, H, masked, recurrentActivation === 'hardSigmoid');
     const state = stateProgram(B, T, H, masked);
     const as = new Array<TensorInfo>(T);
     const gs = new Array<TensorInfo>(T);
@@ -131,14 +133,14 @@ export const gruResetAfterForwardGpu = (
 export const gruResetAfterBackwardGpu = (
   backend: Backend,
   { x, W_x, W_a, a0, A, G: gates, dA, mask }: GruResetAfterSequenceGradientInputs,
-  { reverse, skipInputGradient }: SequenceAttrs,
+  { reverse, skipInputGradient, recurrentActivation }: SequenceAttrs,
 ): Record<GruResetAfterSequenceGradient, KernelOutput> =>
   withGpuScope('gruResetAfterSequenceBackward', backend, (gpu) => {
     const { B, T, H } = dimsOf({ x, W_a });
     const m = mask ? [mask] : [];
     const masked = mask !== undefined;
     const prevA = previousStates(gpu, A, a0, reverse);
-    const dhOf = dhProgram(B, T, H, masked);
+    const dhOf = dhProgram(B, T, H, masked, recurrentActivation === 'hardSigmoid');
     const carry = carryProgram(B, T, H, masked);
     const dhs = new Array<TensorInfo>(T);
     let daNext = gpu.zeros([B, H]);

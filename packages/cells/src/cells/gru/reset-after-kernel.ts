@@ -1,6 +1,7 @@
 import {
   add,
   concat,
+  hardSigmoid as hardSigmoidOp,
   matmul,
   mul,
   RecurError,
@@ -32,6 +33,10 @@ import {
   checkSequenceOperands,
   checkSequenceResults,
   dimsOf,
+  GATE_ACTIVATIONS,
+  gateSlope,
+  gateSlopeTensor,
+  gateValue,
   previousStates,
   type SequenceAttrs,
   type SequenceWeights,
@@ -94,12 +99,13 @@ export const gruResetAfterSequenceForward = defineNamedKernel<
   outputs: ['A', 'G'],
   check: (inputs, attrs) => {
     const name = 'gruResetAfterSequenceForward';
-    checkSequenceAttrs(name, attrs);
+    checkSequenceAttrs(name, attrs, GATE_ACTIVATIONS);
     const { H } = checkSequenceOperands(name, inputs, { a0: inputs.a0 }, 3);
     checkRecurrentBias(name, inputs.b_a, H);
   },
   backends: {
-    cpu: (backend, { x, W_x, W_a, b, b_a, a0, mask }, { reverse }) => {
+    cpu: (backend, { x, W_x, W_a, b, b_a, a0, mask }, { reverse, recurrentActivation }) => {
+      const hard = recurrentActivation === 'hardSigmoid';
       const cpu = cpuBackend('gruResetAfterSequenceForward', backend);
       const { B, T, I, H } = dimsOf({ x, W_a });
       const G = 3 * H;
@@ -128,8 +134,8 @@ export const gruResetAfterSequenceForward = defineNamedKernel<
           const go = (r * T + t) * 4 * H;
           const ro = r * G;
           for (let j = 0; j < H; j++) {
-            const u = 1 / (1 + Math.exp(-(xp[zo + j]! + rec[ro + j]!)));
-            const rg = 1 / (1 + Math.exp(-(xp[zo + H + j]! + rec[ro + H + j]!)));
+            const u = gateValue(xp[zo + j]! + rec[ro + j]!, hard);
+            const rg = gateValue(xp[zo + H + j]! + rec[ro + H + j]!, hard);
             const n = rec[ro + 2 * H + j]!;
             const cand = Math.tanh(xp[zo + 2 * H + j]! + rg * n);
             next[o + j] = u * prev[o + j]! + (1 - u) * cand;
@@ -153,8 +159,9 @@ export const gruResetAfterSequenceForward = defineNamedKernel<
 
 function gruResetAfterForwardComposed(
   { x, W_x, W_a, b, b_a, a0, mask }: GruResetAfterSequenceInputs,
-  { reverse }: SequenceAttrs,
+  { reverse, recurrentActivation }: SequenceAttrs,
 ): Record<GruResetAfterSequenceResult, Tensor> {
+  const gate = recurrentActivation === 'hardSigmoid' ? hardSigmoidOp : sigmoidOp;
   const { B, T, I, H } = dimsOf({ x, W_a });
   const xp = reshape(add(matmul(reshape(x, [B * T, I]), W_x), b), [B, T, 3 * H]);
   const as = new Array<Tensor>(T);
@@ -164,8 +171,8 @@ function gruResetAfterForwardComposed(
     const t = timeAt(s, T, reverse);
     const [xu, xr, xa] = split(atStep(xp, t), 3, 1) as [Tensor, Tensor, Tensor];
     const [hu, hr, n] = split(add(matmul(prev, W_a), b_a), 3, 1) as [Tensor, Tensor, Tensor];
-    const u = sigmoidOp(add(xu, hu));
-    const r = sigmoidOp(add(xr, hr));
+    const u = gate(add(xu, hu));
+    const r = gate(add(xr, hr));
     const cand = tanh(add(xa, mul(r, n)));
     const a = keepWhereMasked(mask, t, add(mul(u, prev), mul(sub(1, u), cand)), prev);
     gs[t] = zeroWhereMasked(mask, t, concat([u, r, cand, n], 1));
@@ -195,7 +202,7 @@ export const gruResetAfterSequenceBackward = defineNamedKernel<
   outputs: ['dx', 'dW_x', 'dW_a', 'db', 'db_a', 'da0'],
   check: (inputs, attrs) => {
     const name = 'gruResetAfterSequenceBackward';
-    checkSequenceAttrs(name, attrs);
+    checkSequenceAttrs(name, attrs, GATE_ACTIVATIONS);
     const { B, T, H } = checkSequenceOperands(name, inputs, { a0: inputs.a0 }, 3);
     checkSequenceResults(name, {
       A: [inputs.A, [B, T, H]],
@@ -207,8 +214,9 @@ export const gruResetAfterSequenceBackward = defineNamedKernel<
     cpu: (
       backend,
       { x, W_x, W_a, a0, A: outA, G: gates, dA: dOutA, mask },
-      { reverse, skipInputGradient },
+      { reverse, skipInputGradient, recurrentActivation },
     ) => {
+      const hard = recurrentActivation === 'hardSigmoid';
       const cpu = cpuBackend('gruResetAfterSequenceBackward', backend);
       const dims = dimsOf({ x, W_a });
       const { B, T, I, H } = dims;
@@ -242,9 +250,9 @@ export const gruResetAfterSequenceBackward = defineNamedKernel<
             const rg = gv[go + H + j]!;
             const cand = gv[go + 2 * H + j]!;
             const n = gv[go + 3 * H + j]!;
-            const dzu = da * (prevAll[ho + j]! - cand) * u * (1 - u);
+            const dzu = da * (prevAll[ho + j]! - cand) * gateSlope(u, hard);
             const dza = da * (1 - u) * (1 - cand * cand);
-            const dzr = dza * n * rg * (1 - rg);
+            const dzr = dza * n * gateSlope(rg, hard);
             dZ[zo + j] = dzu;
             dZ[zo + H + j] = dzr;
             dZ[zo + 2 * H + j] = dza;
@@ -285,8 +293,9 @@ export const gruResetAfterSequenceBackward = defineNamedKernel<
 
 function gruResetAfterBackwardComposed(
   { x, W_x, W_a, a0, A, G, dA, mask }: GruResetAfterSequenceGradientInputs,
-  { reverse }: SequenceAttrs,
+  { reverse, recurrentActivation }: SequenceAttrs,
 ): Record<GruResetAfterSequenceGradient, Tensor> {
+  const slope = gateSlopeTensor(recurrentActivation === 'hardSigmoid');
   const { B, T, I, H } = dimsOf({ x, W_a });
   const prevAll = shiftedStates(A, a0, reverse);
   const dzs = new Array<Tensor>(T);
@@ -297,9 +306,9 @@ function gruResetAfterBackwardComposed(
     const da = add(atStep(dA, t), daNext);
     const [u, r, cand, n] = split(atStep(G, t), 4, 1) as [Tensor, Tensor, Tensor, Tensor];
     const prev = atStep(prevAll, t);
-    const dzu = mul(mul(da, sub(prev, cand)), mul(u, sub(1, u)));
+    const dzu = mul(mul(da, sub(prev, cand)), slope(u));
     const dza = mul(mul(da, sub(1, u)), sub(1, square(cand)));
-    const dzr = mul(mul(dza, n), mul(r, sub(1, r)));
+    const dzr = mul(mul(dza, n), slope(r));
     const dh = concat([dzu, dzr, mul(dza, r)], 1);
     const daPrev = add(mul(da, u), matmul(dh, W_a, { transposeB: true }));
     dzs[t] = zeroWhereMasked(mask, t, concat([dzu, dzr, dza], 1));

@@ -1,6 +1,7 @@
 import {
   add,
   concat,
+  hardSigmoid as hardSigmoidOp,
   matmul,
   mul,
   reshape,
@@ -32,6 +33,9 @@ import {
   checkSequenceOperands,
   checkSequenceResults,
   dimsOf,
+  GATE_ACTIVATIONS,
+  gateSlope,
+  gateSlopeTensor,
   previousStates,
   type SequenceAttrs,
   type SequenceWeights,
@@ -88,11 +92,12 @@ export const gruSequenceForward = defineNamedKernel<
   optional: ['mask'],
   outputs: ['A', 'G'],
   check: (inputs, attrs) => {
-    checkSequenceAttrs('gruSequenceForward', attrs);
+    checkSequenceAttrs('gruSequenceForward', attrs, GATE_ACTIVATIONS);
     checkSequenceOperands('gruSequenceForward', inputs, { a0: inputs.a0 }, 3);
   },
   backends: {
-    cpu: (backend, { x, W_x, W_a, b, a0, mask }, { reverse }) => {
+    cpu: (backend, { x, W_x, W_a, b, a0, mask }, { reverse, recurrentActivation }) => {
+      const hard = recurrentActivation === 'hardSigmoid';
       const cpu = cpuBackend('gruSequenceForward', backend);
       const { B, T, I, H } = dimsOf({ x, W_a });
       const G = 3 * H;
@@ -119,7 +124,7 @@ export const gruSequenceForward = defineNamedKernel<
           recA.set(xp.subarray(zo + 2 * H, zo + G), r * H);
         }
         cpu.gemm(prev, wUR, B, 2 * H, H, false, false, recUR, true); // += a⟨t−1⟩ [W_au, W_ar]
-        cpu.unaryInto('sigmoid', recUR, recUR); // [u, r] per row
+        cpu.unaryInto(hard ? 'hardSigmoid' : 'sigmoid', recUR, recUR); // [u, r] per row
         for (let r = 0; r < B; r++) {
           const o = r * H;
           const ro = r * 2 * H;
@@ -157,8 +162,9 @@ export const gruSequenceForward = defineNamedKernel<
 
 function gruForwardComposed(
   { x, W_x, W_a, b, a0, mask }: GruSequenceInputs,
-  { reverse }: SequenceAttrs,
+  { reverse, recurrentActivation }: SequenceAttrs,
 ): Record<GruSequenceResult, Tensor> {
+  const gate = recurrentActivation === 'hardSigmoid' ? hardSigmoidOp : sigmoidOp;
   const { B, T, I, H } = dimsOf({ x, W_a });
   const xp = reshape(add(matmul(reshape(x, [B * T, I]), W_x), b), [B, T, 3 * H]);
   const wUR = slice(W_a, [0, 0], [H, 2 * H]);
@@ -170,8 +176,8 @@ function gruForwardComposed(
     const t = timeAt(s, T, reverse);
     const [xu, xr, xa] = split(atStep(xp, t), 3, 1) as [Tensor, Tensor, Tensor];
     const [hu, hr] = split(matmul(prev, wUR), 2, 1) as [Tensor, Tensor];
-    const u = sigmoidOp(add(xu, hu));
-    const r = sigmoidOp(add(xr, hr));
+    const u = gate(add(xu, hu));
+    const r = gate(add(xr, hr));
     const cand = tanh(add(xa, matmul(mul(r, prev), wAA)));
     const a = keepWhereMasked(mask, t, add(mul(u, prev), mul(sub(1, u), cand)), prev);
     gs[t] = zeroWhereMasked(mask, t, concat([u, r, cand], 1));
@@ -202,7 +208,7 @@ export const gruSequenceBackward = defineNamedKernel<
   outputs: ['dx', 'dW_x', 'dW_a', 'db', 'da0'],
   check: (inputs, attrs) => {
     const name = 'gruSequenceBackward';
-    checkSequenceAttrs(name, attrs);
+    checkSequenceAttrs(name, attrs, GATE_ACTIVATIONS);
     const { B, T, H } = checkSequenceOperands(name, inputs, { a0: inputs.a0 }, 3);
     checkSequenceResults(name, {
       A: [inputs.A, [B, T, H]],
@@ -214,8 +220,9 @@ export const gruSequenceBackward = defineNamedKernel<
     cpu: (
       backend,
       { x, W_x, W_a, a0, A: outA, G: gates, dA: dOutA, mask },
-      { reverse, skipInputGradient },
+      { reverse, skipInputGradient, recurrentActivation },
     ) => {
+      const hard = recurrentActivation === 'hardSigmoid';
       const cpu = cpuBackend('gruSequenceBackward', backend);
       const dims = dimsOf({ x, W_a });
       const { B, T, I, H } = dims;
@@ -256,7 +263,7 @@ export const gruSequenceBackward = defineNamedKernel<
             const u = gv[go + j]!;
             const cand = gv[go + 2 * H + j]!;
             const p = prevAll[ho + j]!;
-            dzUR[2 * o + j] = da * (p - cand) * u * (1 - u);
+            dzUR[2 * o + j] = da * (p - cand) * gateSlope(u, hard);
             dzA[o + j] = da * (1 - u) * (1 - cand * cand);
             daNext[o + j] = da * u;
             resetPrevAll[ho + j] = gv[go + H + j]! * p;
@@ -270,7 +277,7 @@ export const gruSequenceBackward = defineNamedKernel<
           const go = (r * T + t) * G;
           for (let j = 0; j < H; j++) {
             const rg = gv[go + H + j]!;
-            dzUR[2 * o + H + j] = dResetPrev[o + j]! * prevAll[ho + j]! * rg * (1 - rg);
+            dzUR[2 * o + H + j] = dResetPrev[o + j]! * prevAll[ho + j]! * gateSlope(rg, hard);
             daNext[o + j]! += dResetPrev[o + j]! * rg;
           }
           dZ.set(dzUR.subarray(2 * o, 2 * o + 2 * H), go);
@@ -314,8 +321,9 @@ export const gruSequenceBackward = defineNamedKernel<
 
 function gruBackwardComposed(
   { x, W_x, W_a, a0, A, G, dA, mask }: GruSequenceGradientInputs,
-  { reverse }: SequenceAttrs,
+  { reverse, recurrentActivation }: SequenceAttrs,
 ): Record<GruSequenceGradient, Tensor> {
+  const slope = gateSlopeTensor(recurrentActivation === 'hardSigmoid');
   const { B, T, I, H } = dimsOf({ x, W_a });
   const wUR = slice(W_a, [0, 0], [H, 2 * H]);
   const wAA = slice(W_a, [0, 2 * H], [H, H]);
@@ -328,10 +336,10 @@ function gruBackwardComposed(
     const da = add(atStep(dA, t), daNext);
     const [u, r, cand] = split(atStep(G, t), 3, 1) as [Tensor, Tensor, Tensor];
     const prev = atStep(prevAll, t);
-    const dzu = mul(mul(da, sub(prev, cand)), mul(u, sub(1, u)));
+    const dzu = mul(mul(da, sub(prev, cand)), slope(u));
     const dza = mul(mul(da, sub(1, u)), sub(1, square(cand)));
     const dResetPrev = matmul(dza, wAA, { transposeB: true });
-    const dzr = mul(mul(dResetPrev, prev), mul(r, sub(1, r)));
+    const dzr = mul(mul(dResetPrev, prev), slope(r));
     const dzUR = concat([dzu, dzr], 1);
     const daPrev = add(
       add(mul(da, u), mul(dResetPrev, r)),

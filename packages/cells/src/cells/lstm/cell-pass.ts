@@ -21,9 +21,11 @@ export function lstmCellPass(
   rows: number,
   h: number,
   scratch: LstmCellScratch = lstmCellScratch(rows, h),
+  hardGates = false,
 ): void {
-  if (!lstmCellWasm(cpu, z, cPrev, c, a, rows, h)) {
-    lstmCellTs(cpu, z, cPrev, c, a, rows, h, scratch);
+  // The wasm pass computes the logistic sigmoid only; hard-sigmoid gates take the TS path.
+  if (hardGates || !lstmCellWasm(cpu, z, cPrev, c, a, rows, h)) {
+    lstmCellTs(cpu, z, cPrev, c, a, rows, h, scratch, hardGates);
   }
 }
 
@@ -93,10 +95,11 @@ export function lstmCellTs(
   rows: number,
   h: number,
   { candidate, tanhC }: LstmCellScratch = lstmCellScratch(rows, h),
+  hardGates = false,
 ): void {
   const G = 4 * h;
   for (let r = 0; r < rows; r++) candidate.set(z.subarray(r * G + 2 * h, r * G + 3 * h), r * h);
-  cpu.unaryInto('sigmoid', z, z); // Γu, Γf, Γo (the c̃ block is overwritten below)
+  cpu.unaryInto(hardGates ? 'hardSigmoid' : 'sigmoid', z, z); // Γu, Γf, Γo (c̃ overwritten below)
   cpu.unaryInto('tanh', candidate, candidate); // c̃
   for (let r = 0; r < rows; r++) {
     const o = r * h;

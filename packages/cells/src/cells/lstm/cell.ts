@@ -58,8 +58,8 @@ export interface LSTMCellOptions extends CellOptions {
   init?: 'keras' | 'uniform';
   /**
    * The gates' activation σ of Γu, Γf, Γo (default `sigmoid`); `hardSigmoid` is TensorFlow.js's
-   * default, `clip(0.2·z + 0.5, 0, 1)`. The fused kernels compute the sigmoid only: a hardSigmoid
-   * cell's sequences run the composed path (same values and gradients, step by step).
+   * default, `clip(0.2·z + 0.5, 0, 1)`, in the composed step and the fused kernels (CPU and
+   * GPU) alike.
    */
   recurrentActivation?: RecurrentActivation;
   /**
@@ -177,18 +177,14 @@ export class LSTMCell implements RecurrentCell<LstmState> {
     };
   }
 
-  /**
-   * The whole sequence through {@link lstmSequenceOp} (fused forward and BPTT); null (the
-   * composed path) with hardSigmoid gates, which the fused kernel does not compute.
-   */
+  /** The whole sequence through {@link lstmSequenceOp} (fused forward and BPTT, either σ). */
   fusedSequence(
     x: Variable | Tensor,
     { initial, mask, reverse, introspect }: FusedSequenceCall<LstmState>,
-  ): SequenceResult<LstmState> | null {
-    if (this.recurrentActivation !== 'sigmoid') return null;
+  ): SequenceResult<LstmState> {
     const { A, C, G } = lstmSequenceOp(
       { x, W_x: this.W_x, W_a: this.W_a, b: this.b, a0: initial.a, c0: initial.c, mask },
-      { reverse },
+      { reverse, recurrentActivation: this.recurrentActivation },
     );
     const last = reverse ? 0 : x.shape[1]! - 1;
     const state = { a: stepOf(A, last), c: stepOf(C, last) };

@@ -1,6 +1,8 @@
 import type { Backend, KernelOutput, TensorInfo } from '@recur/tensor';
-import { divFloor, sigmoidInto, tanhInto } from '@recur/tensor/gpu-kernels';
+import { divFloor, tanhInto } from '@recur/tensor/gpu-kernels';
 import {
+  gateInto,
+  gateSlopeOf,
   ifPadded,
   inputSideGradients,
   previousStates,
@@ -25,7 +27,7 @@ import type {
  */
 
 /** The activated gates `[Γu, Γf, c̃, Γo]` of one step, `[B, 4H]` (zeros where padded). */
-function gatesProgram(B: number, T: number, H: number, masked: boolean) {
+function gatesProgram(B: number, T: number, H: number, masked: boolean, hard: boolean) {
   const G = 4 * H;
   const lines = [
     ...rowAndColumn(G),
@@ -39,7 +41,7 @@ function gatesProgram(B: number, T: number, H: number, masked: boolean) {
     ...tanhInto('g', 'z').map((l) => `  ${l}`),
     '  return g;',
     '}',
-    ...sigmoidInto('s', 'z'),
+    ...gateInto('s', 'z', hard),
     'return s;',
   ];
   return program('lstmGates', lines, B * G, ['step']);
@@ -114,7 +116,7 @@ function readGates(gates: string, gb: string, p: string, H: number): string[] {
  * c⟨t−1⟩. Inputs dA, da carried, dc, tanh(C), G, previous C, W_a (and the mask: padded, da
  * passes through).
  */
-function hiddenCarryProgram(B: number, T: number, H: number, masked: boolean) {
+function hiddenCarryProgram(B: number, T: number, H: number, masked: boolean, hard: boolean) {
   const G = 4 * H;
   const lines = [
     ...rowAndColumn(H),
@@ -128,10 +130,10 @@ function hiddenCarryProgram(B: number, T: number, H: number, masked: boolean) {
     '  const tc = x3[base + p];',
     ...readGates('x4', 'gb', 'p', H).map((l) => `  ${l}`),
     `  const w = j * ${G} + p;`,
-    '  acc += dc * g * u * (1 - u) * x6[w];',
-    `  acc += dc * x5[base + p] * f * (1 - f) * x6[w + ${H}];`,
+    `  acc += dc * g * ${gateSlopeOf('u', hard)} * x6[w];`,
+    `  acc += dc * x5[base + p] * ${gateSlopeOf('f', hard)} * x6[w + ${H}];`,
     `  acc += dc * u * (1 - g * g) * x6[w + ${2 * H}];`,
-    `  acc += da * tc * o * (1 - o) * x6[w + ${3 * H}];`,
+    `  acc += da * tc * ${gateSlopeOf('o', hard)} * x6[w + ${3 * H}];`,
     '}',
     'return acc;',
   ];
@@ -143,7 +145,7 @@ function hiddenCarryProgram(B: number, T: number, H: number, masked: boolean) {
  * Γf(1−Γf)`, `dz_c = dc ⊙ Γu ⊙ (1−c̃²)`, `dz_o = da ⊙ tanh c ⊙ Γo(1−Γo)`; 0 where padded. Inputs
  * dA, da carried, dc, tanh(C), G, previous C (and the mask).
  */
-function dzProgram(B: number, T: number, H: number, masked: boolean) {
+function dzProgram(B: number, T: number, H: number, masked: boolean, hard: boolean) {
   const G = 4 * H;
   const lines = [
     ...divFloor('bt', 'i', G),
@@ -154,10 +156,10 @@ function dzProgram(B: number, T: number, H: number, masked: boolean) {
     `const gb = bt * ${G};`,
     ...(masked ? ['if (x6[bt] == 0) { return 0; }'] : []),
     ...readGates('x4', 'gb', 'p', H),
-    'if (gate == 0) { return x2[e] * g * u * (1 - u); }',
-    'if (gate == 1) { return x2[e] * x5[e] * f * (1 - f); }',
+    `if (gate == 0) { return x2[e] * g * ${gateSlopeOf('u', hard)}; }`,
+    `if (gate == 1) { return x2[e] * x5[e] * ${gateSlopeOf('f', hard)}; }`,
     'if (gate == 2) { return x2[e] * u * (1 - g * g); }',
-    'return (x0[e] + x1[e]) * x3[e] * o * (1 - o);',
+    `return (x0[e] + x1[e]) * x3[e] * ${gateSlopeOf('o', hard)};`,
   ];
   return program('lstmDz', lines, B * T * G);
 }
@@ -166,16 +168,16 @@ function dzProgram(B: number, T: number, H: number, masked: boolean) {
 export const lstmForwardGpu = (
   backend: Backend,
   { x, W_x, W_a, b, a0, c0, mask }: LstmSequenceInputs,
-  { reverse }: SequenceAttrs,
+  { reverse, recurrentActivation }: SequenceAttrs,
 ): Record<LstmSequenceResult, KernelOutput> =>
   withGpuScope('lstmSequenceForward', backend, (gpu) => {
     const { B, T, I, H } = dimsOf({ x, W_a });
     const m = mask ? [mask] : [];
     const masked = mask !== undefined;
     const xw = gpu.matmul(gpu.reshape(x, [B * T, I]), W_x);
-    const [gatesStep, cellStep, hiddenStep] = [gatesProgram, cellProgram, hiddenProgram].map(
-      (make) => make(B, T, H, masked),
-    ) as [ReturnType<typeof program>, ReturnType<typeof program>, ReturnType<typeof program>];
+    const gatesStep = gatesProgram(B, T, H, masked, recurrentActivation === 'hardSigmoid');
+    const cellStep = cellProgram(B, T, H, masked);
+    const hiddenStep = hiddenProgram(B, T, H, masked);
     const as = new Array<TensorInfo>(T);
     const cs = new Array<TensorInfo>(T);
     const gs = new Array<TensorInfo>(T);
@@ -201,7 +203,7 @@ export const lstmForwardGpu = (
 export const lstmBackwardGpu = (
   backend: Backend,
   { x, W_x, W_a, a0, c0, A, C, G: gates, dA, dC, mask }: LstmSequenceGradientInputs,
-  { reverse, skipInputGradient }: SequenceAttrs,
+  { reverse, skipInputGradient, recurrentActivation }: SequenceAttrs,
 ): Record<LstmSequenceGradient, KernelOutput> =>
   withGpuScope('lstmSequenceBackward', backend, (gpu) => {
     const { B, T, H } = dimsOf({ x, W_a });
@@ -211,7 +213,8 @@ export const lstmBackwardGpu = (
     const prevC = previousStates(gpu, C, c0, reverse);
     const cellGradient = cellGradientProgram(B, T, H, masked);
     const cellCarry = cellCarryProgram(B, T, H, masked);
-    const hiddenCarry = hiddenCarryProgram(B, T, H, masked);
+    const hard = recurrentActivation === 'hardSigmoid';
+    const hiddenCarry = hiddenCarryProgram(B, T, H, masked, hard);
     // Per step t: the da reaching a⟨t⟩ from later steps, and the total dc at c⟨t⟩.
     const carried = new Array<TensorInfo>(T);
     const dcs = new Array<TensorInfo>(T);
@@ -225,7 +228,7 @@ export const lstmBackwardGpu = (
       daNext = gpu.run(hiddenCarry, [dA, daNext, dc, tanhC, gates, prevC, W_a, ...m], [B, H], [t]);
     }
     const dZ = gpu.run(
-      dzProgram(B, T, H, masked),
+      dzProgram(B, T, H, masked, hard),
       [dA, gpu.stackSteps(carried), gpu.stackSteps(dcs), tanhC, gates, prevC, ...m],
       [B * T, 4 * H],
     );

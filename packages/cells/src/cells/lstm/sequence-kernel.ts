@@ -1,6 +1,7 @@
 import {
   add,
   concat,
+  hardSigmoid as hardSigmoidOp,
   matmul,
   mul,
   reshape,
@@ -32,6 +33,9 @@ import {
   checkSequenceOperands,
   checkSequenceResults,
   dimsOf,
+  GATE_ACTIVATIONS,
+  gateSlope,
+  gateSlopeTensor,
   previousStates,
   type SequenceAttrs,
   type SequenceWeights,
@@ -92,11 +96,12 @@ export const lstmSequenceForward = defineNamedKernel<
   optional: ['mask'],
   outputs: ['A', 'C', 'G'],
   check: (inputs, attrs) => {
-    checkSequenceAttrs('lstmSequenceForward', attrs);
+    checkSequenceAttrs('lstmSequenceForward', attrs, GATE_ACTIVATIONS);
     checkSequenceOperands('lstmSequenceForward', inputs, { a0: inputs.a0, c0: inputs.c0 }, 4);
   },
   backends: {
-    cpu: (backend, { x, W_x, W_a, b, a0, c0, mask }, { reverse }) => {
+    cpu: (backend, { x, W_x, W_a, b, a0, c0, mask }, { reverse, recurrentActivation }) => {
+      const hard = recurrentActivation === 'hardSigmoid';
       const cpu = cpuBackend('lstmSequenceForward', backend);
       const { B, T, I, H } = dimsOf({ x, W_a });
       const G = 4 * H;
@@ -120,7 +125,7 @@ export const lstmSequenceForward = defineNamedKernel<
         // z = x⟨t⟩ W_x + b + a⟨t−1⟩ W_a, then the gates, c⟨t⟩ and a⟨t⟩ in one pass.
         rowsAt(xp, t, { B, T }, G, z);
         cpu.gemm(prevA, waV, B, G, H, false, false, z, true);
-        lstmCellPass(cpu, z, prevC, nextC, nextA, B, H, scratch);
+        lstmCellPass(cpu, z, prevC, nextC, nextA, B, H, scratch, hard);
         for (let r = 0; r < B; r++) {
           const o = r * H;
           const ho = (r * T + t) * H;
@@ -154,8 +159,9 @@ export const lstmSequenceForward = defineNamedKernel<
 
 function lstmForwardComposed(
   { x, W_x, W_a, b, a0, c0, mask }: LstmSequenceInputs,
-  { reverse }: SequenceAttrs,
+  { reverse, recurrentActivation }: SequenceAttrs,
 ): Record<LstmSequenceResult, Tensor> {
+  const gate = recurrentActivation === 'hardSigmoid' ? hardSigmoidOp : sigmoidOp;
   const { B, T, I, H } = dimsOf({ x, W_a });
   const xp = reshape(matmul(reshape(x, [B * T, I]), W_x), [B, T, 4 * H]);
   const as = new Array<Tensor>(T);
@@ -166,7 +172,7 @@ function lstmForwardComposed(
   for (let s = 0; s < T; s++) {
     const t = timeAt(s, T, reverse);
     const [zu, zf, zc, zo] = split(add(add(atStep(xp, t), matmul(prevA, W_a)), b), 4, 1);
-    const [u, f, cc, o] = [sigmoidOp(zu!), sigmoidOp(zf!), tanh(zc!), sigmoidOp(zo!)];
+    const [u, f, cc, o] = [gate(zu!), gate(zf!), tanh(zc!), gate(zo!)];
     const c = keepWhereMasked(mask, t, add(mul(f, prevC), mul(u, cc)), prevC);
     const a = keepWhereMasked(mask, t, mul(o, tanh(c)), prevA);
     gs[t] = zeroWhereMasked(mask, t, concat([u, f, cc, o], 1));
@@ -200,7 +206,7 @@ export const lstmSequenceBackward = defineNamedKernel<
   outputs: ['dx', 'dW_x', 'dW_a', 'db', 'da0', 'dc0'],
   check: (inputs, attrs) => {
     const name = 'lstmSequenceBackward';
-    checkSequenceAttrs(name, attrs);
+    checkSequenceAttrs(name, attrs, GATE_ACTIVATIONS);
     const { B, T, H } = checkSequenceOperands(name, inputs, { a0: inputs.a0, c0: inputs.c0 }, 4);
     const states = [B, T, H];
     checkSequenceResults(name, {
@@ -215,9 +221,10 @@ export const lstmSequenceBackward = defineNamedKernel<
     cpu: (
       backend,
       { x, W_x, W_a, a0, c0, A: outA, C: outC, G: gates, dA: dOutA, dC: dOutC, mask },
-      { reverse, skipInputGradient },
+      { reverse, skipInputGradient, recurrentActivation },
     ) => {
       const cpu = cpuBackend('lstmSequenceBackward', backend);
+      const hard = recurrentActivation === 'hardSigmoid';
       const dims = dimsOf({ x, W_a });
       const { B, T, I, H } = dims;
       const G = 4 * H;
@@ -262,10 +269,10 @@ export const lstmSequenceBackward = defineNamedKernel<
             const og = gv[go + 3 * H + j]!;
             const tc = tanhC[ho + j]!;
             const dc = dC[ho + j]! + dcNext[o + j]! + da * og * (1 - tc * tc);
-            dz[zo + j] = dc * cc * u * (1 - u);
-            dz[zo + H + j] = dc * cPrev[po + j]! * f * (1 - f);
+            dz[zo + j] = dc * cc * gateSlope(u, hard);
+            dz[zo + H + j] = dc * cPrev[po + j]! * gateSlope(f, hard);
             dz[zo + 2 * H + j] = dc * u * (1 - cc * cc);
-            dz[zo + 3 * H + j] = da * tc * og * (1 - og);
+            dz[zo + 3 * H + j] = da * tc * gateSlope(og, hard);
             dcNext[o + j] = dc * f;
           }
           dZ.set(dz.subarray(zo, zo + G), go);
@@ -298,8 +305,9 @@ export const lstmSequenceBackward = defineNamedKernel<
 
 function lstmBackwardComposed(
   { x, W_x, W_a, a0, c0, A, C, G, dA, dC, mask }: LstmSequenceGradientInputs,
-  { reverse }: SequenceAttrs,
+  { reverse, recurrentActivation }: SequenceAttrs,
 ): Record<LstmSequenceGradient, Tensor> {
+  const hard = recurrentActivation === 'hardSigmoid';
   const { B, T, I, H } = dimsOf({ x, W_a });
   const cPrevAll = shiftedStates(C, c0, reverse);
   const dzs = new Array<Tensor>(T);
@@ -312,7 +320,7 @@ function lstmBackwardComposed(
     const [u, f, cc, o] = split(atStep(G, t), 4, 1) as [Tensor, Tensor, Tensor, Tensor];
     const tc = tanh(atStep(C, t));
     const dc = add(dcIn, mul(mul(da, o), sub(1, square(tc))));
-    const sigmoidSlope = (g: Tensor) => mul(g, sub(1, g));
+    const sigmoidSlope = gateSlopeTensor(hard);
     const dz = concat(
       [
         mul(mul(dc, cc), sigmoidSlope(u)),
