@@ -155,6 +155,25 @@ describe('evaluateTargets', () => {
     const gflops = targets.find((t) => t.name.includes('LSTM S training step ≥ ½'))!;
     expect(gflops).toMatchObject({ actual: '0.60×', status: 'met' });
   });
+
+  it('compares with the fastest PyTorch thread configuration (issue 18)', () => {
+    const torch = (variant: string, median: number) =>
+      row({ suite: 'e2e', case: 'LSTM S train', lib: 'pytorch', backend: 'cpu', variant }, median);
+    const targets = evaluateTargets([...rows, torch('A', 40_000), torch('B', 16_000)]);
+    const parity = targets.find(
+      (t) => t.name.includes('PyTorch') && t.name.includes('(LSTM S train)'),
+    )!;
+    expect(parity).toMatchObject({ actual: '0.50×', status: 'not met', required: '≥ 1×' });
+    expect(parity.detail).toContain('fastest variant: A');
+    const met = evaluateTargets([...rows, torch('B', 16_000)]).find(
+      (t) => t.name.includes('PyTorch') && t.name.includes('(LSTM S train)'),
+    )!;
+    expect(met).toMatchObject({ actual: '1.25×', status: 'met' });
+    const rnn = targets.find(
+      (t) => t.name.includes('PyTorch') && t.name.includes('(RNN S train)'),
+    )!;
+    expect(rnn.status).toBe('not measured');
+  });
 });
 
 describe('Markdown report', () => {
