@@ -5,6 +5,10 @@
 //
 //   recur-build-wasm <source.wat> <target.ts> <CONSTANT>          regenerate the module
 //   recur-build-wasm <source.wat> <target.ts> <CONSTANT> --check  exit 1 if <target.ts> is stale
+//   … --shared-memory   the variant for worker threads: the module's own memory
+//                       `(memory (export "memory") 1)` becomes an imported shared one,
+//                       `(import "recur" "memory" (memory 1 16384 shared))`, so that every thread
+//                       instantiates the same code over one memory (SharedArrayBuffer)
 //
 // Paths are relative to the working directory (the package's). The generated file is committed
 // (a few kB) so that typechecking and testing, and building the packages that depend on it, need
@@ -18,13 +22,32 @@ import createWabt from 'wabt';
 /** The WebAssembly features every recur module may use. */
 const FEATURES = { simd: true, bulk_memory: true, sat_float_to_int: true };
 
-/** The .wat text compiled to wasm bytes. */
-export async function compileWat(name, text) {
+/** The memory a module defines, and what `--shared-memory` turns it into (1 GiB at most). */
+const OWN_MEMORY = '(memory (export "memory") 1)';
+const SHARED_MEMORY = '(import "recur" "memory" (memory 1 16384 shared))';
+
+/**
+ * The shared-memory variant of a module's text: its own exported memory becomes an imported
+ * shared one. Throws when the text does not define its memory exactly as {@link OWN_MEMORY}.
+ */
+export function sharedMemoryVariant(text) {
+  const at = text.indexOf(OWN_MEMORY);
+  if (at < 0 || text.indexOf(OWN_MEMORY, at + 1) >= 0) {
+    throw new Error(
+      `--shared-memory: expected the module to define its memory once as ${OWN_MEMORY}`,
+    );
+  }
+  return text.replace(OWN_MEMORY, SHARED_MEMORY);
+}
+
+/** The .wat text compiled to wasm bytes (`threads` adds the shared-memory feature). */
+export async function compileWat(name, text, { threads = false } = {}) {
   const wabt = await createWabt();
-  const module = wabt.parseWat(name, text, FEATURES);
+  const features = threads ? { ...FEATURES, threads: true } : FEATURES;
+  const module = wabt.parseWat(name, text, features);
   try {
     module.resolveNames();
-    module.validate(FEATURES);
+    module.validate(features);
     return Buffer.from(module.toBinary({ log: false, write_debug_names: false }).buffer);
   } finally {
     module.destroy();
@@ -51,13 +74,22 @@ const isMain =
 if (isMain) {
   const args = process.argv.slice(2);
   const check = args.includes('--check');
-  const [source, target, constant] = args.filter((a) => a !== '--check');
+  const shared = args.includes('--shared-memory');
+  const [source, target, constant] = args.filter((a) => !a.startsWith('--'));
   if (!source || !target || !constant) {
-    console.error('usage: recur-build-wasm <source.wat> <target.ts> <CONSTANT> [--check]');
+    console.error(
+      'usage: recur-build-wasm <source.wat> <target.ts> <CONSTANT> [--shared-memory] [--check]',
+    );
     process.exit(2);
   }
-  const bytes = await compileWat(basename(source), readFileSync(source, 'utf8'));
-  const text = renderModule(bytes, { source, constant });
+  const wat = readFileSync(source, 'utf8');
+  const bytes = shared
+    ? await compileWat(basename(source), sharedMemoryVariant(wat), { threads: true })
+    : await compileWat(basename(source), wat);
+  const text = renderModule(bytes, {
+    source: shared ? `${source} (--shared-memory)` : source,
+    constant,
+  });
   if (check) {
     let current = '';
     try {
