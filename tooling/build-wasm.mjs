@@ -9,6 +9,10 @@
 //                       `(memory (export "memory") 1)` becomes an imported shared one,
 //                       `(import "recur" "memory" (memory 1 16384 shared))`, so that every thread
 //                       instantiates the same code over one memory (SharedArrayBuffer)
+//   … --relaxed-simd    the fused multiply-add variant: every accumulation
+//                       `(f32x4.add (local.get $c) (f32x4.mul (local.get $a) (local.get $b)))`
+//                       becomes `(f32x4.relaxed_madd (local.get $a) (local.get $b) (local.get $c))`
+//                       (relaxed SIMD: engines validate it only where they support it)
 //
 // Paths are relative to the working directory (the package's). The generated file is committed
 // (a few kB) so that typechecking and testing, and building the packages that depend on it, need
@@ -40,10 +44,38 @@ export function sharedMemoryVariant(text) {
   return text.replace(OWN_MEMORY, SHARED_MEMORY);
 }
 
-/** The .wat text compiled to wasm bytes (`threads` adds the shared-memory feature). */
-export async function compileWat(name, text, { threads = false } = {}) {
+const ACCUMULATION =
+  /\(f32x4\.add \(local\.get (\$[\w]+)\) \(f32x4\.mul \(local\.get (\$[\w]+)\) \(local\.get (\$[\w]+)\)\)\)/g;
+
+/**
+ * The relaxed-SIMD variant of a module's text: each accumulation `c + a·b` written as above
+ * becomes one `f32x4.relaxed_madd` (a fused multiply-add where the hardware has one). Throws
+ * when the text has no such accumulation.
+ */
+export function relaxedSimdVariant(text) {
+  if (!ACCUMULATION.test(text)) {
+    throw new Error(
+      '--relaxed-simd: the module has no (f32x4.add (local.get …) (f32x4.mul …)) to fuse',
+    );
+  }
+  ACCUMULATION.lastIndex = 0;
+  return text.replace(
+    ACCUMULATION,
+    '(f32x4.relaxed_madd (local.get $2) (local.get $3) (local.get $1))',
+  );
+}
+
+/**
+ * The .wat text compiled to wasm bytes (`threads` adds shared memory and atomics, `relaxed`
+ * relaxed SIMD).
+ */
+export async function compileWat(name, text, { threads = false, relaxed = false } = {}) {
   const wabt = await createWabt();
-  const features = threads ? { ...FEATURES, threads: true } : FEATURES;
+  const features = {
+    ...FEATURES,
+    ...(threads ? { threads: true } : {}),
+    ...(relaxed ? { relaxed_simd: true } : {}),
+  };
   const module = wabt.parseWat(name, text, features);
   try {
     module.resolveNames();
@@ -75,19 +107,21 @@ if (isMain) {
   const args = process.argv.slice(2);
   const check = args.includes('--check');
   const shared = args.includes('--shared-memory');
+  const relaxed = args.includes('--relaxed-simd');
   const [source, target, constant] = args.filter((a) => !a.startsWith('--'));
   if (!source || !target || !constant) {
     console.error(
-      'usage: recur-build-wasm <source.wat> <target.ts> <CONSTANT> [--shared-memory] [--check]',
+      'usage: recur-build-wasm <source.wat> <target.ts> <CONSTANT> [--shared-memory] [--relaxed-simd] [--check]',
     );
     process.exit(2);
   }
-  const wat = readFileSync(source, 'utf8');
-  const bytes = shared
-    ? await compileWat(basename(source), sharedMemoryVariant(wat), { threads: true })
-    : await compileWat(basename(source), wat);
+  let wat = readFileSync(source, 'utf8');
+  if (shared) wat = sharedMemoryVariant(wat);
+  if (relaxed) wat = relaxedSimdVariant(wat);
+  const bytes = await compileWat(basename(source), wat, { threads: shared, relaxed });
+  const flags = [shared ? '--shared-memory' : '', relaxed ? '--relaxed-simd' : ''].filter((f) => f);
   const text = renderModule(bytes, {
-    source: shared ? `${source} (--shared-memory)` : source,
+    source: flags.length ? `${source} (${flags.join(' ')})` : source,
     constant,
   });
   if (check) {

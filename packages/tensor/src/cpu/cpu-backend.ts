@@ -41,6 +41,7 @@ import {
   type WasmKernels,
   type WasmUnaryOp,
 } from './wasm/wasm-kernels.js';
+import type { WasmSimd } from './wasm/wasm-variant.js';
 
 /** CPU storage: the values themselves. */
 export class CpuData {
@@ -77,6 +78,14 @@ export interface CpuBackendOptions {
    * it runs on one thread too. Either way {@link CpuBackend.threadsNote} keeps the reason.
    */
   threads?: number;
+  /**
+   * Whether the GEMM fuses its multiply-adds (`f32x4.relaxed_madd`, relaxed SIMD) where the
+   * engine validates relaxed SIMD (default true); false runs plain SIMD128 everywhere. Values
+   * differ between the two in the last bits (one rounding per multiply-add instead of two);
+   * within one build they do not depend on the thread count. {@link CpuBackend.wasmSimd} says
+   * which runs.
+   */
+  fma?: boolean;
 }
 
 /**
@@ -142,6 +151,8 @@ export class CpuBackend implements Backend {
   /** The wasm mode in effect (`'never'` if wasm SIMD is unavailable here). */
   readonly wasmMode: CpuWasmMode;
   readonly #wasm: WasmKernels | null;
+  /** Which build of the wasm kernels runs (null: none, the TypeScript path). */
+  readonly wasmSimd: WasmSimd | null;
   /** Threads the large matrix products run on (1: no pool). */
   readonly threads: number;
   /** Why {@link threads} is below the count asked for, if it is. */
@@ -158,13 +169,14 @@ export class CpuBackend implements Backend {
         : options.wasm === false
           ? 'never'
           : (options.wasm ?? envMode() ?? 'auto');
-    this.#wasm = requested === 'never' ? null : loadWasmKernels();
+    this.#wasm = requested === 'never' ? null : loadWasmKernels(options.fma ?? true);
     this.wasmMode = this.#wasm ? requested : 'never';
+    this.wasmSimd = this.#wasm?.simd ?? null;
     const wanted = requestedThreads(options.threads);
     let note: string | undefined;
-    if (wanted > 1 && !this.#wasm) note = 'the threads run the wasm kernels, which are off here';
-    else if (wanted > 1) {
-      const started = gemmPool(wanted);
+    if (wanted > 1 && !this.wasmSimd) note = 'the threads run the wasm kernels, which are off here';
+    else if (wanted > 1 && this.wasmSimd) {
+      const started = gemmPool(wanted, this.wasmSimd);
       if ('pool' in started) this.#pool = started.pool;
       else {
         note = started.reason;

@@ -1,7 +1,7 @@
 import { RecurError } from '../../errors.js';
 import type { GemmPlan } from '../matmul.js';
-import { KERNELS_SHARED_WASM_BASE64 } from '../wasm/kernels-shared-wasm.generated.js';
 import { decodeBase64 } from '../wasm/wasm-kernels.js';
+import { kernelsBase64, type WasmSimd } from '../wasm/wasm-variant.js';
 import { CONTROL_SLOTS, runShare, SLOT } from './control.js';
 import { workerThreads } from './thread-support.js';
 import { WORKER_SOURCE } from './worker-source.js';
@@ -31,6 +31,8 @@ type Gemm = (...args: number[]) => void;
 export class GemmPool {
   /** Threads in all, the calling one included. */
   readonly threads: number;
+  /** Which build of the kernels every thread runs. */
+  readonly simd: WasmSimd;
   readonly #memory: WebAssembly.Memory;
   readonly #control: Int32Array;
   readonly #gemm: Gemm;
@@ -38,11 +40,13 @@ export class GemmPool {
 
   private constructor(
     threads: number,
+    simd: WasmSimd,
     memory: WebAssembly.Memory,
     control: Int32Array,
     gemm: Gemm,
   ) {
     this.threads = threads;
+    this.simd = simd;
     this.#memory = memory;
     this.#control = control;
     this.#gemm = gemm;
@@ -53,7 +57,10 @@ export class GemmPool {
    * Starts `threads − 1` workers (synchronously: it waits until they are ready), or returns why
    * it cannot.
    */
-  static start(threads: number): { pool: GemmPool } | { reason: string } {
+  static start(
+    threads: number,
+    simd: WasmSimd = 'simd128',
+  ): { pool: GemmPool } | { reason: string } {
     const support = workerThreads();
     if (!support.ok) return { reason: support.reason };
     let memory: WebAssembly.Memory;
@@ -61,7 +68,7 @@ export class GemmPool {
     let gemm: Gemm;
     try {
       memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
-      module = new WebAssembly.Module(decodeBase64(KERNELS_SHARED_WASM_BASE64));
+      module = new WebAssembly.Module(decodeBase64(kernelsBase64(simd, true)));
       const instance = new WebAssembly.Instance(module, { recur: { memory } });
       gemm = instance.exports.gemm as Gemm;
     } catch (error) {
@@ -93,7 +100,7 @@ export class GemmPool {
       }
       Atomics.wait(control, SLOT.READY, ready, 50);
     }
-    return { pool: new GemmPool(threads, memory, control, gemm) };
+    return { pool: new GemmPool(threads, simd, memory, control, gemm) };
   }
 
   /** Ends the workers (they leave their loop); the pool must not be used afterwards. */
@@ -203,14 +210,18 @@ export class GemmPool {
   }
 }
 
-const pools = new Map<number, { pool: GemmPool } | { reason: string }>();
+const pools = new Map<string, { pool: GemmPool } | { reason: string }>();
 
-/** One pool per thread count per process (started on first use), or why there is none. */
-export function gemmPool(threads: number): { pool: GemmPool } | { reason: string } {
-  let entry = pools.get(threads);
+/**
+ * One pool per (thread count, kernel build) per process, started on first use, or why there
+ * is none.
+ */
+export function gemmPool(threads: number, simd: WasmSimd): { pool: GemmPool } | { reason: string } {
+  const key = `${threads} ${simd}`;
+  let entry = pools.get(key);
   if (!entry) {
-    entry = GemmPool.start(threads);
-    pools.set(threads, entry);
+    entry = GemmPool.start(threads, simd);
+    pools.set(key, entry);
   }
   return entry;
 }
