@@ -80,7 +80,8 @@ export interface CpuBackendOptions {
   threads?: number;
   /**
    * Whether the GEMM fuses its multiply-adds (`f32x4.relaxed_madd`, relaxed SIMD) where the
-   * engine validates relaxed SIMD (default true); false runs plain SIMD128 everywhere. Values
+   * engine validates relaxed SIMD (default true, or false when the environment variable
+   * `RECUR_CPU_FMA` is `0`/`off`); false runs plain SIMD128 everywhere. Values
    * differ between the two in the last bits (one rounding per multiply-add instead of two);
    * within one build they do not depend on the thread count. {@link CpuBackend.wasmSimd} says
    * which runs.
@@ -130,6 +131,15 @@ function warnOnce(reason: string): void {
   console.warn(`@recur/tensor: the CPU backend runs on one thread: ${reason}`);
 }
 
+/** `RECUR_CPU_FMA=0` (or `off`/`false`/`never`) turns the relaxed-SIMD GEMM off by default. */
+function envFma(): boolean | undefined {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
+    ?.env;
+  const value = env?.RECUR_CPU_FMA?.toLowerCase();
+  if (value === undefined || value === '') return undefined;
+  return !(value === '0' || value === 'off' || value === 'never' || value === 'false');
+}
+
 function envMode(): CpuWasmMode | undefined {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
     ?.env;
@@ -169,7 +179,7 @@ export class CpuBackend implements Backend {
         : options.wasm === false
           ? 'never'
           : (options.wasm ?? envMode() ?? 'auto');
-    this.#wasm = requested === 'never' ? null : loadWasmKernels(options.fma ?? true);
+    this.#wasm = requested === 'never' ? null : loadWasmKernels(options.fma ?? envFma() ?? true);
     this.wasmMode = this.#wasm ? requested : 'never';
     this.wasmSimd = this.#wasm?.simd ?? null;
     const wanted = requestedThreads(options.threads);

@@ -26,6 +26,15 @@ describe('relaxed SIMD', () => {
     expect(new CpuBackend({}).wasmSimd).toBe('relaxed-simd');
     expect(new CpuBackend({ fma: false }).wasmSimd).toBe('simd128');
     expect(new CpuBackend({ wasm: 'never' }).wasmSimd).toBe(null);
+    const saved = process.env.RECUR_CPU_FMA;
+    try {
+      process.env.RECUR_CPU_FMA = '0';
+      expect(new CpuBackend().wasmSimd).toBe('simd128');
+      expect(new CpuBackend({ fma: true }).wasmSimd).toBe('relaxed-simd');
+    } finally {
+      if (saved === undefined) delete process.env.RECUR_CPU_FMA;
+      else process.env.RECUR_CPU_FMA = saved;
+    }
   });
 
   it('fuses the GEMM: close to plain SIMD128 and to TypeScript, not bit-equal to SIMD128', () => {
