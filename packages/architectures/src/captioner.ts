@@ -8,7 +8,7 @@ import {
   tanh,
   type Variable,
 } from '@recur/autograd';
-import type { CellKind } from '@recur/cells';
+import { CELLS, type CellKind } from '@recur/cells';
 import { formatShape, RecurError, Rng, slice, type Tensor, tidy } from '@recur/tensor';
 import type { TrainingContext } from '@recur/train';
 import type { Hypothesis } from './beam-search.js';
@@ -243,13 +243,16 @@ export class Captioner {
     const B = images.shape[0]!;
     if (injection === 'input')
       return { firstInput: reshape(this.bridge[0]!.apply(code), [B, 1, this.decoder.inputSize]) };
-    const perLayer = cell === 'lstm' ? 2 : 1;
-    const state: RecurrentState = Array.from({ length: numLayers }, (_, l) => {
-      const a = tanh(this.bridge[l * perLayer]!.apply(code));
-      return {
-        forward: perLayer === 2 ? { a, c: this.bridge[l * perLayer + 1]!.apply(code) } : { a },
-      };
-    });
+    // One bridge per state field (`a`, and `c` for the LSTM); a⟨0⟩ = tanh(…), c⟨0⟩ linear.
+    const fields = CELLS[cell].stateNames;
+    const state: RecurrentState = Array.from({ length: numLayers }, (_, l) => ({
+      forward: Object.fromEntries(
+        fields.map((f, i) => {
+          const v = this.bridge[l * fields.length + i]!.apply(code);
+          return [f, f === 'a' ? tanh(v) : v];
+        }),
+      ) as unknown as RecurrentState[number]['forward'],
+    }));
     return { state };
   }
 
@@ -339,7 +342,7 @@ function bridgeLayers(
   decoderInputSize: number,
 ): { prefix: string; outputSize: number }[] {
   if (c.injection === 'input') return [{ prefix: 'bridge', outputSize: decoderInputSize }];
-  const fields = c.cell === 'lstm' ? ['a', 'c'] : ['a'];
+  const fields = CELLS[c.cell].stateNames;
   return Array.from({ length: c.numLayers }, (_, l) =>
     fields.map((f) => ({ prefix: `bridge.layer${l}.${f}`, outputSize: c.hiddenSize })),
   ).flat();

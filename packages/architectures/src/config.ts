@@ -1,4 +1,4 @@
-import type { CellKind } from '@recur/cells';
+import { type CellKind, CELL_KINDS as REGISTERED_CELLS } from '@recur/cells';
 import { checkOptions, RecurError } from '@recur/tensor';
 import type { TokenInput } from './decoder.js';
 
@@ -55,8 +55,8 @@ export function checkChoice<T extends string>(
   return value as T;
 }
 
-/** The four recurrent cells a model may stack. */
-export const CELL_KINDS: readonly CellKind[] = ['rnn', 'irnn', 'lstm', 'gru'];
+/** The recurrent cells a model may stack: every kind in `@recur/cells`' registry. */
+export const CELL_KINDS: readonly CellKind[] = REGISTERED_CELLS;
 
 /** A dropout rate in [0, 1); throws RANGE otherwise. */
 export function checkRate(owner: string, key: string, value: unknown): number {

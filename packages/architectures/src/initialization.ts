@@ -1,4 +1,4 @@
-import type { CellKind } from '@recur/cells';
+import { CELLS, type CellKind } from '@recur/cells';
 
 /**
  * How the recurrent layers a model constructor builds draw their first weights. By default the
@@ -11,10 +11,11 @@ let placeholder = false;
 
 /**
  * The `cellOptions` a constructor passes to a `RecurrentLayer` of `cell` (undefined: the cells'
- * default). The IRNN has no `init` choice: its identity and small Gaussian weights cost O(n).
+ * default). Cells without an `init` option (the IRNN: its identity and small Gaussian weights
+ * cost O(n)) keep their own.
  */
 export function recurrentInit(cell: CellKind): { init: 'uniform' } | undefined {
-  return placeholder && cell !== 'irnn' ? { init: 'uniform' } : undefined;
+  return placeholder && CELLS[cell].optionKeys.includes('init') ? { init: 'uniform' } : undefined;
 }
 
 /** Runs `build` with cheap placeholder weights (every one of which the caller will overwrite). */

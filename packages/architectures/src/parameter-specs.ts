@@ -1,5 +1,5 @@
 import type { Variable } from '@recur/autograd';
-import type { CellKind } from '@recur/cells';
+import { CELLS, type CellKind } from '@recur/cells';
 import { type DType, formatShape, RecurError, shapesEqual, tidy } from '@recur/tensor';
 import type { AttentionScore } from './attention.js';
 import { CONFIG_LIMITS } from './config.js';
@@ -40,14 +40,6 @@ export function embeddingSpecs(
   return [float(name, [vocabularySize, embeddingSize])];
 }
 
-/** Gate blocks per cell: the fused `[I, gH]` / `[H, gH]` / `[gH]` layout of `@recur/cells`. */
-const CELL_WEIGHTS: Record<CellKind, { names: [string, string, string]; gates: number }> = {
-  rnn: { names: ['W_xh', 'W_ah', 'b_h'], gates: 1 },
-  irnn: { names: ['W_xh', 'W_ah', 'b_h'], gates: 1 },
-  lstm: { names: ['W_x', 'W_a', 'b'], gates: 4 },
-  gru: { names: ['W_x', 'W_a', 'b'], gates: 3 },
-};
-
 /**
  * The parameters `@recur/cells`' `RecurrentLayer` makes, named as its `parameters()` names them
  * (`layer0.forward.W_x`, …). Tests check this against a built layer for every cell kind.
@@ -60,7 +52,9 @@ export function recurrentLayerSpecs(options: {
   bidirectional?: boolean;
 }): ParameterSpec[] {
   const { cell, inputSize, hiddenSize: H, numLayers, bidirectional = false } = options;
-  const { names, gates } = CELL_WEIGHTS[cell];
+  // The fused `[I, gH]` / `[H, gH]` / `[gH]` layout, named by role as the registry names them.
+  const { parameters: roles, gates } = CELLS[cell];
+  const names = [roles.input, roles.recurrent, roles.bias] as const;
   const directions = bidirectional ? ['forward', 'backward'] : ['forward'];
   const out: ParameterSpec[] = [];
   for (let l = 0; l < numLayers; l++) {

@@ -1,3 +1,4 @@
+import { CELLS, type ParameterRoles } from '@recur/cells';
 import { RecurError } from '@recur/tensor';
 import type { ModelConfig } from './check-weights.js';
 import type { ModelPlan, ParameterSpec } from './parameter-specs.js';
@@ -9,9 +10,10 @@ import type { ModelPlan, ParameterSpec } from './parameter-specs.js';
  *   (`nn.Embedding`, `nn.RNN` / `nn.LSTM`, `nn.Linear`), so `module.load_state_dict` takes the
  *   file as it is (the table in the package README);
  * - `recur`: recur's own parameter names and layouts (`rnn.layer0.forward.W_x`, `[in, out]`).
- *   Used for GRU models: recur's GRUCell is "reset before" and PyTorch's `nn.GRU` "reset
- *   after" (docs/notation.md), so no PyTorch module computes what they do, and PyTorch names
- *   would invite a silently wrong load.
+ *   Used for cells whose registry entry refuses PyTorch (`pytorch: { refused }`), e.g. the GRU:
+ *   recur's GRUCell is "reset before" and PyTorch's `nn.GRU` "reset after" (docs/notation.md),
+ *   so no PyTorch module computes what they do, and PyTorch names would invite a silently
+ *   wrong load.
  */
 export type TensorNaming = 'pytorch' | 'recur';
 
@@ -30,20 +32,21 @@ export interface SavedTensorSpec extends ParameterSpec {
   readonly layout: TensorLayout;
 }
 
-/** The naming a model of this config is saved with (`recur` for GRU, see {@link TensorNaming}). */
+/**
+ * The naming a model of this config is saved with: `recur` where the cell's registry entry
+ * refuses PyTorch (the GRU, see {@link TensorNaming}), else `pytorch`.
+ */
 export function namingFor(config: ModelConfig): TensorNaming {
-  return config.cell === 'gru' ? 'recur' : 'pytorch';
+  return 'refused' in CELLS[config.cell].pytorch ? 'recur' : 'pytorch';
 }
 
-/**
- * Why a GRU has no PyTorch form. When recur gains a reset-after GRU, its blocks map to
- * `nn.GRU`'s (recur u r ã → PyTorch r z n, reordered; b_x / b_a → bias_ih / bias_hh) as one more
- * entry of {@link recurrentTensor}.
- */
-export function gruRefusal(owner: string): RecurError {
+/** Why a cell has no PyTorch form (its registry entry's reason), naming `owner`. */
+export function pytorchRefusal(owner: string, cell: ModelConfig['cell']): RecurError {
+  const layer = CELLS[cell].pytorch;
+  const why = 'refused' in layer ? layer.refused : `no PyTorch module for cell '${cell}'`;
   return new RecurError(
     'FORMAT',
-    `${owner}: PyTorch's nn.GRU computes "reset after" (n = tanh(x W_in + b_in + r ⊙ (a W_hn + b_hn))); recur's GRUCell computes "reset before" (docs/notation.md), so GRU weights cannot move between them without changing what the model computes. Use an LSTM or RNN, or keep the GRU in recur's own naming`,
+    `${owner}: ${why}. Save the model in recur's own naming, or use a cell PyTorch has`,
   );
 }
 
@@ -58,11 +61,13 @@ export function savedTensorSpecs(
 ): SavedTensorSpec[] {
   if (naming === 'recur')
     return plan.parameters.map((p) => ({ ...p, parameter: p.name, layout: 'same' }));
-  if (plan.config.cell === 'gru') throw gruRefusal(owner);
-  return plan.parameters.flatMap((p) => pytorchTensors(p));
+  if (namingFor(plan.config) === 'recur') throw pytorchRefusal(owner, plan.config.cell);
+  const roles = CELLS[plan.config.cell].parameters;
+  return plan.parameters.flatMap((p) => pytorchTensors(p, roles));
 }
 
-const RECURRENT = /^(.*?)(?:rnn\.)?layer(\d+)\.(forward|backward)\.(W_xh?|W_ah?|b(?:_h)?)$/;
+/** `…layer{k}.{forward|backward}.{name}` of a recurrent layer's parameter. */
+const RECURRENT = /^(.*?)(?:rnn\.)?layer(\d+)\.(forward|backward)\.([^.]+)$/;
 
 /** The rules from recur names to PyTorch ones, first match wins (table in the README). */
 const RULES: readonly [RegExp, string, TensorLayout][] = [
@@ -88,9 +93,9 @@ const RULES: readonly [RegExp, string, TensorLayout][] = [
 
 const transpose = (shape: readonly number[]): number[] => [...shape].reverse();
 
-function pytorchTensors(p: ParameterSpec): SavedTensorSpec[] {
+function pytorchTensors(p: ParameterSpec, roles: ParameterRoles): SavedTensorSpec[] {
   const recurrent = RECURRENT.exec(p.name);
-  if (recurrent) return recurrentTensor(p, recurrent);
+  if (recurrent) return recurrentTensor(p, recurrent, roles);
   for (const [pattern, replacement, layout] of RULES) {
     if (!pattern.test(p.name)) continue;
     const name = p.name.replace(pattern, replacement);
@@ -104,11 +109,17 @@ function pytorchTensors(p: ParameterSpec): SavedTensorSpec[] {
 }
 
 /**
- * `…layer{k}.{forward|backward}.{W_x|W_a|b}` → `…rnn.{weight_ih|weight_hh}_l{k}[_reverse]`
- * (transposed: `[G·H, in]`) and the bias pair `bias_ih_l{k}`, `bias_hh_l{k}`. The gate blocks
- * keep their order: LSTM u f c̃ o is PyTorch's i f g o; RNN and IRNN have one block.
+ * `…layer{k}.{forward|backward}.{input|recurrent|bias}` (the cell's parameter roles in the
+ * registry: `W_x`, `W_a`, `b`, or the vanilla cells' `W_xh`, `W_ah`, `b_h`) →
+ * `…rnn.{weight_ih|weight_hh}_l{k}[_reverse]` (transposed: `[G·H, in]`) and the bias pair
+ * `bias_ih_l{k}`, `bias_hh_l{k}`. The gate blocks keep their order: LSTM u f c̃ o is PyTorch's
+ * i f g o; RNN and IRNN have one block.
  */
-function recurrentTensor(p: ParameterSpec, match: RegExpExecArray): SavedTensorSpec[] {
+function recurrentTensor(
+  p: ParameterSpec,
+  match: RegExpExecArray,
+  roles: ParameterRoles,
+): SavedTensorSpec[] {
   const [, prefix, layer, direction, role] = match as unknown as [
     string,
     string,
@@ -125,7 +136,12 @@ function recurrentTensor(p: ParameterSpec, match: RegExpExecArray): SavedTensorS
     parameter: p.name,
     layout,
   });
-  if (role.startsWith('W_x')) return [one('weight_ih', transpose(p.shape), 'transposed')];
-  if (role.startsWith('W_a')) return [one('weight_hh', transpose(p.shape), 'transposed')];
-  return [one('bias_ih', [...p.shape], 'bias_ih'), one('bias_hh', [...p.shape], 'bias_hh')];
+  if (role === roles.input) return [one('weight_ih', transpose(p.shape), 'transposed')];
+  if (role === roles.recurrent) return [one('weight_hh', transpose(p.shape), 'transposed')];
+  if (role === roles.bias)
+    return [one('bias_ih', [...p.shape], 'bias_ih'), one('bias_hh', [...p.shape], 'bias_hh')];
+  throw new RecurError(
+    'ARGUMENT',
+    `savedTensorSpecs: internal error: ${p.name} is no parameter role of the cell (${Object.values(roles).join(', ')})`,
+  );
 }

@@ -1,6 +1,6 @@
 import { memory, RecurError, randomNormal, tensor } from '@recur/tensor';
 import { describe, expect, it } from 'vitest';
-import { LSTMCell } from './cells/lstm-cell.js';
+import { LSTMCell } from './cells/lstm/cell.js';
 import { RecurrentLayer } from './layer.js';
 import { sequence } from './sequence.js';
 

@@ -8,11 +8,9 @@ import {
   tensor,
   tidy,
 } from '@recur/tensor';
-import type { CellKind } from './cells/cell.js';
-import { GRUCell } from './cells/gru-cell.js';
-import { IRNNCell } from './cells/irnn-cell.js';
-import { LSTMCell } from './cells/lstm-cell.js';
-import { RNNCell } from './cells/rnn-cell.js';
+import { type CellKind, type CellOf, cellDefinition } from './registry.js';
+
+export type { CellOf } from './registry.js';
 
 /**
  * A weight from another library: a recur Tensor, anything with `shape` and `dataSync()` (a
@@ -25,17 +23,6 @@ export type ForeignWeight =
   | readonly (readonly number[])[]
   | { readonly shape: readonly number[]; dataSync(): ArrayLike<number> }
   | { readonly shape: readonly number[]; readonly values: ArrayLike<number> };
-
-/** The cell type each kind builds. */
-export type CellOf<K extends CellKind> = K extends 'lstm'
-  ? LSTMCell
-  : K extends 'gru'
-    ? GRUCell
-    : K extends 'irnn'
-      ? IRNNCell
-      : RNNCell;
-
-const GATES: Record<CellKind, number> = { rnn: 1, irnn: 1, lstm: 4, gru: 3 };
 
 /** A foreign weight's shape and a way to read its values, once checked. */
 interface Described {
@@ -144,50 +131,36 @@ function transposeValues(v: Float32Array, r: number, c: number): Float32Array {
 }
 
 /**
- * The cell of `kind` with sizes `[I, H]` from checked weight values (recur's layout); the
- * tensors are made inside `tidy`, so nothing is left behind if the cell refuses them.
+ * The cell of `kind` with sizes `[I, H]` from checked weight values (recur's layout, by role:
+ * the registry names them, e.g. `W_xh` or `W_x`); the tensors are made inside `tidy`, so nothing
+ * is left behind if the cell refuses them.
  */
 function build<K extends CellKind>(
   kind: K,
   [inputSize, hiddenSize]: [number, number],
-  values: { W_x: Float32Array; W_a: Float32Array; b: Float32Array },
+  values: { input: Float32Array; recurrent: Float32Array; bias: Float32Array },
 ): CellOf<K> {
-  const gates = GATES[kind];
+  const { gates, parameters: names, make } = cellDefinition('build', kind);
   return tidy(() => {
-    const W_x = tensor(values.W_x, [inputSize, gates * hiddenSize]);
-    const W_a = tensor(values.W_a, [hiddenSize, gates * hiddenSize]);
-    const b = tensor(values.b, [gates * hiddenSize]);
-    const cell = make(kind, { inputSize, hiddenSize }, W_x, W_a, b);
+    const weights = {
+      [names.input]: tensor(values.input, [inputSize, gates * hiddenSize]),
+      [names.recurrent]: tensor(values.recurrent, [hiddenSize, gates * hiddenSize]),
+      [names.bias]: tensor(values.bias, [gates * hiddenSize]),
+    };
+    const cell = make({ inputSize, hiddenSize, weights });
     // the cell owns its parameters' tensors from here on
     for (const p of Object.values(cell.parameters())) keep(p.value);
-    return cell;
+    return cell as CellOf<K>;
   });
 }
 
-function make<K extends CellKind>(
-  kind: K,
-  common: { inputSize: number; hiddenSize: number },
-  W_x: Tensor,
-  W_a: Tensor,
-  b: Tensor,
-): CellOf<K> {
-  switch (kind) {
-    case 'lstm':
-      return new LSTMCell({ ...common, weights: { W_x, W_a, b } }) as CellOf<K>;
-    case 'gru':
-      return new GRUCell({ ...common, weights: { W_x, W_a, b } }) as CellOf<K>;
-    case 'irnn':
-      return new IRNNCell({ ...common, weights: { W_xh: W_x, W_ah: W_a, b_h: b } }) as CellOf<K>;
-    default:
-      return new RNNCell({ ...common, weights: { W_xh: W_x, W_ah: W_a, b_h: b } }) as CellOf<K>;
-  }
-}
-
-function checkKind(op: string, kind: unknown): asserts kind is CellKind {
-  if (typeof kind !== 'string' || !(kind in GATES)) {
+/** Refuses a kind whose registry entry says no layer of `library` computes what it does. */
+function checkForeign(op: string, kind: CellKind, library: 'keras' | 'pytorch'): void {
+  const layer = cellDefinition(`${op}: kind`, kind)[library];
+  if ('refused' in layer) {
     throw new RecurError(
-      'ARGUMENT',
-      `${op}: kind must be 'rnn', 'irnn', 'lstm' or 'gru', got '${String(kind)}'`,
+      'FORMAT',
+      `${op}: ${layer.refused}. Train the ${kind} in recur${library === 'pytorch' ? ' or TF.js' : ''}, or use a cell ${library === 'pytorch' ? 'PyTorch' : 'Keras'} has`,
     );
   }
 }
@@ -209,14 +182,14 @@ export function fromKeras<K extends CellKind>(
   weights: readonly ForeignWeight[],
 ): CellOf<K> {
   const op = 'fromKeras';
-  checkKind(op, kind);
+  const { gates } = cellDefinition(`${op}: kind`, kind);
+  checkForeign(op, kind, 'keras');
   if (!Array.isArray(weights) || weights.length < 2 || weights.length > 3) {
     throw new RecurError(
       'FORMAT',
       `${op}: expected [kernel, recurrent_kernel, bias?] (layer.getWeights()), got ${Array.isArray(weights) ? `${weights.length} arrays` : typeof weights}`,
     );
   }
-  const gates = GATES[kind];
   const bias = weights[2];
   if (bias && !Array.isArray(bias) && (bias as { shape?: unknown[] }).shape?.length === 2) {
     throw new RecurError(
@@ -237,9 +210,9 @@ export function fromKeras<K extends CellKind>(
   checkShape(op, 'kernel', kernel.shape);
   checkShape(op, 'recurrent_kernel', recurrent.shape);
   const values = {
-    W_x: valuesOf(op, kernel),
-    W_a: valuesOf(op, recurrent),
-    b: b ? valuesOf(op, b) : new Float32Array(gates * H),
+    input: valuesOf(op, kernel),
+    recurrent: valuesOf(op, recurrent),
+    bias: b ? valuesOf(op, b) : new Float32Array(gates * H),
   };
   return build(kind, [I, H], values);
 }
@@ -268,17 +241,12 @@ export function fromPyTorch<K extends CellKind>(
   options: FromPyTorchOptions = {},
 ): CellOf<K> {
   const op = 'fromPyTorch';
-  checkKind(op, kind);
+  const { gates } = cellDefinition(`${op}: kind`, kind);
   checkOptions(op, options, ['layer', 'reverse']);
   const layer = options.layer ?? 0;
   if (!Number.isInteger(layer) || layer < 0)
     throw new RecurError('ARGUMENT', `${op}: layer must be a non-negative integer, got ${layer}`);
-  if (kind === 'gru') {
-    throw new RecurError(
-      'FORMAT',
-      `${op}: PyTorch's nn.GRU is "reset after" (r ⊙ (a·W_hn + b_hn)); GRUCell is "reset before" (Keras reset_after=false) and cannot represent it. Train the GRU in recur or TF.js, or use an LSTM`,
-    );
-  }
+  checkForeign(op, kind, 'pytorch');
   if (stateDict === null || typeof stateDict !== 'object') {
     throw new RecurError('FORMAT', `${op}: stateDict must be an object of weights`);
   }
@@ -297,7 +265,6 @@ export function fromPyTorch<K extends CellKind>(
   // check every shape before allocating anything
   const ih = get('weight_ih', 2);
   const hh = get('weight_hh', 2);
-  const gates = GATES[kind];
   const H = hh.shape[1]!;
   const I = ih.shape[1]!;
   const g = gates === 1 ? 'H' : `${gates}·H`;
@@ -315,9 +282,9 @@ export function fromPyTorch<K extends CellKind>(
     for (let i = 0; i < v.length; i++) sum[i]! += v[i]!;
   }
   const values = {
-    W_x: transposeValues(valuesOf(op, ih), gates * H, I),
-    W_a: transposeValues(valuesOf(op, hh), gates * H, H),
-    b: sum,
+    input: transposeValues(valuesOf(op, ih), gates * H, I),
+    recurrent: transposeValues(valuesOf(op, hh), gates * H, H),
+    bias: sum,
   };
   return build(kind, [I, H], values);
 }

@@ -7,38 +7,63 @@
  * follow `docs/notation.md`: batch-first rows, weights `[in, out]`, gate blocks u, f, c̃, o.
  */
 export type {
-  CellKind,
   CellOptions,
   CellState,
+  FusedSequenceCall,
   HiddenState,
   LstmState,
   RecurrentCell,
   StepTrace,
 } from './cells/cell.js';
+export type {
+  CellDefinition,
+  ForeignLayer,
+  ParameterRoles,
+} from './cells/definition.js';
 export {
   GRUCell,
   type GRUCellOptions,
   type GruStepDetail,
   type GruWeights,
-} from './cells/gru-cell.js';
-export { IRNNCell, type IRNNCellOptions } from './cells/irnn-cell.js';
+} from './cells/gru/cell.js';
+export {
+  type GruSequenceGradient,
+  type GruSequenceGradientInputs,
+  type GruSequenceInputs,
+  type GruSequenceResult,
+  gruSequenceBackward,
+  gruSequenceForward,
+  gruSequenceOp,
+} from './cells/gru/sequence-kernel.js';
+export { IRNNCell, type IRNNCellOptions } from './cells/irnn/cell.js';
 export {
   LSTMCell,
   type LSTMCellOptions,
   type LstmStepDetail,
   type LstmWeights,
-} from './cells/lstm-cell.js';
-export { RNNCell, type RNNCellOptions } from './cells/rnn-cell.js';
-export { type RnnWeights, VanillaCell } from './cells/vanilla-cell.js';
+} from './cells/lstm/cell.js';
 export {
-  gruSequenceOp,
+  type LstmSequenceGradient,
+  type LstmSequenceGradientInputs,
+  type LstmSequenceInputs,
+  type LstmSequenceResult,
+  lstmSequenceBackward,
+  lstmSequenceForward,
   lstmSequenceOp,
-  rnnSequenceOp,
-  type SequenceOp,
-  type SequenceOperands,
-} from './fused-ops.js';
+} from './cells/lstm/sequence-kernel.js';
+export { RNNCell, type RNNCellOptions } from './cells/rnn/cell.js';
 export {
-  type CellOf,
+  type RnnSequenceAttrs,
+  type RnnSequenceGradient,
+  type RnnSequenceGradientInputs,
+  type RnnSequenceInputs,
+  type RnnSequenceResult,
+  rnnSequenceBackward,
+  rnnSequenceForward,
+  rnnSequenceOp,
+} from './cells/rnn/sequence-kernel.js';
+export { type RnnWeights, VanillaCell } from './cells/rnn/vanilla-cell.js';
+export {
   type ForeignWeight,
   type FromPyTorchOptions,
   fromKeras,
@@ -54,39 +79,23 @@ export {
   uniform,
   uniformHidden,
 } from './initializers.js';
-export {
-  type GruSequenceGradient,
-  type GruSequenceGradientInputs,
-  type GruSequenceInputs,
-  type GruSequenceResult,
-  gruSequenceBackward,
-  gruSequenceForward,
-} from './kernels/gru-sequence.js';
-export {
-  type LstmSequenceGradient,
-  type LstmSequenceGradientInputs,
-  type LstmSequenceInputs,
-  type LstmSequenceResult,
-  lstmSequenceBackward,
-  lstmSequenceForward,
-} from './kernels/lstm-sequence.js';
 export type { NamedKernel } from './kernels/named-kernel.js';
-export {
-  type RnnSequenceAttrs,
-  type RnnSequenceGradient,
-  type RnnSequenceGradientInputs,
-  type RnnSequenceInputs,
-  type RnnSequenceResult,
-  rnnSequenceBackward,
-  rnnSequenceForward,
-} from './kernels/rnn-sequence.js';
 export type { SequenceAttrs, SequenceWeights } from './kernels/sequence.js';
+export type { SequenceOp, SequenceOperands } from './kernels/sequence-op.js';
 export {
   type LayerCallOptions,
   type LayerResult,
   type LayerState,
   RecurrentLayer,
   type RecurrentLayerOptions,
-  type StateOf,
 } from './layer.js';
+export {
+  CELL_KINDS,
+  CELLS,
+  type CellKind,
+  type CellOf,
+  cellDefinition,
+  isCellKind,
+  type StateOf,
+} from './registry.js';
 export { hasFusedKernel, type SequenceOptions, type SequenceResult, sequence } from './sequence.js';

@@ -1,16 +1,12 @@
 import { concat, dropout, type Variable } from '@recur/autograd';
 import { checkOptions, formatShape, keep, RecurError, Rng, type Tensor } from '@recur/tensor';
-import type { CellKind, CellState, HiddenState, LstmState, RecurrentCell } from './cells/cell.js';
-import { GRUCell } from './cells/gru-cell.js';
-import { IRNNCell } from './cells/irnn-cell.js';
-import { LSTMCell } from './cells/lstm-cell.js';
-import { RNNCell } from './cells/rnn-cell.js';
+import type { CellState, RecurrentCell } from './cells/cell.js';
 import { checkMask, checkSequenceInput } from './checks.js';
 import { rngFrom } from './initializers.js';
+import { type CellKind, cellDefinition, type StateOf } from './registry.js';
 import { sequence } from './sequence.js';
 
-/** The state type of a cell kind: `{ a, c }` for the LSTM, `{ a }` otherwise. */
-export type StateOf<K extends CellKind> = K extends 'lstm' ? LstmState : HiddenState;
+export type { StateOf } from './registry.js';
 
 /** One layer's final (or initial) state: the forward direction's, and the backward one's when bidirectional. */
 export interface LayerState<S extends CellState> {
@@ -20,7 +16,7 @@ export interface LayerState<S extends CellState> {
 
 /** Options of {@link RecurrentLayer}. */
 export interface RecurrentLayerOptions<K extends CellKind> {
-  /** `rnn` (tanh), `irnn` (ReLU, identity init), `lstm` or `gru`. */
+  /** A registered cell kind (`registry.ts`): `rnn` (tanh), `irnn` (ReLU, identity init), `lstm`, `gru`, … */
   cell: K;
   /** Features per step of the input, I. */
   inputSize: number;
@@ -39,7 +35,10 @@ export interface RecurrentLayerOptions<K extends CellKind> {
   stateful?: boolean;
   /** Fused sequence kernels (default true) or the composed reference path. */
   fused?: boolean;
-  /** Options passed to every cell (`forgetBias`, `init`, `gain`, `inputStd`). */
+  /**
+   * Options passed to every cell (`forgetBias`, `init`, `gain`, `inputStd`): those its kind's
+   * registry entry lists as `optionKeys`; others are refused by name.
+   */
   cellOptions?: {
     forgetBias?: number;
     init?: 'keras' | 'uniform';
@@ -93,47 +92,6 @@ const LAYER_OPTIONS = [
   'rng',
 ];
 
-/** The `cellOptions` each kind of cell understands. */
-const CELL_OPTIONS: Record<CellKind, readonly string[]> = {
-  rnn: ['init'],
-  irnn: ['gain', 'inputStd'],
-  lstm: ['init', 'forgetBias'],
-  gru: ['init'],
-};
-
-function makeCell(
-  kind: CellKind,
-  inputSize: number,
-  hiddenSize: number,
-  rng: Rng,
-  extra: RecurrentLayerOptions<CellKind>['cellOptions'] = {},
-): RecurrentCell<HiddenState> | RecurrentCell<LstmState> {
-  const base = { inputSize, hiddenSize, rng };
-  switch (kind) {
-    case 'rnn':
-      return new RNNCell({ ...base, ...(extra.init ? { init: extra.init } : {}) });
-    case 'irnn':
-      return new IRNNCell({
-        ...base,
-        ...(extra.gain !== undefined ? { gain: extra.gain } : {}),
-        ...(extra.inputStd !== undefined ? { inputStd: extra.inputStd } : {}),
-      });
-    case 'lstm':
-      return new LSTMCell({
-        ...base,
-        ...(extra.init ? { init: extra.init } : {}),
-        ...(extra.forgetBias !== undefined ? { forgetBias: extra.forgetBias } : {}),
-      });
-    case 'gru':
-      return new GRUCell({ ...base, ...(extra.init ? { init: extra.init } : {}) });
-    default:
-      throw new RecurError(
-        'ARGUMENT',
-        `RecurrentLayer: cell must be 'rnn', 'irnn', 'lstm' or 'gru', got '${String(kind)}'`,
-      );
-  }
-}
-
 /**
  * Forward propagation through time over stacked (and optionally bidirectional) recurrent
  * layers: input `[B, T, I]` → every hidden state of the last layer `[B, T, H]` and every
@@ -178,17 +136,12 @@ export class RecurrentLayer<K extends CellKind = CellKind> {
       stateful = false,
       fused = true,
     } = options;
-    if (!Object.hasOwn(CELL_OPTIONS, options.cell)) {
-      throw new RecurError(
-        'ARGUMENT',
-        `RecurrentLayer: cell must be 'rnn', 'irnn', 'lstm' or 'gru', got '${String(options.cell)}'`,
-      );
-    }
+    const definition = cellDefinition('RecurrentLayer: cell', options.cell);
     if (options.cellOptions !== undefined) {
       checkOptions(
         `RecurrentLayer: cellOptions of a '${options.cell}' cell`,
         options.cellOptions,
-        CELL_OPTIONS[options.cell],
+        definition.optionKeys,
       );
     }
     if (!Number.isInteger(numLayers) || numLayers < 1) {
@@ -216,13 +169,12 @@ export class RecurrentLayer<K extends CellKind = CellKind> {
       for (let l = 0; l < numLayers; l++) {
         const inputSize = l === 0 ? options.inputSize : width;
         const make = () => {
-          const cell = makeCell(
-            options.cell,
+          const cell = definition.make({
+            ...options.cellOptions,
             inputSize,
-            options.hiddenSize,
+            hiddenSize: options.hiddenSize,
             rng,
-            options.cellOptions,
-          ) as unknown as RecurrentCell<StateOf<K>>;
+          }) as unknown as RecurrentCell<StateOf<K>>;
           made.push(cell);
           return cell;
         };

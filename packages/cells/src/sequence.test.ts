@@ -22,8 +22,8 @@ import {
 } from '@recur/tensor';
 import { describe, expect, it } from 'vitest';
 import type { CellState, LstmState, RecurrentCell } from './cells/cell.js';
-import { LSTMCell } from './cells/lstm-cell.js';
-import { RNNCell } from './cells/rnn-cell.js';
+import { LSTMCell } from './cells/lstm/cell.js';
+import { RNNCell } from './cells/rnn/cell.js';
 import { type SequenceOptions, sequence } from './sequence.js';
 import { inputsFor, KINDS, leaf, makeCell, maxAbsDiff, sequenceFn } from './test-utils.js';
 

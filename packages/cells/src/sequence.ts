@@ -6,10 +6,13 @@ import {
   type Tensor,
   withBackend,
 } from '@recur/tensor';
-import type { CellState, LstmState, RecurrentCell, StateName } from './cells/cell.js';
-import { GRUCell } from './cells/gru-cell.js';
-import { LSTMCell } from './cells/lstm-cell.js';
-import { VanillaCell } from './cells/vanilla-cell.js';
+import type {
+  CellState,
+  LstmState,
+  RecurrentCell,
+  SequenceResult,
+  StateName,
+} from './cells/cell.js';
 import {
   assertFinite,
   checkInitialState,
@@ -17,7 +20,6 @@ import {
   checkSequenceInput,
   tensorValue,
 } from './checks.js';
-import { gruSequenceOp, lstmSequenceOp, rnnSequenceOp } from './fused-ops.js';
 
 /** Options of {@link sequence}. */
 export interface SequenceOptions<S extends CellState> {
@@ -43,20 +45,7 @@ export interface SequenceOptions<S extends CellState> {
   checkFinite?: boolean;
 }
 
-/** What {@link sequence} returns. */
-export interface SequenceResult<S extends CellState> {
-  /** Every step's hidden state `a⟨1⟩ … a⟨T⟩`, `[B, T, H]`. */
-  outputs: Variable;
-  /** The state after the last step processed (t = T, or t = 1 with `reverse`). */
-  state: S;
-  /** With `introspect`, for the LSTM: every cell state `c⟨t⟩`, `[B, T, H]` (differentiable). */
-  cellStates?: Variable;
-  /**
-   * With `introspect`, for gated cells: the gate activations of every step, `[B, T, g·H]`
-   * (`[Γu, Γf, c̃, Γo]` or `[u, r, ã]`; zeros at padded steps). Detached: no gradient.
-   */
-  gates?: Variable;
-}
+export type { SequenceResult } from './cells/cell.js';
 
 /**
  * Forward propagation through time: runs `cell` over `x` (`[B, T, I]`, batch-first) from the
@@ -101,67 +90,25 @@ export function sequence<S extends CellState>(
     for (const name of cell.stateNames)
       assertFinite(op, `initialState.${name}`, fieldOf(initial, name).value);
   }
-  const run = options.fused === false || !hasFusedKernel(cell) ? composedSequence : fusedSequence;
-  const result = run(cell, x, initial, mask, options.reverse ?? false, options.introspect ?? false);
+  const reverse = options.reverse ?? false;
+  const introspect = options.introspect ?? false;
+  const result =
+    options.fused !== false && cell.fusedSequence
+      ? cell.fusedSequence(x, { initial, mask, reverse, introspect })
+      : composedSequence(cell, x, initial, mask, reverse, introspect);
   if (options.checkFinite)
     assertFinite(op, 'outputs (the recurrence diverged)', result.outputs.value);
   return result;
 }
 
-/** Whether `cell` is one of the built-in cells with a fused sequence kernel. */
+/** Whether `cell` has a fused path of its own ({@link RecurrentCell.fusedSequence}). */
 export function hasFusedKernel(cell: object): boolean {
-  return cell instanceof VanillaCell || cell instanceof LSTMCell || cell instanceof GRUCell;
+  return typeof (cell as Partial<RecurrentCell>).fusedSequence === 'function';
 }
 
 /** A state's field by name (`a`, or `c` of an LSTM state). */
 function fieldOf(state: CellState, name: StateName): Variable {
   return (state as unknown as Record<StateName, Variable>)[name];
-}
-
-/** `[B, H]` at time `t` of a `[B, T, H]` variable. */
-function stepOf(seq: Variable, t: number): Variable {
-  const [B, , H] = seq.shape as [number, number, number];
-  return reshape(slice(seq, [0, t, 0], [B, 1, H]), [B, H]);
-}
-
-function fusedSequence<S extends CellState>(
-  cell: RecurrentCell<S>,
-  x: Variable | Tensor,
-  initial: S,
-  mask: Tensor | undefined,
-  reverse: boolean,
-  introspect: boolean,
-): SequenceResult<S> {
-  const T = x.shape[1]!;
-  const last = reverse ? 0 : T - 1;
-  const a0 = (initial as { a: Variable }).a;
-  if (cell instanceof VanillaCell) {
-    const { A } = rnnSequenceOp(
-      { x, W_x: cell.W_xh, W_a: cell.W_ah, b: cell.b_h, a0, mask },
-      { activation: cell.activation, reverse },
-    );
-    return { outputs: A, state: { a: stepOf(A, last) } as S };
-  }
-  if (cell instanceof LSTMCell) {
-    const c0 = (initial as unknown as LstmState).c;
-    const { A, C, G } = lstmSequenceOp(
-      { x, W_x: cell.W_x, W_a: cell.W_a, b: cell.b, a0, c0, mask },
-      { reverse },
-    );
-    const state = { a: stepOf(A, last), c: stepOf(C, last) } as unknown as S;
-    return introspect
-      ? { outputs: A, state, cellStates: C, gates: G.detach() }
-      : { outputs: A, state };
-  }
-  if (cell instanceof GRUCell) {
-    const { A, G } = gruSequenceOp(
-      { x, W_x: cell.W_x, W_a: cell.W_a, b: cell.b, a0, mask },
-      { reverse },
-    );
-    const state = { a: stepOf(A, last) } as S;
-    return introspect ? { outputs: A, state, gates: G.detach() } : { outputs: A, state };
-  }
-  throw new RecurError('ARGUMENT', `sequence: no fused kernel for a '${cell.kind}' cell`);
 }
 
 function composedSequence<S extends CellState>(

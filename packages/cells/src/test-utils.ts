@@ -1,10 +1,10 @@
 import { concat, reshape, Variable } from '@recur/autograd';
 import { full, Rng, randomNormal, type Tensor } from '@recur/tensor';
 import type { CellKind, CellState, RecurrentCell } from './cells/cell.js';
-import { GRUCell } from './cells/gru-cell.js';
-import { IRNNCell } from './cells/irnn-cell.js';
-import { LSTMCell } from './cells/lstm-cell.js';
-import { RNNCell } from './cells/rnn-cell.js';
+import { GRUCell } from './cells/gru/cell.js';
+import { IRNNCell } from './cells/irnn/cell.js';
+import { LSTMCell } from './cells/lstm/cell.js';
+import { RNNCell } from './cells/rnn/cell.js';
 import { type SequenceOptions, sequence } from './sequence.js';
 
 /** Test helpers (not exported from the package). */

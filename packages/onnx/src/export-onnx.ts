@@ -9,7 +9,7 @@ import { classifierGraph } from './classifier-graph.js';
 import { GraphBuilder } from './graph-builder.js';
 import { encodeModel } from './onnx-proto.js';
 import { ParameterReader } from './parameters.js';
-import type { CellKind } from './recurrent.js';
+import { onnxOperator } from './recurrent.js';
 import { seq2seqDecoderGraph, seq2seqEncoderGraph } from './seq2seq-graphs.js';
 import { tokenDecoderGraph } from './token-decoder-graph.js';
 
@@ -25,7 +25,6 @@ export const ONNX_OPSET = 17;
 export const ONNX_IR_VERSION = 8;
 
 const OWNER = 'exportOnnx';
-const CELLS: readonly CellKind[] = ['rnn', 'irnn', 'lstm', 'gru'];
 
 /**
  * Writes a recur model as an ONNX file (opset {@link ONNX_OPSET}) built on the standard
@@ -129,10 +128,5 @@ function modelConfig(model: Model): { architecture: string } {
 }
 
 function checkCell(cell: string): void {
-  if (!CELLS.includes(cell as CellKind)) {
-    throw new RecurError(
-      'ARGUMENT',
-      `${OWNER}: cell '${cell}' has no ONNX operator here; expected one of ${CELLS.join(', ')}`,
-    );
-  }
+  onnxOperator(OWNER, cell);
 }

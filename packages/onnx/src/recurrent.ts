@@ -1,8 +1,10 @@
+import { CELL_KINDS, CELLS, type CellKind, isCellKind } from '@recur/cells';
+import { RecurError } from '@recur/tensor';
 import type { GraphBuilder } from './graph-builder.js';
 import type { ParameterReader } from './parameters.js';
 
-/** The recurrent cells recur has, by their config names. */
-export type CellKind = 'rnn' | 'irnn' | 'lstm' | 'gru';
+/** The recurrent cells recur has, by their config names (`@recur/cells`' registry). */
+export type { CellKind };
 
 /** A stacked (optionally bidirectional) recurrent layer as its model's config describes it. */
 export interface StackSpec {
@@ -22,24 +24,43 @@ export interface LayerStateValues {
 }
 
 /**
- * The ONNX operator per cell and how recur's fused gate blocks map onto its gate order
- * (`docs/notation.md`): ONNX LSTM gates are i, o, f, c and recur's columns u, f, c̃, o, so ONNX
- * gate g reads recur block `blocks[g]`; GRU z, r, h is recur's u, r, ã; the vanilla cells have
- * one block. recur's `GRUCell` is "reset before", ONNX GRU with `linear_before_reset = 0`.
+ * The ONNX operator of each cell that has one, and how recur's fused gate blocks map onto its
+ * gate order (`docs/notation.md`): ONNX LSTM gates are i, o, f, c and recur's columns u, f, c̃,
+ * o, so ONNX gate g reads recur block `blocks[g]`; GRU z, r, h is recur's u, r, ã; the vanilla
+ * cells have one block. recur's `GRUCell` is "reset before", ONNX GRU with
+ * `linear_before_reset = 0`. A registered cell missing here has no ONNX operator and is refused
+ * by name ({@link onnxOperator}). The parameter names come from the cell registry's roles.
  */
-const CELL_OPERATORS: Record<
-  CellKind,
-  { opType: 'RNN' | 'GRU' | 'LSTM'; blocks: readonly number[]; names: readonly string[] }
+const CELL_OPERATORS: Partial<
+  Record<CellKind, { opType: 'RNN' | 'GRU' | 'LSTM'; blocks: readonly number[] }>
 > = {
-  rnn: { opType: 'RNN', blocks: [0], names: ['W_xh', 'W_ah', 'b_h'] },
-  irnn: { opType: 'RNN', blocks: [0], names: ['W_xh', 'W_ah', 'b_h'] },
-  lstm: { opType: 'LSTM', blocks: [0, 3, 1, 2], names: ['W_x', 'W_a', 'b'] },
-  gru: { opType: 'GRU', blocks: [0, 1, 2], names: ['W_x', 'W_a', 'b'] },
+  rnn: { opType: 'RNN', blocks: [0] },
+  irnn: { opType: 'RNN', blocks: [0] },
+  lstm: { opType: 'LSTM', blocks: [0, 3, 1, 2] },
+  gru: { opType: 'GRU', blocks: [0, 1, 2] },
 };
+
+/** The cells that have an ONNX operator, in registry order. */
+export const ONNX_CELLS: readonly CellKind[] = CELL_KINDS.filter((k) => CELL_OPERATORS[k]);
+
+/** The ONNX operator of `cell`, or a RecurError naming `owner` and the cells that have one. */
+export function onnxOperator(
+  owner: string,
+  cell: string,
+): { opType: 'RNN' | 'GRU' | 'LSTM'; blocks: readonly number[] } {
+  const operator = isCellKind(cell) ? CELL_OPERATORS[cell] : undefined;
+  if (!operator) {
+    throw new RecurError(
+      'ARGUMENT',
+      `${owner}: cell '${cell}' has no ONNX operator here; expected one of ${ONNX_CELLS.join(', ')}`,
+    );
+  }
+  return operator;
+}
 
 /** Whether the cell has a memory cell `c` besides its hidden state. */
 export function hasCellState(cell: CellKind): boolean {
-  return cell === 'lstm';
+  return (CELLS[cell].stateNames as readonly string[]).includes('c');
 }
 
 /** Width of each output step: H, or 2H when bidirectional. */
@@ -98,7 +119,9 @@ export function emitStack(
   options: { scope: string; lengths?: string; initial?: readonly LayerStateValues[] },
 ): { y: string; states: LayerStateValues[] } {
   const { cell, hiddenSize: H, numLayers, bidirectional } = spec;
-  const { opType, blocks, names } = CELL_OPERATORS[cell];
+  const { opType, blocks } = onnxOperator('exportOnnx', cell);
+  const roles = CELLS[cell].parameters;
+  const names = [roles.input, roles.recurrent, roles.bias];
   const G = blocks.length;
   const directions = bidirectional ? ['forward', 'backward'] : ['forward'];
   const dirs = directions.length;

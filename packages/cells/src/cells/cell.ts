@@ -28,8 +28,7 @@ export type StateName = 'a' | 'c';
 /** Any cell's state. */
 export type CellState = HiddenState | LstmState;
 
-/** Which recurrence a cell computes; the fused sequence kernels dispatch on it. */
-export type CellKind = 'rnn' | 'irnn' | 'lstm' | 'gru';
+export type { CellKind } from '../registry.js';
 
 /** A step together with the gate activations that produced it (introspection). */
 export interface StepTrace<S extends CellState> {
@@ -41,13 +40,40 @@ export interface StepTrace<S extends CellState> {
   gates: Variable | null;
 }
 
+/** What {@link sequence} returns (and a cell's fused path, {@link RecurrentCell.fusedSequence}). */
+export interface SequenceResult<S extends CellState> {
+  /** Every step's hidden state `a⟨1⟩ … a⟨T⟩`, `[B, T, H]`. */
+  outputs: Variable;
+  /** The state after the last step processed (t = T, or t = 1 with `reverse`). */
+  state: S;
+  /** With `introspect`, for the LSTM: every cell state `c⟨t⟩`, `[B, T, H]` (differentiable). */
+  cellStates?: Variable;
+  /**
+   * With `introspect`, for gated cells: the gate activations of every step, `[B, T, g·H]`
+   * (`[Γu, Γf, c̃, Γo]` or `[u, r, ã]`; zeros at padded steps). Detached: no gradient.
+   */
+  gates?: Variable;
+}
+
+/** What {@link sequence} hands a cell's fused path, checked: the initial state, mask and flags. */
+export interface FusedSequenceCall<S extends CellState> {
+  initial: S;
+  mask: Tensor | undefined;
+  reverse: boolean;
+  introspect: boolean;
+}
+
 /**
  * What every recurrent cell provides: its parameters (named as in the article) and one step
  * `step(x⟨t⟩, state⟨t−1⟩) → state⟨t⟩`. The time loop, masks and dropout live in
  * {@link sequence} and {@link RecurrentLayer}.
  */
 export interface RecurrentCell<S extends CellState = CellState> {
-  readonly kind: CellKind;
+  /**
+   * Which recurrence it computes: its name in the cell registry (`registry.ts`, a `CellKind`
+   * for the registered cells), where each kind is registered once.
+   */
+  readonly kind: string;
   /** Features per step, I. */
   readonly inputSize: number;
   /** Hidden units, H. */
@@ -64,6 +90,12 @@ export interface RecurrentCell<S extends CellState = CellState> {
   parameters(): Record<string, Variable>;
   /** Frees the parameters' values and gradients. */
   dispose(): void;
+  /**
+   * The cell's fused path, if it has one: the whole sequence `x` `[B, T, I]` through its fused
+   * kernel with hand-written BPTT, the same result as `step` in a loop. {@link sequence} calls it
+   * (unless `fused: false`) with checked operands; cells without it run composed.
+   */
+  fusedSequence?(x: Variable | Tensor, call: FusedSequenceCall<S>): SequenceResult<S>;
 }
 
 /** Options every cell constructor takes. */

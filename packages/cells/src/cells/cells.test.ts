@@ -1,10 +1,10 @@
 import { constant } from '@recur/autograd';
 import { dispose, type RecurError, Rng, randomNormal, tensor, tidy } from '@recur/tensor';
 import { describe, expect, it } from 'vitest';
-import { GRUCell } from './gru-cell.js';
-import { IRNNCell } from './irnn-cell.js';
-import { LSTMCell } from './lstm-cell.js';
-import { RNNCell } from './rnn-cell.js';
+import { GRUCell } from './gru/cell.js';
+import { IRNNCell } from './irnn/cell.js';
+import { LSTMCell } from './lstm/cell.js';
+import { RNNCell } from './rnn/cell.js';
 
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 

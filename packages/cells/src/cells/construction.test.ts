@@ -10,10 +10,10 @@ import {
 } from '@recur/tensor';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RecurrentLayer } from '../layer.js';
-import { GRUCell } from './gru-cell.js';
-import { IRNNCell } from './irnn-cell.js';
-import { LSTMCell } from './lstm-cell.js';
-import { RNNCell } from './rnn-cell.js';
+import { GRUCell } from './gru/cell.js';
+import { IRNNCell } from './irnn/cell.js';
+import { LSTMCell } from './lstm/cell.js';
+import { RNNCell } from './rnn/cell.js';
 
 function expectError(fn: () => unknown, code: RecurErrorCode, ...parts: string[]): void {
   let error: unknown;

@@ -23,12 +23,12 @@ import {
 } from '@recur/tensor';
 import { gpuBackendForTests } from '@recur/tensor/testing/gpu';
 import { describe, expect, it } from 'vitest';
+import { gruSequenceBackward, gruSequenceForward } from '../cells/gru/sequence-kernel.js';
+import { lstmSequenceBackward, lstmSequenceForward } from '../cells/lstm/sequence-kernel.js';
+import { rnnSequenceBackward, rnnSequenceForward } from '../cells/rnn/sequence-kernel.js';
 import { sequence } from '../sequence.js';
 import { inputsFor, KINDS, leaf, makeCell, maxAbsDiff, sequenceFn } from '../test-utils.js';
-import { gruSequenceBackward, gruSequenceForward } from './gru-sequence.js';
-import { lstmSequenceBackward, lstmSequenceForward } from './lstm-sequence.js';
 import type { NamedKernel } from './named-kernel.js';
-import { rnnSequenceBackward, rnnSequenceForward } from './rnn-sequence.js';
 
 const gpu = gpuBackendForTests();
 const cpu = new CpuBackend();

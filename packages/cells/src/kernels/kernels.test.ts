@@ -12,11 +12,11 @@ import {
   withBackend,
 } from '@recur/tensor';
 import { describe, expect, it } from 'vitest';
+import { gruSequenceBackward, gruSequenceForward } from '../cells/gru/sequence-kernel.js';
+import { lstmSequenceBackward, lstmSequenceForward } from '../cells/lstm/sequence-kernel.js';
+import { rnnSequenceBackward, rnnSequenceForward } from '../cells/rnn/sequence-kernel.js';
 import { maxAbsDiff } from '../test-utils.js';
-import { gruSequenceBackward, gruSequenceForward } from './gru-sequence.js';
-import { lstmSequenceBackward, lstmSequenceForward } from './lstm-sequence.js';
 import type { NamedKernel } from './named-kernel.js';
-import { rnnSequenceBackward, rnnSequenceForward } from './rnn-sequence.js';
 import type { SequenceAttrs } from './sequence.js';
 
 /** A CPU backend under another name: the fused kernels have no implementation for it, so they

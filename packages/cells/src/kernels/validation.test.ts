@@ -1,10 +1,21 @@
 import { parameter } from '@recur/autograd';
 import { memory, RecurError, randomNormal, type Tensor, tensor, zeros } from '@recur/tensor';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { gruSequenceOp, lstmSequenceOp, rnnSequenceOp } from '../fused-ops.js';
-import { gruSequenceBackward, gruSequenceForward } from './gru-sequence.js';
-import { lstmSequenceBackward, lstmSequenceForward } from './lstm-sequence.js';
-import { rnnSequenceBackward, rnnSequenceForward } from './rnn-sequence.js';
+import {
+  gruSequenceBackward,
+  gruSequenceForward,
+  gruSequenceOp,
+} from '../cells/gru/sequence-kernel.js';
+import {
+  lstmSequenceBackward,
+  lstmSequenceForward,
+  lstmSequenceOp,
+} from '../cells/lstm/sequence-kernel.js';
+import {
+  rnnSequenceBackward,
+  rnnSequenceForward,
+  rnnSequenceOp,
+} from '../cells/rnn/sequence-kernel.js';
 
 const [B, T, I, H] = [2, 3, 4, 5];
 const lstm = () => ({

@@ -1,15 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { matmul, sum, type Variable } from '@recur/autograd';
-import {
-  type CellKind,
-  type CellState,
-  GRUCell,
-  IRNNCell,
-  LSTMCell,
-  type RecurrentCell,
-  RNNCell,
-} from '@recur/cells';
+import { type CellDefinition, type CellKind, type CellState, cellDefinition } from '@recur/cells';
 import { type GradientFlowReport, gradientFlow, type SeriesAnalysis } from '@recur/clipping';
 import { mul, randomNormal, randomUniform, slice, tidy } from '@recur/tensor';
 import { BACKENDS, type BackendName, selectBackend } from '../backend.js';
@@ -121,26 +113,18 @@ interface Settings {
   seed: number;
 }
 
-function makeCell(kind: CellKind, s: Settings): RecurrentCell {
-  const base = { inputSize: 1, hiddenSize: s.H, seed: s.seed };
-  switch (kind) {
-    case 'rnn':
-      return new RNNCell(base);
-    case 'irnn':
-      return new IRNNCell(base);
-    case 'lstm':
-      return new LSTMCell({ ...base, forgetBias: s.forgetBias });
-    case 'gru':
-      return new GRUCell(base);
-  }
-}
-
 /** ‖∂L/∂a⟨t⟩‖ (and ‖∂L/∂c⟨t⟩‖) of `kind` for a loss at the last step, no training. */
 export function diagnoseCell(kind: CellKind, s: Settings): GradientFlowReport {
-  const cell = makeCell(kind, s);
+  const definition: CellDefinition = cellDefinition('recur diagnose: --cell', kind);
+  const cell = definition.make({
+    inputSize: 1,
+    hiddenSize: s.H,
+    seed: s.seed,
+    // --forget-bias goes to the cells that have a forget gate
+    ...(definition.optionKeys.includes('forgetBias') ? { forgetBias: s.forgetBias } : {}),
+  });
   try {
-    const params = cell.parameters() as Record<string, Variable>;
-    const recurrent = params.W_ah ?? params.W_a;
+    const recurrent = cell.parameters()[definition.parameters.recurrent];
     if (s.scale !== 1 && recurrent) recurrent.assign(mul(recurrent.value, s.scale));
     return tidy(() => {
       const x = randomUniform([s.B, s.T, 1], { seed: s.seed + 100 });

@@ -1,5 +1,5 @@
 import type { Model } from '@recur/architectures';
-import type { CellKind } from '@recur/cells';
+import { CELL_KINDS, type CellKind } from '@recur/cells';
 import { type DataSource, OPTIMIZER_NAMES, type OptimizerName } from '@recur/train';
 import type { CommandIO } from '../io.js';
 
@@ -8,8 +8,8 @@ export const ARCHITECTURES = ['lm', 'seq2seq', 'classify', 'caption'] as const;
 /** An architecture name. */
 export type Arch = (typeof ARCHITECTURES)[number];
 
-/** The recurrent cells of `@recur/cells`. */
-export const CELLS = ['rnn', 'irnn', 'lstm', 'gru'] as const satisfies readonly CellKind[];
+/** The recurrent cells of `@recur/cells`: every kind in its registry. */
+export const CELLS: readonly CellKind[] = CELL_KINDS;
 /** The optimizers of `@recur/train` (the names its `createOptimizer` knows). */
 export const OPTIMIZERS = OPTIMIZER_NAMES;
 export type { OptimizerName };

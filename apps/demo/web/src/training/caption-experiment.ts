@@ -103,7 +103,7 @@ export class CaptionExperiment implements Experiment {
       stopToken: vocabulary.eosId,
       seed: config.seed,
     });
-    scaleRecurrentWeights(this.#model.parameters(), config.recurrentGain);
+    scaleRecurrentWeights(this.#model.parameters(), config.cell, config.recurrentGain);
     this.#rng = new SeededRng(config.seed + 1);
     this.description = `Captions for synthetic “images”: a number of 1–${SLOTS} digits, each digit a fixed random pattern in its slot plus noise; the image's code starts the decoder, which writes the digits and stops. Loss in nats per caption symbol (digits and stop).`;
     this.baselines = [

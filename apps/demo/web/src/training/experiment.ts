@@ -98,7 +98,7 @@ class LanguageModelExperiment implements Experiment {
       input: { kind: 'onehot' },
       seed: config.seed,
     });
-    scaleRecurrentWeights(this.#model.parameters(), config.recurrentGain);
+    scaleRecurrentWeights(this.#model.parameters(), config.cell, config.recurrentGain);
     this.#rng = new SeededRng(config.seed + 1);
     const heldOut = new SeededRng(config.seed + 2);
     this.#flowBatch = randomWindows(corpus.validation, FLOW_BATCH, config.sequenceLength, heldOut);
@@ -198,7 +198,7 @@ class ClassifierExperiment implements Experiment {
         seed: config.seed,
       });
     }
-    scaleRecurrentWeights(this.#model.parameters(), config.recurrentGain);
+    scaleRecurrentWeights(this.#model.parameters(), config.cell, config.recurrentGain);
     this.#rng = new SeededRng(config.seed + 1);
   }
 

@@ -65,7 +65,7 @@ export class TranslationExperiment implements Experiment {
       stopToken: targetVocabulary.eosId,
       seed: config.seed,
     });
-    scaleRecurrentWeights(this.#model.parameters(), config.recurrentGain);
+    scaleRecurrentWeights(this.#model.parameters(), config.cell, config.recurrentGain);
     this.#rng = new SeededRng(config.seed + 1);
     this.description = `Dates to ISO 8601 (“${pairs[0]!.source}” → “${pairs[0]!.target}”): an encoder–decoder whose encoder's final state starts the decoder; ${this.#train.length} training pairs, ${HELD_OUT} held out. Loss in nats per target character.`;
     this.baselines = [

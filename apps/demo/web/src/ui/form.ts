@@ -1,4 +1,4 @@
-import type { CellKind } from '@recur/cells';
+import { CELL_KINDS, CELLS, type CellKind } from '@recur/cells';
 import { DATASETS } from '../presets.js';
 import type { ArchitectureName, DatasetName, OptimizerName, RunConfig } from '../protocol.js';
 
@@ -101,12 +101,7 @@ export class SettingsForm {
     this.#dataset = select('dataset', [], 'training data');
     this.#cell = select(
       'cell',
-      [
-        { value: 'rnn', label: 'RNN (tanh)' },
-        { value: 'irnn', label: 'IRNN (ReLU, identity)' },
-        { value: 'lstm', label: 'LSTM' },
-        { value: 'gru', label: 'GRU' },
-      ],
+      CELL_KINDS.map((kind) => ({ value: kind, label: CELLS[kind].label })),
       'recurrent cell',
     );
     this.#optimizer = select(

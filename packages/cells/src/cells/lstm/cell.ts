@@ -18,17 +18,21 @@ import {
   type Tensor,
   zeros,
 } from '@recur/tensor';
-import { glorotUniform, orthogonal, uniformHidden } from '../initializers.js';
+import { glorotUniform, orthogonal, uniformHidden } from '../../initializers.js';
+import { stepOf } from '../../kernels/sequence-op.js';
 import {
   type CellOptions,
   checkInit,
   checkStep,
+  type FusedSequenceCall,
   initialWeights,
   type LstmState,
   type RecurrentCell,
+  type SequenceResult,
   type StepTrace,
-} from './cell.js';
-import type { WeightValues } from './weights.js';
+} from '../cell.js';
+import type { WeightValues } from '../weights.js';
+import { lstmSequenceOp } from './sequence-kernel.js';
 
 /** The LSTM's fused weights, as tensors; gate blocks in the order u, f, c̃, o. */
 export interface LstmWeights {
@@ -157,6 +161,22 @@ export class LSTMCell implements RecurrentCell<LstmState> {
       state: { a: d.a, c: d.c },
       gates: concat([d.gammaU, d.gammaF, d.cTilde, d.gammaO], 1),
     };
+  }
+
+  /** The whole sequence through {@link lstmSequenceOp} (fused forward and BPTT). */
+  fusedSequence(
+    x: Variable | Tensor,
+    { initial, mask, reverse, introspect }: FusedSequenceCall<LstmState>,
+  ): SequenceResult<LstmState> {
+    const { A, C, G } = lstmSequenceOp(
+      { x, W_x: this.W_x, W_a: this.W_a, b: this.b, a0: initial.a, c0: initial.c, mask },
+      { reverse },
+    );
+    const last = reverse ? 0 : x.shape[1]! - 1;
+    const state = { a: stepOf(A, last), c: stepOf(C, last) };
+    return introspect
+      ? { outputs: A, state, cellStates: C, gates: G.detach() }
+      : { outputs: A, state };
   }
 
   zeroState(batch: number): LstmState {

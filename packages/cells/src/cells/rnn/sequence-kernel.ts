@@ -15,7 +15,7 @@ import {
   tidy,
   zerosLike,
 } from '@recur/tensor';
-import { atStep, keepWhereMasked, shiftedStates, zeroWhereMasked } from './composed.js';
+import { atStep, keepWhereMasked, shiftedStates, zeroWhereMasked } from '../../kernels/composed.js';
 import {
   carryRecurrentGradient,
   cpuBackend,
@@ -25,9 +25,8 @@ import {
   maskValues,
   output,
   rowsAt,
-} from './cpu.js';
-import { rnnBackwardGpu, rnnForwardGpu } from './gpu/rnn.js';
-import { defineNamedKernel } from './named-kernel.js';
+} from '../../kernels/cpu.js';
+import { defineNamedKernel } from '../../kernels/named-kernel.js';
 import {
   checkSequenceAttrs,
   checkSequenceOperands,
@@ -37,7 +36,9 @@ import {
   type SequenceAttrs,
   type SequenceWeights,
   timeAt,
-} from './sequence.js';
+} from '../../kernels/sequence.js';
+import { defineSequenceOp, type SequenceOp } from '../../kernels/sequence-op.js';
+import { rnnBackwardGpu, rnnForwardGpu } from './gpu-kernel.js';
 
 /** Attributes of the vanilla RNN sequence kernels. */
 export interface RnnSequenceAttrs extends SequenceAttrs {
@@ -257,3 +258,15 @@ function rnnBackwardComposed(
     da0: daNext,
   };
 }
+
+/** `{ x, W_x, W_a, b, a0, mask? } → { A }` (vanilla RNN / IRNN: the cell's W_xh, W_ah, b_h). */
+export const rnnSequenceOp: SequenceOp<RnnSequenceInputs, RnnSequenceResult, RnnSequenceAttrs> =
+  defineSequenceOp('rnnSequence', rnnSequenceForward, ({ A: dA }, { A }, inputs, attrs, needs) => {
+    if (!dA) return {};
+    const { x, W_x, W_a, a0, mask } = inputs;
+    const g = rnnSequenceBackward(
+      { x, W_x, W_a, a0, A, dA, mask },
+      { ...attrs, skipInputGradient: !needs.x },
+    );
+    return { x: g.dx, W_x: g.dW_x, W_a: g.dW_a, b: g.db, a0: g.da0 };
+  });

@@ -16,10 +16,16 @@ import {
   tidy,
   zerosLike,
 } from '@recur/tensor';
-import { atStep, keepWhereMasked, shiftedStates, zeroWhereMasked } from './composed.js';
-import { cpuBackend, f32, inputProjection, inputSideGradients, maskValues, output } from './cpu.js';
-import { gruBackwardGpu, gruForwardGpu } from './gpu/gru.js';
-import { defineNamedKernel } from './named-kernel.js';
+import { atStep, keepWhereMasked, shiftedStates, zeroWhereMasked } from '../../kernels/composed.js';
+import {
+  cpuBackend,
+  f32,
+  inputProjection,
+  inputSideGradients,
+  maskValues,
+  output,
+} from '../../kernels/cpu.js';
+import { defineNamedKernel } from '../../kernels/named-kernel.js';
 import {
   checkSequenceAttrs,
   checkSequenceOperands,
@@ -29,7 +35,9 @@ import {
   type SequenceAttrs,
   type SequenceWeights,
   timeAt,
-} from './sequence.js';
+} from '../../kernels/sequence.js';
+import { defineSequenceOp, type SequenceOp } from '../../kernels/sequence-op.js';
+import { gruBackwardGpu, gruForwardGpu } from './gpu-kernel.js';
 
 /** The operands of {@link gruSequenceForward}. */
 export interface GruSequenceInputs extends SequenceWeights {
@@ -360,3 +368,19 @@ function gruBackwardComposed(
     da0: daNext,
   };
 }
+
+/** `{ x, W_x, W_a, b, a0, mask? } → { A, G }` (GRU; G = gate activations, no gradient). */
+export const gruSequenceOp: SequenceOp<GruSequenceInputs, GruSequenceResult, SequenceAttrs> =
+  defineSequenceOp(
+    'gruSequence',
+    gruSequenceForward,
+    ({ A: dA }, { A, G }, inputs, attrs, needs) => {
+      if (!dA) return {};
+      const { x, W_x, W_a, a0, mask } = inputs;
+      const g = gruSequenceBackward(
+        { x, W_x, W_a, a0, A, G, dA, mask },
+        { ...attrs, skipInputGradient: !needs.x },
+      );
+      return { x: g.dx, W_x: g.dW_x, W_a: g.dW_a, b: g.db, a0: g.da0 };
+    },
+  );

@@ -1,9 +1,9 @@
 import type { Rng } from '@recur/tensor';
 import { zeros } from '@recur/tensor';
-import { glorotUniform, orthogonal, uniformHidden } from '../initializers.js';
-import { type CellOptions, checkInit, initialWeights } from './cell.js';
+import { glorotUniform, orthogonal, uniformHidden } from '../../initializers.js';
+import { type CellOptions, checkInit, initialWeights } from '../cell.js';
+import type { WeightValues } from '../weights.js';
 import { type RnnWeights, VanillaCell, vanillaShapes } from './vanilla-cell.js';
-import type { WeightValues } from './weights.js';
 
 /** Options of {@link RNNCell}. */
 export interface RNNCellOptions extends CellOptions {

@@ -1,12 +1,5 @@
 import type { Backend, KernelOutput, TensorInfo } from '@recur/tensor';
 import { divFloor, sigmoidInto, tanhInto } from '@recur/tensor/gpu-kernels';
-import type {
-  GruSequenceGradient,
-  GruSequenceGradientInputs,
-  GruSequenceInputs,
-  GruSequenceResult,
-} from '../gru-sequence.js';
-import { dimsOf, type SequenceAttrs, timeAt } from '../sequence.js';
 import {
   ifPadded,
   inputSideGradients,
@@ -14,7 +7,14 @@ import {
   program,
   rowAndColumn,
   withGpuScope,
-} from './scope.js';
+} from '../../kernels/gpu-scope.js';
+import { dimsOf, type SequenceAttrs, timeAt } from '../../kernels/sequence.js';
+import type {
+  GruSequenceGradient,
+  GruSequenceGradientInputs,
+  GruSequenceInputs,
+  GruSequenceResult,
+} from './sequence-kernel.js';
 
 /**
  * The GRU sequence kernels ("reset before", gate blocks u, r, ã) on the gpu.js backend.

@@ -15,7 +15,7 @@ import {
   tidy,
   zerosLike,
 } from '@recur/tensor';
-import { atStep, keepWhereMasked, shiftedStates, zeroWhereMasked } from './composed.js';
+import { atStep, keepWhereMasked, shiftedStates, zeroWhereMasked } from '../../kernels/composed.js';
 import {
   carryRecurrentGradient,
   cpuBackend,
@@ -25,10 +25,8 @@ import {
   maskValues,
   output,
   rowsAt,
-} from './cpu.js';
-import { lstmBackwardGpu, lstmForwardGpu } from './gpu/lstm.js';
-import { lstmCellPass, lstmCellScratch } from './lstm-cell-pass.js';
-import { defineNamedKernel } from './named-kernel.js';
+} from '../../kernels/cpu.js';
+import { defineNamedKernel } from '../../kernels/named-kernel.js';
 import {
   checkSequenceAttrs,
   checkSequenceOperands,
@@ -38,7 +36,10 @@ import {
   type SequenceAttrs,
   type SequenceWeights,
   timeAt,
-} from './sequence.js';
+} from '../../kernels/sequence.js';
+import { defineSequenceOp, type SequenceOp } from '../../kernels/sequence-op.js';
+import { lstmCellPass, lstmCellScratch } from './cell-pass.js';
+import { lstmBackwardGpu, lstmForwardGpu } from './gpu-kernel.js';
 
 /** The operands of {@link lstmSequenceForward}. */
 export interface LstmSequenceInputs extends SequenceWeights {
@@ -336,3 +337,19 @@ function lstmBackwardComposed(
     dc0: dcNext,
   };
 }
+
+/** `{ x, W_x, W_a, b, a0, c0, mask? } → { A, C, G }` (LSTM; G = gate activations, no gradient). */
+export const lstmSequenceOp: SequenceOp<LstmSequenceInputs, LstmSequenceResult, SequenceAttrs> =
+  defineSequenceOp(
+    'lstmSequence',
+    lstmSequenceForward,
+    ({ A: dA, C: dC }, { A, C, G }, inputs, attrs, needs) => {
+      if (!dA && !dC) return {};
+      const { x, W_x, W_a, a0, c0, mask } = inputs;
+      const g = lstmSequenceBackward(
+        { x, W_x, W_a, a0, c0, A, C, G, dA: dA ?? zerosLike(A), dC: dC ?? zerosLike(C), mask },
+        { ...attrs, skipInputGradient: !needs.x },
+      );
+      return { x: g.dx, W_x: g.dW_x, W_a: g.dW_a, b: g.db, a0: g.da0, c0: g.dc0 };
+    },
+  );

@@ -13,17 +13,21 @@ import {
   type Variable,
 } from '@recur/autograd';
 import { concat as concatTensors, type Rng, type Tensor, zeros } from '@recur/tensor';
-import { glorotUniform, orthogonal, uniformHidden } from '../initializers.js';
+import { glorotUniform, orthogonal, uniformHidden } from '../../initializers.js';
+import { stepOf } from '../../kernels/sequence-op.js';
 import {
   type CellOptions,
   checkInit,
   checkStep,
+  type FusedSequenceCall,
   type HiddenState,
   initialWeights,
   type RecurrentCell,
+  type SequenceResult,
   type StepTrace,
-} from './cell.js';
-import type { WeightValues } from './weights.js';
+} from '../cell.js';
+import type { WeightValues } from '../weights.js';
+import { gruSequenceOp } from './sequence-kernel.js';
 
 /** The GRU's fused weights, as tensors; gate blocks in the order u, r, ã (Keras z, r, h). */
 export interface GruWeights {
@@ -140,6 +144,19 @@ export class GRUCell implements RecurrentCell<HiddenState> {
   stepWithGates(x: Variable | Tensor, state: HiddenState): StepTrace<HiddenState> {
     const d = this.detail(x, state);
     return { state: { a: d.a }, gates: concat([d.u, d.r, d.aTilde], 1) };
+  }
+
+  /** The whole sequence through {@link gruSequenceOp} (fused forward and BPTT). */
+  fusedSequence(
+    x: Variable | Tensor,
+    { initial, mask, reverse, introspect }: FusedSequenceCall<HiddenState>,
+  ): SequenceResult<HiddenState> {
+    const { A, G } = gruSequenceOp(
+      { x, W_x: this.W_x, W_a: this.W_a, b: this.b, a0: initial.a, mask },
+      { reverse },
+    );
+    const state = { a: stepOf(A, reverse ? 0 : x.shape[1]! - 1) };
+    return introspect ? { outputs: A, state, gates: G.detach() } : { outputs: A, state };
   }
 
   zeroState(batch: number): HiddenState {

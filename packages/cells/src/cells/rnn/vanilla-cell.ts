@@ -1,13 +1,17 @@
 import { add, constant, matmul, parameter, relu, tanh, type Variable } from '@recur/autograd';
 import { type Tensor, zeros } from '@recur/tensor';
+import { stepOf } from '../../kernels/sequence-op.js';
 import {
   type CellOptions,
   checkStep,
+  type FusedSequenceCall,
   type HiddenState,
   type RecurrentCell,
+  type SequenceResult,
   type StepTrace,
-} from './cell.js';
-import { takeWeights } from './weights.js';
+} from '../cell.js';
+import { takeWeights } from '../weights.js';
+import { rnnSequenceOp } from './sequence-kernel.js';
 
 /** The vanilla (RNN / IRNN) cell's weights, as tensors (e.g. from an importer). */
 export interface RnnWeights {
@@ -64,6 +68,18 @@ export abstract class VanillaCell implements RecurrentCell<HiddenState> {
 
   stepWithGates(x: Variable | Tensor, state: HiddenState): StepTrace<HiddenState> {
     return { state: this.step(x, state), gates: null };
+  }
+
+  /** The whole sequence through {@link rnnSequenceOp} (fused forward and BPTT). */
+  fusedSequence(
+    x: Variable | Tensor,
+    { initial, mask, reverse }: FusedSequenceCall<HiddenState>,
+  ): SequenceResult<HiddenState> {
+    const { A } = rnnSequenceOp(
+      { x, W_x: this.W_xh, W_a: this.W_ah, b: this.b_h, a0: initial.a, mask },
+      { activation: this.activation, reverse },
+    );
+    return { outputs: A, state: { a: stepOf(A, reverse ? 0 : x.shape[1]! - 1) } };
   }
 
   zeroState(batch: number): HiddenState {

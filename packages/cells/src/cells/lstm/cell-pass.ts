@@ -1,5 +1,5 @@
 import type { CpuBackend, WasmModuleSource } from '@recur/tensor';
-import { LSTM_CELL_WASM_BASE64 } from './wasm/lstm-cell-wasm.generated.js';
+import { LSTM_CELL_WASM_BASE64 } from './cell-pass-wasm.generated.js';
 
 /**
  * One LSTM step's gate math on raw arrays, for the fused CPU kernel (`docs/notation.md`, gate

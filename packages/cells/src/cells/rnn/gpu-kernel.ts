@@ -1,13 +1,5 @@
 import type { Backend, KernelOutput, TensorInfo } from '@recur/tensor';
 import { divFloor, tanhInto } from '@recur/tensor/gpu-kernels';
-import type {
-  RnnSequenceAttrs,
-  RnnSequenceGradient,
-  RnnSequenceGradientInputs,
-  RnnSequenceInputs,
-  RnnSequenceResult,
-} from '../rnn-sequence.js';
-import { dimsOf, timeAt } from '../sequence.js';
 import {
   ifPadded,
   inputSideGradients,
@@ -15,7 +7,15 @@ import {
   program,
   rowAndColumn,
   withGpuScope,
-} from './scope.js';
+} from '../../kernels/gpu-scope.js';
+import { dimsOf, timeAt } from '../../kernels/sequence.js';
+import type {
+  RnnSequenceAttrs,
+  RnnSequenceGradient,
+  RnnSequenceGradientInputs,
+  RnnSequenceInputs,
+  RnnSequenceResult,
+} from './sequence-kernel.js';
 
 /**
  * The vanilla RNN / IRNN sequence kernels on the gpu.js backend (docs/notation.md). Forward: x W_xh

@@ -1,8 +1,8 @@
 import { RecurError, type Rng, zeros } from '@recur/tensor';
-import { identity, normal } from '../initializers.js';
-import { type CellOptions, initialWeights } from './cell.js';
-import { type RnnWeights, VanillaCell, vanillaShapes } from './vanilla-cell.js';
-import type { WeightValues } from './weights.js';
+import { identity, normal } from '../../initializers.js';
+import { type CellOptions, initialWeights } from '../cell.js';
+import { type RnnWeights, VanillaCell, vanillaShapes } from '../rnn/vanilla-cell.js';
+import type { WeightValues } from '../weights.js';
 
 /** Options of {@link IRNNCell}. */
 export interface IRNNCellOptions extends CellOptions {

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { CpuBackend } from '@recur/tensor';
 import { describe, expect, it } from 'vitest';
-import { lstmCellPass, lstmCellTs, lstmCellWasm } from './lstm-cell-pass.js';
+import { lstmCellPass, lstmCellTs, lstmCellWasm } from './cell-pass.js';
 
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 
@@ -90,11 +90,11 @@ describe('the LSTM gate pass', () => {
       [
         script,
         'wasm/lstm-cell.wat',
-        'src/kernels/wasm/lstm-cell-wasm.generated.ts',
+        'src/cells/lstm/cell-pass-wasm.generated.ts',
         'LSTM_CELL_WASM_BASE64',
         '--check',
       ],
-      { encoding: 'utf8', cwd: fileURLToPath(new URL('../..', import.meta.url)) },
+      { encoding: 'utf8', cwd: fileURLToPath(new URL('../../..', import.meta.url)) },
     );
     expect(output).toContain('matches');
   });
