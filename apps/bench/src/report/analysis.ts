@@ -55,6 +55,39 @@ export function ratios(
   return out;
 }
 
+/**
+ * Ratios of the reference to the fastest row of one peer library per case (e.g. PyTorch in its
+ * best thread configuration), labelled `lib backend (best: variant)`; cases where the peer has a
+ * single row are left to {@link ratios}.
+ */
+export function bestOfRatios(
+  rows: readonly BenchRow[],
+  suite: string,
+  peer: { lib: string; backend: string },
+  reference = { lib: 'recur', backend: 'cpu' },
+): Ratio[] {
+  const ok = rows.filter((r) => r.suite === suite && r.status === 'ok' && r.metric);
+  const out: Ratio[] = [];
+  for (const ref of ok) {
+    if (ref.lib !== reference.lib || ref.backend !== reference.backend) continue;
+    const candidates = ok.filter(
+      (r) => r.case === ref.case && r.lib === peer.lib && r.backend === peer.backend,
+    );
+    if (candidates.length < 2) continue;
+    const top = candidates.reduce((b, r) => (r.metric!.median > b.metric!.median ? r : b));
+    const a = ref.metric!;
+    const b = top.metric!;
+    out.push({
+      case: ref.case,
+      peer: `${peer.lib} ${peer.backend} (best: ${top.variant?.split(':')[0] ?? '-'})`,
+      ratio: a.median / b.median,
+      low: a.min / b.max,
+      high: a.max / b.min,
+    });
+  }
+  return out;
+}
+
 /** A target of issue 12 (or 3) and where it stands in this run. */
 export interface TargetResult {
   name: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MachineInfo } from '../machine.js';
 import type { BenchRow, BenchRun } from '../results.js';
-import { evaluateTargets, ratios } from './analysis.js';
+import { bestOfRatios, evaluateTargets, ratios } from './analysis.js';
 import { cell, renderMarkdown, table } from './markdown.js';
 import { barGroups, charts } from './write.js';
 
@@ -139,6 +139,23 @@ describe('ratios', () => {
       },
     ];
     expect(ratios(timed, 'x')[0]!.ratio).toBe(3);
+  });
+});
+
+describe('bestOfRatios', () => {
+  it('compares recur with the fastest of a peer’s configurations, per case', () => {
+    const torch = (variant: string, median: number) =>
+      row({ suite: 'e2e', case: 'LSTM S train', lib: 'pytorch', backend: 'cpu', variant }, median);
+    const list = bestOfRatios([...rows, torch('A: one', 40_000), torch('B: two', 16_000)], 'e2e', {
+      lib: 'pytorch',
+      backend: 'cpu',
+    });
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({ case: 'LSTM S train', peer: 'pytorch cpu (best: A)' });
+    expect(list[0]!.ratio).toBeCloseTo(0.5, 10);
+    expect(
+      bestOfRatios([...rows, torch('A: one', 1)], 'e2e', { lib: 'pytorch', backend: 'cpu' }),
+    ).toEqual([]);
   });
 });
 
