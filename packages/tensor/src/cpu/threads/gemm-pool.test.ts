@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { RecurError } from '../../errors.js';
 import { CpuBackend } from '../cpu-backend.js';
 import { GemmPool } from './gemm-pool.js';
-import { requestedThreads } from './thread-support.js';
+import { requestedThreads, workerThreads } from './thread-support.js';
 
 const backends = [1, 2, 3].map((threads) => new CpuBackend({ threads, wasm: 'auto' }));
 
@@ -113,6 +113,34 @@ describe('thread count', () => {
     } finally {
       if (saved === undefined) delete process.env.RECUR_THREADS;
       else process.env.RECUR_THREADS = saved;
+    }
+  });
+
+  it('runs on one thread without SharedArrayBuffer, and says why once', () => {
+    const saved = globalThis.SharedArrayBuffer;
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      // @ts-expect-error: a runtime without SharedArrayBuffer (e.g. a page not cross-origin isolated)
+      delete globalThis.SharedArrayBuffer;
+      expect(workerThreads()).toEqual({
+        ok: false,
+        reason: 'no SharedArrayBuffer in this runtime',
+      });
+      // 5 and 6 threads: counts no earlier test started a pool for
+      const first = new CpuBackend({ threads: 5 });
+      const second = new CpuBackend({ threads: 6 });
+      expect([first.threads, second.threads]).toEqual([1, 1]);
+      expect(first.threadsNote).toBe('no SharedArrayBuffer in this runtime');
+      expect(second.threadsNote).toBe('no SharedArrayBuffer in this runtime');
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0]![0])).toMatch(/runs on one thread: no SharedArrayBuffer/);
+      // still computes, on one thread
+      expect(Array.from(first.gemm(values(64 * 64, 1), values(64 * 64, 2), 64, 64, 64))).toEqual(
+        Array.from(backends[0]!.gemm(values(64 * 64, 1), values(64 * 64, 2), 64, 64, 64)),
+      );
+    } finally {
+      globalThis.SharedArrayBuffer = saved;
+      warn.mockRestore();
     }
   });
 
