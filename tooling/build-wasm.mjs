@@ -5,6 +5,14 @@
 //
 //   recur-build-wasm <source.wat> <target.ts> <CONSTANT>          regenerate the module
 //   recur-build-wasm <source.wat> <target.ts> <CONSTANT> --check  exit 1 if <target.ts> is stale
+//   … --shared-memory   the variant for worker threads: the module's own memory
+//                       `(memory (export "memory") 1)` becomes an imported shared one,
+//                       `(import "recur" "memory" (memory 1 16384 shared))`, so that every thread
+//                       instantiates the same code over one memory (SharedArrayBuffer)
+//   … --relaxed-simd    the fused multiply-add variant: every accumulation
+//                       `(f32x4.add (local.get $c) (f32x4.mul (local.get $a) (local.get $b)))`
+//                       becomes `(f32x4.relaxed_madd (local.get $a) (local.get $b) (local.get $c))`
+//                       (relaxed SIMD: engines validate it only where they support it)
 //
 // Paths are relative to the working directory (the package's). The generated file is committed
 // (a few kB) so that typechecking and testing, and building the packages that depend on it, need
@@ -18,13 +26,60 @@ import createWabt from 'wabt';
 /** The WebAssembly features every recur module may use. */
 const FEATURES = { simd: true, bulk_memory: true, sat_float_to_int: true };
 
-/** The .wat text compiled to wasm bytes. */
-export async function compileWat(name, text) {
+/** The memory a module defines, and what `--shared-memory` turns it into (1 GiB at most). */
+const OWN_MEMORY = '(memory (export "memory") 1)';
+const SHARED_MEMORY = '(import "recur" "memory" (memory 1 16384 shared))';
+
+/**
+ * The shared-memory variant of a module's text: its own exported memory becomes an imported
+ * shared one. Throws when the text does not define its memory exactly as {@link OWN_MEMORY}.
+ */
+export function sharedMemoryVariant(text) {
+  const at = text.indexOf(OWN_MEMORY);
+  if (at < 0 || text.indexOf(OWN_MEMORY, at + 1) >= 0) {
+    throw new Error(
+      `--shared-memory: expected the module to define its memory once as ${OWN_MEMORY}`,
+    );
+  }
+  return text.replace(OWN_MEMORY, SHARED_MEMORY);
+}
+
+const ACCUMULATION =
+  /\(f32x4\.add \(local\.get (\$[\w]+)\) \(f32x4\.mul \(local\.get (\$[\w]+)\) \(local\.get (\$[\w]+)\)\)\)/g;
+
+/**
+ * The relaxed-SIMD variant of a module's text: each accumulation `c + a·b` written as above
+ * becomes one `f32x4.relaxed_madd` (a fused multiply-add where the hardware has one). Throws
+ * when the text has no such accumulation.
+ */
+export function relaxedSimdVariant(text) {
+  if (!ACCUMULATION.test(text)) {
+    throw new Error(
+      '--relaxed-simd: the module has no (f32x4.add (local.get …) (f32x4.mul …)) to fuse',
+    );
+  }
+  ACCUMULATION.lastIndex = 0;
+  return text.replace(
+    ACCUMULATION,
+    '(f32x4.relaxed_madd (local.get $2) (local.get $3) (local.get $1))',
+  );
+}
+
+/**
+ * The .wat text compiled to wasm bytes (`threads` adds shared memory and atomics, `relaxed`
+ * relaxed SIMD).
+ */
+export async function compileWat(name, text, { threads = false, relaxed = false } = {}) {
   const wabt = await createWabt();
-  const module = wabt.parseWat(name, text, FEATURES);
+  const features = {
+    ...FEATURES,
+    ...(threads ? { threads: true } : {}),
+    ...(relaxed ? { relaxed_simd: true } : {}),
+  };
+  const module = wabt.parseWat(name, text, features);
   try {
     module.resolveNames();
-    module.validate(FEATURES);
+    module.validate(features);
     return Buffer.from(module.toBinary({ log: false, write_debug_names: false }).buffer);
   } finally {
     module.destroy();
@@ -51,13 +106,24 @@ const isMain =
 if (isMain) {
   const args = process.argv.slice(2);
   const check = args.includes('--check');
-  const [source, target, constant] = args.filter((a) => a !== '--check');
+  const shared = args.includes('--shared-memory');
+  const relaxed = args.includes('--relaxed-simd');
+  const [source, target, constant] = args.filter((a) => !a.startsWith('--'));
   if (!source || !target || !constant) {
-    console.error('usage: recur-build-wasm <source.wat> <target.ts> <CONSTANT> [--check]');
+    console.error(
+      'usage: recur-build-wasm <source.wat> <target.ts> <CONSTANT> [--shared-memory] [--relaxed-simd] [--check]',
+    );
     process.exit(2);
   }
-  const bytes = await compileWat(basename(source), readFileSync(source, 'utf8'));
-  const text = renderModule(bytes, { source, constant });
+  let wat = readFileSync(source, 'utf8');
+  if (shared) wat = sharedMemoryVariant(wat);
+  if (relaxed) wat = relaxedSimdVariant(wat);
+  const bytes = await compileWat(basename(source), wat, { threads: shared, relaxed });
+  const flags = [shared ? '--shared-memory' : '', relaxed ? '--relaxed-simd' : ''].filter((f) => f);
+  const text = renderModule(bytes, {
+    source: flags.length ? `${source} (${flags.join(' ')})` : source,
+    constant,
+  });
   if (check) {
     let current = '';
     try {

@@ -6,7 +6,14 @@ export const SUITE_NAMES = ['kernels', 'cells', 'e2e', 'memory', 'scaling', 'gpu
 export type SuiteName = (typeof SUITE_NAMES)[number];
 
 /** Libraries and backends the end-to-end suite can put side by side. */
-export const LIB_NAMES = ['recur-cpu', 'recur-gpu', 'tfjs-wasm', 'tfjs-cpu', 'brain'] as const;
+export const LIB_NAMES = [
+  'recur-cpu',
+  'recur-gpu',
+  'tfjs-wasm',
+  'tfjs-cpu',
+  'brain',
+  'pytorch',
+] as const;
 export type LibName = (typeof LIB_NAMES)[number];
 
 export const CONFIG_NAMES = ['S', 'M', 'L'] as const;

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
 import { type CliOptions, parseCli, USAGE } from './cli.js';
 import { machineInfo } from './machine.js';
 import { recurBackends } from './recur/backends.js';
@@ -47,6 +48,10 @@ export async function runBench(
       : 'Numbers are single-run measurements on this machine; compare ratios measured in the same run rather than absolute figures across machines.',
   );
   const backends = await recurBackends(options.gpu);
+  const cpu = backends.cpu as { threads?: number; wasmSimd?: string | null; threadsNote?: string };
+  notes.push(
+    `recur CPU backend: ${cpu.threads ?? 1} thread(s) (RECUR_THREADS or the cores${cpu.threadsNote ? `; ${cpu.threadsNote}` : ''}), wasm kernels ${cpu.wasmSimd ?? 'off'}.`,
+  );
   machine.gpu = backends.gpuDescription;
   if (!backends.gpu) notes.push(`No GPU rows: ${backends.gpuDescription.replace(/\.$/, '')}.`);
   else if (/llvmpipe|swiftshader|software/i.test(backends.gpuDescription)) {
@@ -109,7 +114,17 @@ export async function runBench(
   return snapshot(true);
 }
 
+/**
+ * Node 20 validates relaxed SIMD (the CPU backend's FMA GEMM) only behind a V8 flag; later
+ * versions ship it. Set before the first backend is created.
+ */
+function enableRelaxedSimd(): void {
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major < 22) v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+}
+
 async function main(): Promise<void> {
+  enableRelaxedSimd();
   const argv = process.argv.slice(2);
   const defaultOut = path.resolve(here, '..', 'results');
   const options = parseCli(argv, defaultOut);

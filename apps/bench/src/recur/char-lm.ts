@@ -102,6 +102,15 @@ export class RecurCharLm {
     );
   }
 
+  /** Every parameter's values by name (copies), e.g. to compare two runs bit for bit. */
+  parameterValues(): Record<string, Float32Array> {
+    const out: Record<string, Float32Array> = {};
+    for (const [name, p] of Object.entries(this.#params)) {
+      out[name] = withBackend(this.backend, () => p.value.data()) as Float32Array;
+    }
+    return out;
+  }
+
   /** Live recur tensors and the backend's storage (textures on the GPU). */
   liveTensors(): { tensors: number; textures: number | undefined } {
     const info = memory();

@@ -55,6 +55,39 @@ export function ratios(
   return out;
 }
 
+/**
+ * Ratios of the reference to the fastest row of one peer library per case (e.g. PyTorch in its
+ * best thread configuration), labelled `lib backend (best: variant)`; cases where the peer has a
+ * single row are left to {@link ratios}.
+ */
+export function bestOfRatios(
+  rows: readonly BenchRow[],
+  suite: string,
+  peer: { lib: string; backend: string },
+  reference = { lib: 'recur', backend: 'cpu' },
+): Ratio[] {
+  const ok = rows.filter((r) => r.suite === suite && r.status === 'ok' && r.metric);
+  const out: Ratio[] = [];
+  for (const ref of ok) {
+    if (ref.lib !== reference.lib || ref.backend !== reference.backend) continue;
+    const candidates = ok.filter(
+      (r) => r.case === ref.case && r.lib === peer.lib && r.backend === peer.backend,
+    );
+    if (candidates.length < 2) continue;
+    const top = candidates.reduce((b, r) => (r.metric!.median > b.metric!.median ? r : b));
+    const a = ref.metric!;
+    const b = top.metric!;
+    out.push({
+      case: ref.case,
+      peer: `${peer.lib} ${peer.backend} (best: ${top.variant?.split(':')[0] ?? '-'})`,
+      ratio: a.median / b.median,
+      low: a.min / b.max,
+      high: a.max / b.min,
+    });
+  }
+  return out;
+}
+
 /** A target of issue 12 (or 3) and where it stands in this run. */
 export interface TargetResult {
   name: string;
@@ -75,45 +108,60 @@ const best = (list: readonly BenchRow[]): BenchRow | undefined =>
     undefined,
   );
 
+/** A peer a ratio target compares with: its fastest row (any variant) in the case. */
+interface PeerRef {
+  lib: string;
+  backend: string;
+  label: string;
+}
+
+const TF_WASM: PeerRef = { lib: 'tfjs', backend: 'wasm', label: 'TF.js wasm' };
+const PYTORCH: PeerRef = { lib: 'pytorch', backend: 'cpu', label: 'PyTorch CPU (best threads)' };
+
 function ratioTarget(
   rows: readonly BenchRow[],
   caseName: string,
   factor: number,
   what: string,
+  peer: PeerRef = TF_WASM,
 ): TargetResult {
-  const name = `recur CPU ${what} ≥ ${factor}× TF.js wasm (${caseName})`;
+  const name = `recur CPU ${what} ≥ ${factor}× ${peer.label} (${caseName})`;
   const recur = find(
     rows,
     (r) => r.suite === 'e2e' && r.case === caseName && r.lib === 'recur' && r.backend === 'cpu',
   )[0];
-  const tf = best(
+  const other = best(
     find(
       rows,
-      (r) => r.suite === 'e2e' && r.case === caseName && r.lib === 'tfjs' && r.backend === 'wasm',
+      (r) =>
+        r.suite === 'e2e' &&
+        r.case === caseName &&
+        r.lib === peer.lib &&
+        r.backend === peer.backend,
     ),
   );
-  if (!recur || !tf) {
+  if (!recur || !other) {
     return {
       name,
       required: `≥ ${factor}×`,
       actual: '—',
       status: 'not measured',
       detail:
-        `${caseName}: ${recur ? '' : 'no recur CPU row'} ${tf ? '' : 'no TF.js wasm row'}`.trim(),
+        `${caseName}: ${recur ? '' : 'no recur CPU row'} ${other ? '' : `no ${peer.label} row`}`.trim(),
     };
   }
-  const ratio = recur.metric!.median / tf.metric!.median;
+  const ratio = recur.metric!.median / other.metric!.median;
   return {
     name,
     required: `≥ ${factor}×`,
     actual: `${ratio.toFixed(2)}×`,
     status: ratio >= factor ? 'met' : 'not met',
-    detail: `recur ${recur.metric!.median.toFixed(0)} vs TF.js wasm ${tf.metric!.median.toFixed(0)} tokens/s (fastest TF.js variant: ${tf.variant ?? '-'})`,
+    detail: `recur ${recur.metric!.median.toFixed(0)} vs ${peer.label} ${other.metric!.median.toFixed(0)} tokens/s (fastest variant: ${other.variant ?? '-'})`,
   };
 }
 
 /**
- * The performance targets of issue 12 (and issue 3's matmul one), evaluated on a run's rows.
+ * The performance targets of issue 12 (and issue 3's matmul one, issue 18's PyTorch parity), evaluated on a run's rows.
  * They are reported, never asserted: a noisy machine can miss them.
  */
 export function evaluateTargets(rows: readonly BenchRow[]): TargetResult[] {
@@ -122,6 +170,12 @@ export function evaluateTargets(rows: readonly BenchRow[]): TargetResult[] {
     results.push(ratioTarget(rows, `LSTM ${config} train`, 10, 'training throughput'));
     results.push(ratioTarget(rows, `LSTM ${config} infer`, 3, 'inference throughput'));
   }
+  // Issue 18: parity with PyTorch on the same CPU, in its best thread configuration.
+  for (const caseName of ['LSTM S train', 'LSTM S infer', 'LSTM M train', 'LSTM M infer']) {
+    const what = caseName.endsWith('train') ? 'training throughput' : 'inference throughput';
+    results.push(ratioTarget(rows, caseName, 1, what, PYTORCH));
+  }
+  results.push(ratioTarget(rows, 'RNN S train', 1, 'training throughput', PYTORCH));
   const shapeCases = MATMUL_SHAPES.map(([m, k, n]) => `matmul [${m}×${k}]·[${k}×${n}]`);
   const tfMatmuls = find(
     rows,

@@ -1,5 +1,5 @@
 import type { BenchRow, BenchRun } from '../results.js';
-import { evaluateTargets, ratios } from './analysis.js';
+import { bestOfRatios, evaluateTargets, ratios } from './analysis.js';
 import { formatNumber } from './svg.js';
 
 /** Title and description of a suite, for its section. */
@@ -106,7 +106,10 @@ export function renderMarkdown(run: BenchRun, suites: readonly SuiteInfo[]): str
     );
   }
   for (const suite of ['e2e', 'kernels', 'cells']) {
-    const list = ratios(run.rows, suite);
+    const list = [
+      ...ratios(run.rows, suite),
+      ...bestOfRatios(run.rows, suite, { lib: 'pytorch', backend: 'cpu' }),
+    ].sort((x, y) => (x.case < y.case ? -1 : x.case > y.case ? 1 : 0));
     if (!list.length) continue;
     out.push(`## Ratios: recur CPU ÷ peer (${suite}; above 1 = recur faster)`, '');
     out.push(

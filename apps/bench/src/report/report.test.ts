@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MachineInfo } from '../machine.js';
 import type { BenchRow, BenchRun } from '../results.js';
-import { evaluateTargets, ratios } from './analysis.js';
+import { bestOfRatios, evaluateTargets, ratios } from './analysis.js';
 import { cell, renderMarkdown, table } from './markdown.js';
 import { barGroups, charts } from './write.js';
 
@@ -142,6 +142,23 @@ describe('ratios', () => {
   });
 });
 
+describe('bestOfRatios', () => {
+  it('compares recur with the fastest of a peer’s configurations, per case', () => {
+    const torch = (variant: string, median: number) =>
+      row({ suite: 'e2e', case: 'LSTM S train', lib: 'pytorch', backend: 'cpu', variant }, median);
+    const list = bestOfRatios([...rows, torch('A: one', 40_000), torch('B: two', 16_000)], 'e2e', {
+      lib: 'pytorch',
+      backend: 'cpu',
+    });
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({ case: 'LSTM S train', peer: 'pytorch cpu (best: A)' });
+    expect(list[0]!.ratio).toBeCloseTo(0.5, 10);
+    expect(
+      bestOfRatios([...rows, torch('A: one', 1)], 'e2e', { lib: 'pytorch', backend: 'cpu' }),
+    ).toEqual([]);
+  });
+});
+
 describe('evaluateTargets', () => {
   it('compares with the fastest TF.js wasm variant and reports unmeasured targets as such', () => {
     const targets = evaluateTargets(rows);
@@ -154,6 +171,25 @@ describe('evaluateTargets', () => {
     expect(targets.find((t) => t.name.includes('(LSTM M train)'))!.status).toBe('not measured');
     const gflops = targets.find((t) => t.name.includes('LSTM S training step ≥ ½'))!;
     expect(gflops).toMatchObject({ actual: '0.60×', status: 'met' });
+  });
+
+  it('compares with the fastest PyTorch thread configuration (issue 18)', () => {
+    const torch = (variant: string, median: number) =>
+      row({ suite: 'e2e', case: 'LSTM S train', lib: 'pytorch', backend: 'cpu', variant }, median);
+    const targets = evaluateTargets([...rows, torch('A', 40_000), torch('B', 16_000)]);
+    const parity = targets.find(
+      (t) => t.name.includes('PyTorch') && t.name.includes('(LSTM S train)'),
+    )!;
+    expect(parity).toMatchObject({ actual: '0.50×', status: 'not met', required: '≥ 1×' });
+    expect(parity.detail).toContain('fastest variant: A');
+    const met = evaluateTargets([...rows, torch('B', 16_000)]).find(
+      (t) => t.name.includes('PyTorch') && t.name.includes('(LSTM S train)'),
+    )!;
+    expect(met).toMatchObject({ actual: '1.25×', status: 'met' });
+    const rnn = targets.find(
+      (t) => t.name.includes('PyTorch') && t.name.includes('(RNN S train)'),
+    )!;
+    expect(rnn.status).toBe('not measured');
   });
 });
 

@@ -22,6 +22,7 @@ import {
 } from '../workloads/char-lm.js';
 import { Feasibility } from './feasibility.js';
 import { skippedRows, type Target, targets } from './libs.js';
+import { pytorchRows } from './pytorch-rows.js';
 
 /** The cells the end-to-end suite trains (TF.js: LSTM and SimpleRNN). */
 type E2eCell = 'lstm' | 'rnn';
@@ -205,6 +206,9 @@ export const e2eSuite: Suite = {
               size,
             )),
           );
+        }
+        if (options.libs.includes('pytorch')) {
+          rows.push(...pytorchRows(context, cell, config, size, batch));
         }
         if (!options.libs.includes('brain')) continue;
         if (cell === 'lstm') {

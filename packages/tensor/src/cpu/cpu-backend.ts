@@ -26,6 +26,8 @@ import {
 } from './layout.js';
 import { type GemmPlan, gemmTs, planGemm } from './matmul.js';
 import { argReduceValues, reduceValues, softmaxValues } from './reduce.js';
+import { type GemmPool, gemmPool } from './threads/gemm-pool.js';
+import { requestedThreads } from './threads/thread-support.js';
 import {
   linkWasmExtension,
   type WasmExtension,
@@ -39,6 +41,7 @@ import {
   type WasmKernels,
   type WasmUnaryOp,
 } from './wasm/wasm-kernels.js';
+import type { WasmSimd } from './wasm/wasm-variant.js';
 
 /** CPU storage: the values themselves. */
 export class CpuData {
@@ -67,6 +70,23 @@ export interface CpuBackendOptions {
   wasm?: CpuWasmMode | boolean;
   /** The backend's name (default `cpu`): what kernels and messages call it. */
   name?: string;
+  /**
+   * Threads the large matrix products are split over (the calling thread included). Defaults
+   * to the environment variable `RECUR_THREADS`, else the machine's cores. Results are
+   * bit-identical for any count. Where worker threads cannot run (no `SharedArrayBuffer`, a
+   * browser) the backend runs on one thread and says why once on `console.warn`; with wasm off
+   * it runs on one thread too. Either way {@link CpuBackend.threadsNote} keeps the reason.
+   */
+  threads?: number;
+  /**
+   * Whether the GEMM fuses its multiply-adds (`f32x4.relaxed_madd`, relaxed SIMD) where the
+   * engine validates relaxed SIMD (default true, or false when the environment variable
+   * `RECUR_CPU_FMA` is `0`/`off`); false runs plain SIMD128 everywhere. Values
+   * differ between the two in the last bits (one rounding per multiply-add instead of two);
+   * within one build they do not depend on the thread count. {@link CpuBackend.wasmSimd} says
+   * which runs.
+   */
+  fma?: boolean;
 }
 
 /**
@@ -79,6 +99,13 @@ export interface CpuBackendOptions {
 const WASM_MIN = {
   /** m·n·k of a matmul. */
   matmulFlops: 128,
+  /**
+   * m·n·k of a matmul split over the thread pool, and its fewest rows: below them one thread
+   * is faster than waking the others. 2¹⁹ multiply-adds take ~40 µs on one core at 25 GFLOP/s;
+   * a wake-up costs ~5–50 µs (more on a busy machine).
+   */
+  threadFlops: 1 << 19,
+  threadRows: 8,
   /** Output elements of add/sub/mul/div/maximum/minimum, with rows of at least `binaryCols`. */
   binary: 256,
   binaryCols: 16,
@@ -94,6 +121,24 @@ const WASM_MIN = {
     square: 256,
   } satisfies Record<WasmUnaryOp, number>,
 };
+
+const warned = new Set<string>();
+
+/** Says once per process why the backend runs on fewer threads than asked. */
+function warnOnce(reason: string): void {
+  if (warned.has(reason)) return;
+  warned.add(reason);
+  console.warn(`@recur/tensor: the CPU backend runs on one thread: ${reason}`);
+}
+
+/** `RECUR_CPU_FMA=0` (or `off`/`false`/`never`) turns the relaxed-SIMD GEMM off by default. */
+function envFma(): boolean | undefined {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
+    ?.env;
+  const value = env?.RECUR_CPU_FMA?.toLowerCase();
+  if (value === undefined || value === '') return undefined;
+  return !(value === '0' || value === 'off' || value === 'never' || value === 'false');
+}
 
 function envMode(): CpuWasmMode | undefined {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
@@ -116,6 +161,13 @@ export class CpuBackend implements Backend {
   /** The wasm mode in effect (`'never'` if wasm SIMD is unavailable here). */
   readonly wasmMode: CpuWasmMode;
   readonly #wasm: WasmKernels | null;
+  /** Which build of the wasm kernels runs (null: none, the TypeScript path). */
+  readonly wasmSimd: WasmSimd | null;
+  /** Threads the large matrix products run on (1: no pool). */
+  readonly threads: number;
+  /** Why {@link threads} is below the count asked for, if it is. */
+  readonly threadsNote: string | undefined;
+  readonly #pool: GemmPool | null = null;
   #buffers = 0;
   #bytes = 0;
 
@@ -127,8 +179,22 @@ export class CpuBackend implements Backend {
         : options.wasm === false
           ? 'never'
           : (options.wasm ?? envMode() ?? 'auto');
-    this.#wasm = requested === 'never' ? null : loadWasmKernels();
+    this.#wasm = requested === 'never' ? null : loadWasmKernels(options.fma ?? envFma() ?? true);
     this.wasmMode = this.#wasm ? requested : 'never';
+    this.wasmSimd = this.#wasm?.simd ?? null;
+    const wanted = requestedThreads(options.threads);
+    let note: string | undefined;
+    if (wanted > 1 && !this.wasmSimd) note = 'the threads run the wasm kernels, which are off here';
+    else if (wanted > 1 && this.wasmSimd) {
+      const started = gemmPool(wanted, this.wasmSimd);
+      if ('pool' in started) this.#pool = started.pool;
+      else {
+        note = started.reason;
+        warnOnce(note); // the environment's doing, not the caller's: say it once
+      }
+    }
+    this.threads = this.#pool?.threads ?? 1;
+    this.threadsNote = note;
   }
 
   /** Whether WebAssembly SIMD kernels are in use. */
@@ -258,6 +324,9 @@ export class CpuBackend implements Backend {
     }
     if (k === 0 || out.length === 0) return out;
     const wasm = this.#wasmFor(m * n * k, WASM_MIN.matmulFlops);
+    if (wasm && this.#threaded(plan)?.gemm(a, b, out, plan, transposeA, transposeB, true)) {
+      return out;
+    }
     if (wasm?.gemm(a, b, out, plan, transposeA, transposeB, true)) return out;
     const product = new Float32Array(m * n);
     gemmTs(a, b, product, plan, transposeA, transposeB);
@@ -291,8 +360,16 @@ export class CpuBackend implements Backend {
       return;
     }
     const wasm = this.#wasmFor(plan.m * plan.n * plan.k, WASM_MIN.matmulFlops);
+    if (wasm && this.#threaded(plan)?.gemm(a, b, out, plan, ta, tb, false)) return;
     if (wasm?.gemm(a, b, out, plan, ta, tb)) return;
     gemmTs(a, b, out, plan, ta, tb);
+  }
+
+  /** The pool, when this product is large enough to split over it. */
+  #threaded(plan: GemmPlan): GemmPool | null {
+    const pool = this.#pool;
+    if (!pool || plan.m < WASM_MIN.threadRows) return null;
+    return plan.m * plan.n * plan.k >= WASM_MIN.threadFlops ? pool : null;
   }
 
   reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[]): DataId {

@@ -1,7 +1,7 @@
 import { type BroadcastPlan, forEachBlock, innerBlock } from '../broadcast.js';
 import type { GemmPlan } from '../matmul.js';
-import { KERNELS_WASM_BASE64 } from './kernels-wasm.generated.js';
 import type { WasmExtension } from './wasm-extension.js';
+import { kernelsBase64, relaxedSimdSupported, type WasmSimd } from './wasm-variant.js';
 
 /** The binary ops the wasm module implements, by its op code. */
 export const WASM_BINARY_OPS = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5 } as const;
@@ -95,10 +95,13 @@ const pad16 = (bytes: number): number => (bytes + 15) & ~15;
  * above the sizes where that pays.
  */
 export class WasmKernels {
+  /** Which build of the module this is. */
+  readonly simd: WasmSimd;
   readonly #exports: KernelExports;
   #f32: Float32Array;
 
-  constructor(exports: KernelExports) {
+  constructor(exports: KernelExports, simd: WasmSimd = 'simd128') {
+    this.simd = simd;
     this.#exports = exports;
     this.#f32 = new Float32Array(exports.memory.buffer);
   }
@@ -240,24 +243,27 @@ export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-let shared: WasmKernels | null | undefined;
+const loaded = new Map<WasmSimd, WasmKernels | null>();
 
 /**
- * The kernels, compiled and instantiated synchronously on first call (no work at import time),
- * or null where WebAssembly or its SIMD extension is unavailable. Later calls return the same
- * instance.
+ * The kernels, compiled and instantiated synchronously on first call (no work at import time):
+ * the relaxed-SIMD build when `fma` is asked for and the engine validates it, else plain SIMD;
+ * null where WebAssembly or its SIMD extension is unavailable. Later calls return the same
+ * instance per build.
  */
-export function loadWasmKernels(): WasmKernels | null {
-  if (shared !== undefined) return shared;
-  shared = null;
+export function loadWasmKernels(fma = false): WasmKernels | null {
+  if (typeof WebAssembly !== 'object' || typeof WebAssembly.Module !== 'function') return null;
+  const simd: WasmSimd = fma && relaxedSimdSupported(decodeBase64) ? 'relaxed-simd' : 'simd128';
+  if (loaded.has(simd)) return loaded.get(simd)!;
+  let kernels: WasmKernels | null = null;
   try {
-    if (typeof WebAssembly !== 'object' || typeof WebAssembly.Module !== 'function') return null;
-    const module = new WebAssembly.Module(decodeBase64(KERNELS_WASM_BASE64));
+    const module = new WebAssembly.Module(decodeBase64(kernelsBase64(simd, false)));
     const instance = new WebAssembly.Instance(module, {});
-    shared = new WasmKernels(instance.exports as unknown as KernelExports);
+    kernels = new WasmKernels(instance.exports as unknown as KernelExports, simd);
   } catch {
     // No SIMD (the module fails to validate) or no synchronous compilation: the TS path runs.
-    shared = null;
+    kernels = simd === 'relaxed-simd' ? loadWasmKernels(false) : null;
   }
-  return shared;
+  loaded.set(simd, kernels);
+  return kernels;
 }
