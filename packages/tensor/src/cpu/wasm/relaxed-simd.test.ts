@@ -3,18 +3,13 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { describeConformance } from '../../testing/index.js';
 import { CpuBackend } from '../cpu-backend.js';
 
 // Node 20 validates relaxed SIMD only behind this flag (Node 22 and browsers ship it). Each test
 // file runs in its own process (vitest pool `forks`), so the flag stays in this file.
 v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
 
-describeConformance('cpu (relaxed-SIMD FMA GEMM, wasm at every size)', () => {
-  const backend = new CpuBackend({ wasm: 'always', fma: true });
-  expect(backend.wasmSimd).toBe('relaxed-simd');
-  return backend;
-});
+// The conformance suite runs on this build in @recur/conformance (cpu-relaxed-simd.test.ts).
 
 const values = (length: number, seed: number): Float32Array =>
   Float32Array.from({ length }, (_, i) => Math.sin(i * 0.37 + seed) * (1 + (i % 7)));
