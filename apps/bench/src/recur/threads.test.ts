@@ -14,7 +14,7 @@ describe('training on 1, 2 and 3 threads', () => {
     const batch = charBatch(size.B, size.T, 3);
     for (const cell of ['lstm', 'rnn'] as const) {
       const runs = [1, 2, 3].map((threads) => {
-        const backend = new CpuBackend({ threads });
+        const backend = new CpuBackend({ threads, threadMinFlops: 1 << 19 });
         expect(backend.threads).toBe(threads);
         const model = new RecurCharLm(backend, cell, size, batch);
         try {

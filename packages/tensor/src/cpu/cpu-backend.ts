@@ -13,6 +13,7 @@ import {
   unaryDType,
   whereDType,
 } from '../backend.js';
+import { RecurError } from '../errors.js';
 import { type Shape, sizeOf } from '../shape.js';
 import { innerBlock, planBroadcast } from './broadcast.js';
 import { binaryTs, unaryTs, whereTs } from './elementwise.js';
@@ -87,7 +88,18 @@ export interface CpuBackendOptions {
    * which runs.
    */
   fma?: boolean;
+  /**
+   * The smallest matrix product (m·n·k multiply-adds) split over the threads; smaller ones run
+   * on the calling thread. Default 2²³ (8.4 M): measured in `apps/bench` (e2e, 2-core Xeon,
+   * Node 20), at 2¹⁹ the per-step products of an H = 128 LSTM (2.1 M) were split and training
+   * ran at 0.72× one thread (21.9k vs 30.3k tokens/s), while at 2²³ the H = 128 models keep one
+   * thread and an H = 256 LSTM trains 1.3× faster on two (15.9k vs 12.2k tokens/s).
+   */
+  threadMinFlops?: number;
 }
+
+/** The default {@link CpuBackendOptions.threadMinFlops}. */
+export const DEFAULT_THREAD_MIN_FLOPS = 1 << 23;
 
 /**
  * Sizes from which the wasm kernels beat TypeScript on V8, copies into and out of wasm memory
@@ -100,11 +112,9 @@ const WASM_MIN = {
   /** m·n·k of a matmul. */
   matmulFlops: 128,
   /**
-   * m·n·k of a matmul split over the thread pool, and its fewest rows: below them one thread
-   * is faster than waking the others. 2¹⁹ multiply-adds take ~40 µs on one core at 25 GFLOP/s;
-   * a wake-up costs ~5–50 µs (more on a busy machine).
+   * The fewest rows of a matmul split over the thread pool (its smallest m·n·k is the backend's
+   * `threadMinFlops` option).
    */
-  threadFlops: 1 << 19,
   threadRows: 8,
   /** Output elements of add/sub/mul/div/maximum/minimum, with rows of at least `binaryCols`. */
   binary: 256,
@@ -168,11 +178,20 @@ export class CpuBackend implements Backend {
   /** Why {@link threads} is below the count asked for, if it is. */
   readonly threadsNote: string | undefined;
   readonly #pool: GemmPool | null = null;
+  readonly #threadMinFlops: number;
   #buffers = 0;
   #bytes = 0;
 
   constructor(options: CpuBackendOptions = {}) {
     this.name = options.name ?? 'cpu';
+    const minFlops = options.threadMinFlops ?? DEFAULT_THREAD_MIN_FLOPS;
+    if (!Number.isSafeInteger(minFlops) || minFlops < 0) {
+      throw new RecurError(
+        'ARGUMENT',
+        `CpuBackend: threadMinFlops must be a non-negative integer, got ${String(minFlops)}`,
+      );
+    }
+    this.#threadMinFlops = minFlops;
     const requested =
       options.wasm === true
         ? 'auto'
@@ -369,7 +388,7 @@ export class CpuBackend implements Backend {
   #threaded(plan: GemmPlan): GemmPool | null {
     const pool = this.#pool;
     if (!pool || plan.m < WASM_MIN.threadRows) return null;
-    return plan.m * plan.n * plan.k >= WASM_MIN.threadFlops ? pool : null;
+    return plan.m * plan.n * plan.k >= this.#threadMinFlops ? pool : null;
   }
 
   reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[]): DataId {

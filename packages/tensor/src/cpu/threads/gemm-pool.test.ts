@@ -7,7 +7,11 @@ import { CpuBackend } from '../cpu-backend.js';
 import { GemmPool } from './gemm-pool.js';
 import { requestedThreads, workerThreads } from './thread-support.js';
 
-const backends = [1, 2, 3].map((threads) => new CpuBackend({ threads, wasm: 'auto' }));
+// threadMinFlops 2¹⁹ (below the default): these shapes are split over the pool, as they were
+// written to be.
+const backends = [1, 2, 3].map(
+  (threads) => new CpuBackend({ threads, wasm: 'auto', threadMinFlops: 1 << 19 }),
+);
 
 const values = (length: number, seed: number): Float32Array =>
   Float32Array.from({ length }, (_, i) => Math.sin(i * 0.37 + seed) * (1 + (i % 7)));
@@ -20,7 +24,7 @@ describe('GemmPool', () => {
     expect(backends.map((b) => b.threadsNote)).toEqual([undefined, undefined, undefined]);
   });
 
-  // Shapes past the threading threshold (m ≥ 8, m·n·k ≥ 2¹⁹), with rows that do not split
+  // Shapes past that threshold (m ≥ 8, m·n·k ≥ 2¹⁹), with rows that do not split
   // evenly, k past one 256-deep block (so the k-block order matters), odd n (edge tiles).
   const shapes: [number, number, number][] = [
     [32, 512, 128],
@@ -89,6 +93,16 @@ describe('GemmPool', () => {
     const started = GemmPool.start(2);
     expect('pool' in started).toBe(true);
     if ('pool' in started) started.pool.stop();
+  });
+});
+
+describe('threadMinFlops', () => {
+  it('rejects a value that is not a non-negative integer, naming it', () => {
+    for (const bad of [-1, 1.5, Number.NaN]) {
+      expect(() => new CpuBackend({ threads: 1, threadMinFlops: bad })).toThrow(
+        /CpuBackend: threadMinFlops must be a non-negative integer/,
+      );
+    }
   });
 });
 

@@ -53,7 +53,7 @@ describe('relaxed SIMD', () => {
     const a = values(m * k, 3);
     const b = values(k * n, 4);
     const runs = [1, 2, 3].map((threads) => {
-      const backend = new CpuBackend({ fma: true, threads });
+      const backend = new CpuBackend({ fma: true, threads, threadMinFlops: 1 << 19 });
       expect(backend.threads).toBe(threads);
       return bits(backend.gemm(a, b, m, n, k, false, true));
     });
