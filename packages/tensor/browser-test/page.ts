@@ -1,9 +1,11 @@
 /**
- * The browser test page: the GPU test files of src/gpu (the whole conformance suite, the
- * differential checks against the CPU backend, leaks, kernel cache, errors) run
- * on gpu.js's WebGL2 backend, through a small stand-in for vitest's API.
+ * The browser test page: the GPU test files of src/gpu (the differential checks against the
+ * CPU backend, leaks, kernel cache, errors) and the conformance suite of @recur/conformance run
+ * on gpu.js's WebGL2 backend, through a small stand-in for vitest's API. The conformance file
+ * imports `@recur/tensor…`, which the bundle maps to these sources (run.mjs), so the page holds
+ * one copy of the engine.
  */
-import '../src/gpu/conformance.gpu.test.js';
+import '../../conformance/src/gpu-backend.gpu.test.js';
 import '../src/gpu/gpu-vs-cpu.gpu.test.js';
 import '../src/gpu/leak.gpu.test.js';
 import '../src/gpu/kernel-cache.gpu.test.js';

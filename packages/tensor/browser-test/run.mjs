@@ -34,7 +34,13 @@ const bundled = await build({
   format: 'iife',
   platform: 'browser',
   target: 'es2022',
-  alias: { vitest: join(here, 'vitest-shim.ts') },
+  alias: {
+    vitest: join(here, 'vitest-shim.ts'),
+    // @recur/conformance's test file imports the package by name: the sources, one engine.
+    '@recur/tensor/testing/gpu': join(here, '../src/testing/gpu.ts'),
+    '@recur/tensor/gpu': join(here, '../src/gpu/index.ts'),
+    '@recur/tensor': join(here, '../src/index.ts'),
+  },
   // The package says "sideEffects": false; the test files it imports register tests on import.
   ignoreAnnotations: true,
   write: false,

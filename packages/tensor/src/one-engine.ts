@@ -64,7 +64,10 @@ export function thisCopy(): EngineCopy {
       path: typeof __filename === 'string' ? __filename : 'unknown',
     };
   }
-  const url = import.meta.url;
+  // A bundle in a format without import.meta (an IIFE script) leaves it empty.
+  const url: unknown = import.meta.url;
+  if (typeof url !== 'string')
+    return { version, format: 'ESM', path: 'a bundle (no import.meta.url)' };
   return { version, format: 'ESM', path: url.startsWith('file:') ? filePath(url) : url };
 }
 

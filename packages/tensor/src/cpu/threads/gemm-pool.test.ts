@@ -96,6 +96,24 @@ describe('GemmPool', () => {
   });
 });
 
+describe('hosts that run eval code as ES modules', () => {
+  it('start the pool under node --input-type=module (workers inherit the flag)', () => {
+    const dist = fileURLToPath(new URL('../../../dist/index.js', import.meta.url));
+    const out = execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { CpuBackend } from ${JSON.stringify(dist)};
+const b = new CpuBackend({ threads: 2 });
+console.log(b.threads, b.threadsNote ?? 'no note');`,
+      ],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(out.trim()).toBe('2 no note');
+  });
+});
+
 describe('threadMinFlops', () => {
   it('rejects a value that is not a non-negative integer, naming it', () => {
     for (const bad of [-1, 1.5, Number.NaN]) {

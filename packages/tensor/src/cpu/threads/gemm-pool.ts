@@ -82,6 +82,9 @@ export class GemmPool {
           eval: true,
           workerData: { module, memory, control: control.buffer, index },
         });
+        // A worker that fails to start must not take the host down: the start then times out
+        // and the backend runs on one thread, saying why.
+        worker.on('error', () => {});
         worker.unref();
         workers.push(worker);
       }

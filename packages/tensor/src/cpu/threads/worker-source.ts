@@ -13,7 +13,11 @@ const SPIN = 4000;
  * pool's memory and loops: sleep until the generation changes, run its share, report.
  */
 export const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
+// getBuiltinModule works whether the host runs the eval'd source as CommonJS or as an ES module
+// (a host started with --input-type=module passes that on to its workers).
+const { workerData } = typeof process.getBuiltinModule === 'function'
+  ? process.getBuiltinModule('node:worker_threads')
+  : require('node:worker_threads');
 const { module, memory, control: buffer, index } = workerData;
 const control = new Int32Array(buffer);
 const { gemm } = new WebAssembly.Instance(module, { recur: { memory } }).exports;
