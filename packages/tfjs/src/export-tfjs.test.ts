@@ -149,7 +149,9 @@ describe('toTfjs: tf.loadLayersModel runs the export to the same predictions', (
   it('refuses a cell Keras has no layer for (the MGU) with the registry reason', () => {
     const model = new LanguageModel({ vocabularySize: 5, hiddenSize: 3, cell: 'mgu', seed: 1 });
     const before = memory().numTensors;
-    expect(() => toTfjs(model)).toThrow(/^toTfjs: Keras and TensorFlow.js have no minimal gated unit layer/);
+    expect(() => toTfjs(model)).toThrow(
+      /^toTfjs: Keras and TensorFlow.js have no minimal gated unit layer/,
+    );
     expect(memory().numTensors).toBe(before);
     disposeModel(model);
   });
