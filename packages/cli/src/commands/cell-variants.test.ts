@@ -113,6 +113,43 @@ describe('recur train --reset-after / --recurrent-activation', () => {
     disposeModel(model);
   });
 
+  it('passes the variant to the other architectures too (seq2seq: encoder and decoder), and translate loads it', async () => {
+    const pairs = join(dir, 'pairs.tsv');
+    const lines = Array.from({ length: 20 }, (_, i) => `${i} apples\t${i} pommes`);
+    writeFileSync(pairs, `${lines.join('\n')}\n`);
+    const checkpoint = join(dir, 's2s.ckpt');
+    await recurJson(
+      'train',
+      '--arch',
+      'seq2seq',
+      '--file',
+      pairs,
+      '--cell',
+      'gru',
+      '--reset-after',
+      '--recurrent-activation',
+      'hardSigmoid',
+      '--steps',
+      '2',
+      '--hidden',
+      '4',
+      '--batch',
+      '4',
+      '--show',
+      '1',
+      '--checkpoint',
+      checkpoint,
+    );
+    const trained = loadTrainedModel('test', checkpoint, 'seq2seq');
+    expect(trained.model.config).toMatchObject({
+      cell: 'gru',
+      cellOptions: { resetAfter: true, recurrentActivation: 'hardSigmoid' },
+    });
+    disposeModel(trained.model);
+    const translated = await recur('translate', '--checkpoint', checkpoint, '3 apples');
+    expect(translated.code).toBe(0);
+  });
+
   it('refuses the flags for a cell that does not take them, naming the cell, before training', async () => {
     const lstmResetAfter = await recur(
       'train',
