@@ -41,7 +41,12 @@ export {
   type ModelConfig,
   type WeightDescription,
 } from './check-weights.js';
-export { CONFIG_LIMITS, type ModelCellOptions, RECURRENT_ACTIVATIONS } from './config.js';
+export {
+  CONFIG_LIMITS,
+  checkCellOptions,
+  type ModelCellOptions,
+  RECURRENT_ACTIVATIONS,
+} from './config.js';
 export {
   type DecoderOutput,
   TokenDecoder,

@@ -1,3 +1,4 @@
+import { CELL_KINDS, CELLS, type CellKind } from '@recur/cells';
 import { RecurError } from '@recur/tensor';
 import type { WeightDescription } from './check-weights.js';
 
@@ -8,8 +9,9 @@ import type { WeightDescription } from './check-weights.js';
  * an embedding (features or one-hot). Keys the config gives are kept as given (the directory
  * check then compares them with the file). Read from the shapes (names as in the README):
  *
- * - `hiddenSize`: `rnn.weight_hh_l0` `[G·H, H]`; `cell`: G = 4 → `lstm`, G = 3 → `gru` (G = 1:
- *   ambiguous);
+ * - `hiddenSize`: `rnn.weight_hh_l0` `[G·H, H]`; `cell`: the cell of the registry with G gates and a
+ *   PyTorch module (`CELLS[kind].gates`, `.pytorch`): G = 4 → `lstm`, G = 3 → `gru` (G = 1:
+ *   ambiguous, `nn.RNN` is `rnn` or `irnn`);
  * - `cellOptions.resetAfter`: `true` for a GRU (`nn.GRU` is always "reset after"), added to the
  *   given `cellOptions` when they do not say (a given `false` is kept, and refused by the naming);
  * - `numLayers`: how many `rnn.weight_ih_l{k}`; `bidirectional`: `rnn.weight_ih_l0_reverse`;
@@ -41,12 +43,13 @@ export function inferPyTorchConfig(
   fill('cell', () => {
     const [rows = 0, columns = 0] = hh ?? [];
     if (columns === 0) return undefined;
-    const gates = rows / columns;
-    if (gates === 4) return 'lstm';
-    if (gates === 3) return 'gru';
-    if (gates === 1)
-      ambiguous('cell', 'nn.RNN weights do not say tanh (cell rnn) or relu (cell irnn)');
-    return undefined;
+    const candidates = pytorchCells(rows / columns);
+    if (candidates.length > 1) {
+      const module = candidates[0]!.module;
+      const which = candidates.map((c) => `${c.variant} (cell ${c.kind})`).join(' or ');
+      ambiguous('cell', `${module} weights do not say ${which}`);
+    }
+    return candidates[0]?.kind;
   });
   const cellOptions = out.cellOptions;
   if (out.cell === 'gru' && (cellOptions === undefined || isPlainObject(cellOptions))) {
@@ -79,3 +82,19 @@ export function inferPyTorchConfig(
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The registered cells with `gates` gate blocks that a PyTorch module computes (`CELLS[kind].pytorch`
+ * is a layer, e.g. `nn.RNN(nonlinearity='tanh')`), each with that module (`nn.RNN`) and what
+ * tells it from the others computing the same module (`tanh`).
+ */
+function pytorchCells(gates: number): { kind: CellKind; module: string; variant: string }[] {
+  return CELL_KINDS.flatMap((kind) => {
+    const definition = CELLS[kind];
+    if (definition.gates !== gates || !('layer' in definition.pytorch)) return [];
+    const layer = definition.pytorch.layer;
+    const module = layer.split(/[(,\s]/)[0]!;
+    const variant = /\(\w+='([^']*)'\)$/.exec(layer)?.[1] ?? layer;
+    return [{ kind, module, variant }];
+  });
+}

@@ -1,4 +1,4 @@
-import { RecurError, Rng } from '@recur/tensor';
+import { isRng, RecurError, type Rng } from '@recur/tensor';
 
 /**
  * What a training pass of a model with `dropout` between `numLayers` stacked layers draws at
@@ -19,7 +19,7 @@ export function dropoutDraws(config: { dropout: number; numLayers: number }): st
  * throws rather than fall back to a generator no checkpoint would save.
  */
 export function trainingRng(owner: string, rng: unknown, draws: string | null): Rng | undefined {
-  if (rng instanceof Rng) return rng;
+  if (isRng(rng)) return rng;
   if (draws === null) return undefined;
   throw new RecurError(
     'ARGUMENT',

@@ -1,11 +1,11 @@
-import { Variable } from '@recur/autograd';
-import { formatShape, RecurError, Tensor } from '@recur/tensor';
+import { isVariable, Variable } from '@recur/autograd';
+import { formatShape, isTensor, RecurError, type Tensor } from '@recur/tensor';
 import type { CellState, RecurrentCell } from './cells/cell.js';
 
 /** The tensor behind a Variable or Tensor argument, or a clear error. */
 export function tensorValue(op: string, arg: string, x: unknown): Tensor {
-  const t = x instanceof Variable ? x.value : x;
-  if (!(t instanceof Tensor)) {
+  const t = isVariable(x) ? x.value : x;
+  if (!isTensor(t)) {
     const what = x === null ? 'null' : Array.isArray(x) ? 'an array' : typeof x;
     throw new RecurError('ARGUMENT', `${op}: ${arg} must be a Variable or a Tensor, got ${what}`);
   }
@@ -58,7 +58,7 @@ const checkedMasks = new WeakSet<Tensor>();
  */
 export function checkMask(op: string, mask: unknown, B: number, T: number): Tensor | undefined {
   if (mask === undefined || mask === null) return undefined;
-  if (!(mask instanceof Tensor))
+  if (!isTensor(mask))
     throw new RecurError('ARGUMENT', `${op}: mask must be a Tensor [batch, time]`);
   mask.assertAlive(op, 'mask');
   if (mask.rank !== 2 || mask.shape[0] !== B || mask.shape[1] !== T) {
@@ -112,7 +112,7 @@ export function checkInitialState<S extends CellState>(
         `${op}: initialState.${name} must be [${B},${cell.hiddenSize}] (batch of x, hiddenSize), got ${formatShape(t.shape)}`,
       );
     }
-    out[name] = v instanceof Variable ? v : new Variable(t.reshape(t.shape));
+    out[name] = isVariable(v) ? v : new Variable(t.reshape(t.shape));
   }
   return out as unknown as S;
 }

@@ -2,9 +2,10 @@ import {
   checkOptions,
   checkShape,
   formatShape,
+  isTensor,
   keep,
   RecurError,
-  Tensor,
+  type Tensor,
   tensor,
   tidy,
 } from '@recur/tensor';
@@ -64,7 +65,7 @@ function describe(op: string, name: string, w: unknown, rank: number): Described
     }
     shape = nested;
     read = () => (w as unknown[]).flat(rank) as number[];
-  } else if (w instanceof Tensor) {
+  } else if (isTensor(w)) {
     w.assertAlive(op, name);
     shape = [...w.shape];
     read = () => w.data();

@@ -1,5 +1,13 @@
 import { concat, dropout, type Variable } from '@recur/autograd';
-import { checkOptions, formatShape, keep, RecurError, Rng, type Tensor } from '@recur/tensor';
+import {
+  checkOptions,
+  formatShape,
+  isRng,
+  keep,
+  RecurError,
+  type Rng,
+  type Tensor,
+} from '@recur/tensor';
 import type { CellState, RecurrentCell } from './cells/cell.js';
 import { checkMask, checkSequenceInput } from './checks.js';
 import { rngFrom } from './initializers.js';
@@ -221,7 +229,7 @@ export class RecurrentLayer<K extends CellKind = CellKind> {
     const initial = options.initialState ?? this.#carried ?? undefined;
     if (initial) this.#checkInitial(op, initial, B, options.initialState === undefined);
     const training = options.training ?? false;
-    if (training && this.drawsWhenTraining && !(options.rng instanceof Rng)) {
+    if (training && this.drawsWhenTraining && !isRng(options.rng)) {
       throw new RecurError(
         'ARGUMENT',
         `${op}: training with dropout ${this.dropout} between ${this.numLayers} layers draws masks from options.rng, which must be an Rng (e.g. the TrainingContext's rng, saved in checkpoints); got ${options.rng === undefined ? 'none' : typeof options.rng}`,

@@ -104,7 +104,7 @@ export {
 } from './ops/shape-ops.js';
 export { logSoftmax, softmax } from './ops/softmax.js';
 export { checkOptions, closest } from './options.js';
-export { Rng, type RngState } from './rng.js';
+export { isRng, Rng, type RngState } from './rng.js';
 export {
   broadcastShapes,
   checkShape,

@@ -16,7 +16,30 @@ export interface RngState {
   spare: number | null;
 }
 
+/**
+ * The brand every Rng carries, keyed by `Symbol.for` so that it is the same symbol in every copy
+ * of this package: {@link isRng} recognises generators where `instanceof` would not (a module
+ * evaluated twice, a dependency bundled twice).
+ */
+const RNG_BRAND = Symbol.for('recur.tensor.Rng');
+
+/**
+ * Whether `value` is an {@link Rng}. Use it rather than `instanceof Rng` wherever a value crosses
+ * packages: it checks the `Symbol.for('recur.tensor.Rng')` brand, not the class identity.
+ */
+export function isRng(value: unknown): value is Rng {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { [RNG_BRAND]?: unknown })[RNG_BRAND] === true
+  );
+}
+
 export class Rng {
+  static {
+    Object.defineProperty(Rng.prototype, RNG_BRAND, { value: true });
+  }
+
   #state: number;
   #spare: number | null = null;
 

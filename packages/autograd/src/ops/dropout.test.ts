@@ -52,4 +52,28 @@ describe('dropout', () => {
     y.dispose();
     loss.dispose();
   });
+
+  it('draws from an Rng of another copy of @recur/tensor (its Symbol.for brand), refuses a plain object', () => {
+    const before = memory().numTensors;
+    const real = new Rng(7);
+    const brand = Object.defineProperty({}, Symbol.for('recur.tensor.Rng'), { value: true });
+    // Another copy's class: `instanceof Rng` fails, the brand and the methods are there.
+    const foreign = new Proxy(real, {
+      getPrototypeOf: () => brand,
+      get: (target, key) => {
+        const value = Reflect.get(target, key);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    expect(foreign instanceof Rng).toBe(false);
+    const x = constant(tensor([1, 2, 3, 4, 5, 6]));
+    const a = dropout(x, 0.5, foreign);
+    const b = dropout(x, 0.5, new Rng(7));
+    expect(Array.from(a.value.data())).toEqual(Array.from(b.value.data()));
+    expect(() => dropout(x, 0.5, { next: () => 0.5 } as never)).toThrow(
+      'dropout: rng must be an Rng (e.g. new Rng(42)), so masks are reproducible',
+    );
+    for (const v of [x, a, b]) v.dispose();
+    expect(memory().numTensors).toBe(before);
+  });
 });

@@ -15,7 +15,7 @@ export function dropout(x: Variable | Tensor, rate: number, rng: Rng, training =
   if (!(rate >= 0 && rate <= 1)) {
     throw new T.RecurError('RANGE', `dropout: rate must be in [0, 1], got ${rate}`);
   }
-  if (!(rng instanceof T.Rng)) {
+  if (!T.isRng(rng)) {
     throw new T.RecurError(
       'ARGUMENT',
       'dropout: rng must be an Rng (e.g. new Rng(42)), so masks are reproducible',

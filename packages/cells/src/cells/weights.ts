@@ -1,5 +1,12 @@
-import { Variable } from '@recur/autograd';
-import { checkOptions, formatShape, RecurError, shapesEqual, Tensor } from '@recur/tensor';
+import { isVariable, type Variable } from '@recur/autograd';
+import {
+  checkOptions,
+  formatShape,
+  isTensor,
+  RecurError,
+  shapesEqual,
+  type Tensor,
+} from '@recur/tensor';
 
 /**
  * Weights a cell may start from: each a Tensor, which the cell takes over (it disposes it with
@@ -30,8 +37,8 @@ export function takeWeights<W extends { [K in keyof W]: Tensor }>(
     const w = given[name];
     if (w === undefined || w === null)
       throw new RecurError('ARGUMENT', `${cell}: weight ${name} ${formatShape(shape)} is missing`);
-    const t = w instanceof Variable ? w.value : w;
-    if (!(t instanceof Tensor)) {
+    const t = isVariable(w) ? w.value : w;
+    if (!isTensor(t)) {
       const what = Array.isArray(w) ? 'an array' : typeof w;
       throw new RecurError(
         'ARGUMENT',
@@ -52,7 +59,7 @@ export function takeWeights<W extends { [K in keyof W]: Tensor }>(
   const out: Record<string, Tensor> = {};
   for (const name of names) {
     const t = values[name]!;
-    out[name] = given[name] instanceof Variable ? t.reshape(t.shape) : t;
+    out[name] = isVariable(given[name]) ? t.reshape(t.shape) : t;
   }
   return out as W;
 }

@@ -2,9 +2,10 @@ import {
   type Backend,
   checkOptions,
   defineKernel,
+  isTensor,
   type KernelOutput,
   RecurError,
-  Tensor,
+  type Tensor,
 } from '@recur/tensor';
 
 /**
@@ -75,7 +76,7 @@ export function defineNamedKernel<In extends object, Out extends string, Attrs>(
     for (const n of names) {
       const value = given[n];
       if (value === undefined && optional.includes(n)) continue;
-      if (!(value instanceof Tensor)) {
+      if (!isTensor(value)) {
         const what = value === null ? 'null' : value === undefined ? 'missing' : typeof value;
         throw new RecurError(
           'ARGUMENT',

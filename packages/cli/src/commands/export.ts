@@ -72,7 +72,7 @@ export const exportCommand: Command = inferenceCommand({
     'write a checkpoint as safetensors (PyTorch names), ONNX (standard RNN/GRU/LSTM ops) or a TF.js Layers model',
   usage: 'recur export [--checkpoint <path>] [--to safetensors|onnx|tfjs] [--out <path>]',
   notes:
-    'A seq2seq model exports to ONNX as two graphs, <out>.encoder.onnx and <out>.decoder.onnx.\ntfjs writes a folder (model.json, weights.bin, vocabulary.json) for tf.loadLayersModel;\nlanguage models and classifiers only. The captioner exports to safetensors only; GRU models keep recur names in safetensors\n(PyTorch nn.GRU computes the reset-after variant).',
+    'A seq2seq model exports to ONNX as two graphs, <out>.encoder.onnx and <out>.decoder.onnx.\ntfjs writes a folder (model.json, weights.bin, vocabulary.json) for tf.loadLayersModel;\nlanguage models and classifiers only. The captioner exports to safetensors only. In safetensors, a reset-after GRU (--reset-after)\nhas PyTorch nn.GRU names; a reset-before GRU (the default), an MGU and hardSigmoid gates have\nno PyTorch namespace and keep recur names.',
   specs,
   body: ({ flags, path, trained, io }) => {
     const format = flags.string('to') as (typeof EXPORT_FORMATS)[number];

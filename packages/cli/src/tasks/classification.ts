@@ -130,6 +130,7 @@ function newClassifier(
   return new SequenceClassifier({
     input,
     cell: options.cell,
+    ...(options.cellOptions ? { cellOptions: options.cellOptions } : {}),
     hiddenSize: options.hidden,
     numLayers: options.layers,
     dropout: options.dropout,

@@ -78,6 +78,7 @@ function forecaster(options: RunOptions, series: SeriesOptions): Forecaster {
     horizon: series.horizon,
     differenced: true,
     cell: options.cell,
+    ...(options.cellOptions ? { cellOptions: options.cellOptions } : {}),
     hiddenSize: options.hidden,
     numLayers: options.layers,
     dropout: options.dropout,

@@ -189,6 +189,7 @@ export const languageModelTask: Task = {
       hiddenSize: options.hidden,
       numLayers: options.layers,
       cell: options.cell,
+      ...(options.cellOptions ? { cellOptions: options.cellOptions } : {}),
       input:
         options.embedding > 0 ? { kind: 'embedding', size: options.embedding } : { kind: 'onehot' },
       dropout: options.dropout,

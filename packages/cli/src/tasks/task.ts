@@ -1,4 +1,4 @@
-import type { Model } from '@recur/architectures';
+import type { Model, ModelCellOptions } from '@recur/architectures';
 import { CELL_KINDS, type CellKind } from '@recur/cells';
 import { type DataSource, OPTIMIZER_NAMES, type OptimizerName } from '@recur/train';
 import type { CommandIO } from '../io.js';
@@ -29,6 +29,11 @@ export interface RunOptions {
   /** The data file (absolute path) when `dataset` is `file`. */
   file: string | null;
   cell: CellKind;
+  /**
+   * The cell's variant (`--reset-after`, `--recurrent-activation`), as the model configs take it;
+   * absent when neither flag is given, so checkpoints saved before these flags load unchanged.
+   */
+  cellOptions?: ModelCellOptions;
   hidden: number;
   layers: number;
   /** Embedding size of token inputs; 0 = one-hot rows. */

@@ -164,6 +164,7 @@ export const translationTask: Task = {
       targetInput:
         options.embedding > 0 ? { kind: 'embedding', size: options.embedding } : { kind: 'onehot' },
       cell: options.cell,
+      ...(options.cellOptions ? { cellOptions: options.cellOptions } : {}),
       hiddenSize: options.hidden,
       numLayers: options.layers,
       dropout: options.dropout,

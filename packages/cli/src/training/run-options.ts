@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
+import { checkCellOptions, type ModelCellOptions } from '@recur/architectures';
 import type { CellKind } from '@recur/cells';
+import { RecurError } from '@recur/tensor';
 import type { Flags } from '../flags.js';
 import { TASKS } from '../tasks/catalog.js';
 import type {
@@ -71,6 +73,31 @@ function seriesFromFlags(flags: Flags, dataset: string): SeriesOptions {
   };
 }
 
+/** The flags of the cell's variant, and the `cellOptions` key each sets. */
+const CELL_OPTION_FLAGS = {
+  'reset-after': 'resetAfter',
+  'recurrent-activation': 'recurrentActivation',
+} as const satisfies Record<string, keyof ModelCellOptions>;
+
+/**
+ * The `cellOptions` of the flags (undefined when none is given), checked for `cell` by the model
+ * configs' own rule, whose error (`--reset-after` on an LSTM) becomes a usage error.
+ */
+function cellOptionsFromFlags(flags: Flags, cell: CellKind): ModelCellOptions | undefined {
+  const given = Object.keys(CELL_OPTION_FLAGS).filter((flag) => flags.has(flag));
+  if (given.length === 0) return undefined;
+  const activation = flags.string('recurrent-activation');
+  try {
+    return checkCellOptions('model', cell, {
+      ...(flags.has('reset-after') ? { resetAfter: flags.bool('reset-after') } : {}),
+      ...(activation !== undefined ? { recurrentActivation: activation } : {}),
+    });
+  } catch (error) {
+    if (!(error instanceof RecurError)) throw error;
+    throw flags.error(`${given.map((flag) => `--${flag}`).join(' and ')}: ${error.message}`);
+  }
+}
+
 /** The run options from the flags, with the architecture's defaults for what is left out. */
 export function optionsFromFlags(flags: Flags, arch: Arch): RunOptions {
   const info = TASKS[arch];
@@ -96,13 +123,16 @@ export function optionsFromFlags(flags: Flags, arch: Arch): RunOptions {
     const given = SERIES_FLAGS.find((flag) => flags.has(flag));
     if (given) throw flags.error(`--${given} is for --arch forecast only`);
   }
+  const cell = flags.string('cell') as CellKind;
+  const cellOptions = cellOptionsFromFlags(flags, cell);
   const clipValue = flags.number('clip-value') ?? null;
   const clipNorm = clipValue !== null ? null : flags.numberOr('clip-norm', 5) || null;
   return {
     arch,
     dataset,
     file: file !== undefined ? resolve(file) : null,
-    cell: flags.string('cell') as CellKind,
+    cell,
+    ...(cellOptions ? { cellOptions } : {}),
     hidden: flags.numberOr('hidden', d.hidden),
     layers: flags.numberOr('layers', 1),
     embedding: flags.numberOr('embedding', d.embedding),
@@ -142,6 +172,16 @@ export function checkResumeFlags(
       );
     }
   }
+  for (const [flag, key] of Object.entries(CELL_OPTION_FLAGS)) {
+    if (!flags.has(flag)) continue;
+    const value = (options: RunOptions) =>
+      options.cellOptions?.[key] ?? (key === 'resetAfter' ? false : 'sigmoid');
+    if (value(wanted) !== value(saved)) {
+      throw flags.error(
+        `--${flag} ${String(value(wanted))} differs from the run saved in ${path} (${String(value(saved))}); leave it out to resume, or train a new model with another --checkpoint`,
+      );
+    }
+  }
   for (const [flag, key] of Object.entries(DEFINING)) {
     if (!flags.has(flag)) continue;
     if (flag === 'dataset' && flags.has('file')) continue;
@@ -175,6 +215,8 @@ export function lengthFromFlags(flags: Flags): Length {
 export function describeModel(o: RunOptions): string {
   const parts = [
     `${o.cell.toUpperCase()} H=${o.hidden}`,
+    o.cellOptions?.resetAfter ? 'reset after' : '',
+    o.cellOptions?.recurrentActivation === 'hardSigmoid' ? 'hardSigmoid gates' : '',
     o.layers > 1 ? `${o.layers} layers` : '1 layer',
     (o.arch === 'classify' && o.dataset === 'mnist-rows') || o.arch === 'forecast'
       ? ''

@@ -8,7 +8,7 @@ import { TRAIN_FLAGS } from './train-flags.js';
 
 /** Each saved option: the `recur train` flag it came from, and the JSON type it must have. */
 const SAVED: Record<
-  Exclude<keyof RunOptions, 'series'>,
+  Exclude<keyof RunOptions, 'series' | 'cellOptions'>,
   { flag: string | null; type: 'string' | 'number' | 'clip' }
 > = {
   arch: { flag: 'arch', type: 'string' },
@@ -54,7 +54,11 @@ export function savedOptions(command: string, path: string, raw: unknown): RunOp
   }
   const saved = raw as Record<string, unknown>;
   for (const key of Object.keys(saved)) {
-    if (!Object.hasOwn(SAVED, key) && !(key === 'series' && saved.arch === 'forecast')) {
+    if (
+      !Object.hasOwn(SAVED, key) &&
+      key !== 'cellOptions' &&
+      !(key === 'series' && saved.arch === 'forecast')
+    ) {
       fail(`unknown option ${shown(key)}`);
     }
   }
@@ -88,6 +92,7 @@ export function savedOptions(command: string, path: string, raw: unknown): RunOp
   }
   if (saved.clipNorm === null && saved.clipValue === null) argv.push('--clip-norm=0');
   if (arch === 'forecast') argv.push(...seriesFlags(saved.series, fail));
+  if ('cellOptions' in saved) argv.push(...cellOptionFlags(saved.cellOptions, fail));
   let options: RunOptions;
   try {
     options = optionsFromFlags(parseFlags('train', argv, TRAIN_FLAGS), arch as Arch);
@@ -105,6 +110,9 @@ export function savedOptions(command: string, path: string, raw: unknown): RunOp
     if (!Object.is(options[key], saved[key])) {
       fail(`${key} ${shown(saved[key])} reads back as ${shown(options[key])}`);
     }
+  }
+  if (JSON.stringify(options.cellOptions) !== JSON.stringify(saved.cellOptions)) {
+    fail(`cellOptions ${shown(saved.cellOptions)} reads back as ${shown(options.cellOptions)}`);
   }
   if (arch === 'forecast') {
     const series = saved.series as SeriesOptions;
@@ -145,6 +153,34 @@ function seriesFlags(raw: unknown, fail: (detail: string) => never): string[] {
     `--target=${series.target!.join(',')}`,
     `--window=${series.window}`,
     `--horizon=${series.horizon}`,
+  ];
+}
+
+/**
+ * The flags of a run's saved cell variant (`--reset-after`, `--recurrent-activation=…`), so that
+ * they are checked as the command line checks them (for the saved cell, by the model configs'
+ * rule); `resetAfter` is saved only when true, as `recur train` saves it.
+ */
+function cellOptionFlags(raw: unknown, fail: (detail: string) => never): string[] {
+  const options = raw as Record<string, unknown> | null;
+  if (
+    options === null ||
+    typeof options !== 'object' ||
+    Array.isArray(options) ||
+    Object.keys(options).length === 0 ||
+    Object.keys(options).some((k) => k !== 'resetAfter' && k !== 'recurrentActivation') ||
+    (options.resetAfter !== undefined && options.resetAfter !== true) ||
+    (options.recurrentActivation !== undefined && typeof options.recurrentActivation !== 'string')
+  ) {
+    return fail(
+      `cellOptions must be { resetAfter?: true, recurrentActivation?: string }; got ${shown(raw)}`,
+    );
+  }
+  return [
+    ...(options.resetAfter === true ? ['--reset-after'] : []),
+    ...(options.recurrentActivation !== undefined
+      ? [`--recurrent-activation=${options.recurrentActivation as string}`]
+      : []),
   ];
 }
 

@@ -1,3 +1,4 @@
+import { RECURRENT_ACTIVATIONS } from '@recur/architectures';
 import { BACKENDS } from '../backend.js';
 import type { FlagSpecs } from '../flags.js';
 import { ARCHITECTURES, ATTENTIONS, CELLS, OPTIMIZERS } from '../tasks/task.js';
@@ -11,6 +12,15 @@ import { SCHEDULES } from './schedule.js';
 export const TRAIN_FLAGS: FlagSpecs = {
   arch: { type: 'string', short: 'a', choices: ARCHITECTURES, default: 'lm', help: 'architecture' },
   cell: { type: 'string', short: 'c', choices: CELLS, default: 'lstm', help: 'recurrent cell' },
+  'reset-after': {
+    type: 'boolean',
+    help: 'gru: the reset-after GRU of PyTorch nn.GRU, cuDNN and Keras 2 (a second recurrent bias); exports with PyTorch names',
+  },
+  'recurrent-activation': {
+    type: 'string',
+    choices: RECURRENT_ACTIVATIONS,
+    help: "lstm, gru: the gates' activation (default sigmoid; hardSigmoid is TensorFlow.js's)",
+  },
   dataset: {
     type: 'string',
     short: 'd',

@@ -3,7 +3,7 @@ import { checkDTypeName, checkInt32Value, toInt32 } from '../dtype.js';
 import { engine } from '../engine.js';
 import { formatShape, RecurError } from '../errors.js';
 import { checkOptions } from '../options.js';
-import { Rng } from '../rng.js';
+import { isRng, Rng } from '../rng.js';
 import { checkShape, type Shape, sizeOf } from '../shape.js';
 import type { NestedArray, Tensor } from '../tensor.js';
 import { wrap } from './check.js';
@@ -124,7 +124,7 @@ function rngFrom(op: string, options: RandomOptions, known: readonly string[]): 
   checkOptions(op, options, known);
   const { rng, seed } = options;
   if (rng !== undefined) {
-    if (!(rng instanceof Rng))
+    if (!isRng(rng))
       throw new RecurError('ARGUMENT', `${op}: rng must be an Rng, got ${typeof rng}`);
     return rng;
   }
