@@ -11,7 +11,10 @@ import {
 } from '@recur/tensor';
 import { describe, expect, it } from 'vitest';
 import type { CellState } from './cells/cell.js';
+import { gruResetAfterSequenceForward } from './cells/gru/reset-after-kernel.js';
+import { gruSequenceForward } from './cells/gru/sequence-kernel.js';
 import { lstmSequenceForward, lstmSequenceOp } from './cells/lstm/sequence-kernel.js';
+import { mguSequenceForward } from './cells/mgu/sequence-kernel.js';
 import { type SequenceOptions, sequence } from './sequence.js';
 import { KINDS, leaf, makeCell } from './test-utils.js';
 
@@ -95,6 +98,40 @@ describe('lstmSequenceForward forwardOnly', () => {
         expect(lean.G.shape).toEqual([B, 1, 4 * H]);
         expect(Array.from(lean.G.data()).every((v) => v === 0)).toBe(true);
         expect(full.G.shape).toEqual([B, T, 4 * H]);
+      }
+    });
+  });
+
+  it('the GRU (both variants) and MGU kernels keep no gates either; A is unchanged', () => {
+    tidy(() => {
+      const w = (gates: number) => ({
+        x: randomNormal([B, T, I], { rng }),
+        W_x: randomNormal([I, gates * H], { rng, std: 0.5 }),
+        W_a: randomNormal([H, gates * H], { rng, std: 0.5 }),
+        b: randomNormal([gates * H], { rng, std: 0.5 }),
+        a0: randomNormal([B, H], { rng, std: 0.5 }),
+      });
+      type Attrs = { reverse: boolean; forwardOnly?: boolean };
+      const gru = w(3);
+      const resetAfter = { ...w(3), b_a: randomNormal([3 * H], { rng, std: 0.5 }) };
+      const mgu = w(2);
+      const kernels: Array<[string, (attrs: Attrs) => { A: Tensor; G: Tensor }]> = [
+        ['gru', (attrs) => gruSequenceForward(gru, attrs)],
+        ['gru reset-after', (attrs) => gruResetAfterSequenceForward(resetAfter, attrs)],
+        ['mgu', (attrs) => mguSequenceForward(mgu, attrs)],
+      ];
+      for (const [name, kernel] of kernels) {
+        for (const reverse of [false, true]) {
+          const full = kernel({ reverse });
+          const lean = kernel({ reverse, forwardOnly: true });
+          expect(lean.A.data(), name).toEqual(full.A.data());
+          expect(full.G.shape[1], name).toBe(T);
+          expect(lean.G.shape, name).toEqual([B, 1, full.G.shape[2]]);
+          expect(
+            Array.from(lean.G.data()).every((v) => v === 0),
+            name,
+          ).toBe(true);
+        }
       }
     });
   });
