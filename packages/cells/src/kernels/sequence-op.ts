@@ -1,4 +1,11 @@
-import { defineOp, reshape, slice, type Variable } from '@recur/autograd';
+import {
+  defineOp,
+  isGradEnabled,
+  isVariable,
+  reshape,
+  slice,
+  type Variable,
+} from '@recur/autograd';
 import { checkOptions, type Tensor } from '@recur/tensor';
 import type { NamedKernel } from './named-kernel.js';
 
@@ -61,9 +68,22 @@ export function defineSequenceOp<In extends object, Out extends string, Attrs>(
     const given = inputs as Record<string, Variable | Tensor | undefined>;
     const list = names.map((n) => given[n]);
     while (list.length > 0 && list[list.length - 1] === undefined) list.pop();
-    const results = op(list as (Variable | Tensor)[], attrs);
+    const results = op(list as (Variable | Tensor)[], forwardOnlyWhenSafe(attrs, list));
     return byName(outputs, results) as Record<Out, Variable>;
   };
+}
+
+/**
+ * The attributes with `forwardOnly` kept only where no gradient can be taken (gradients disabled
+ * by `noGrad`, or no operand requires one): a caller that reads only `A` and the final state asks
+ * for it, and this op decides whether BPTT might still need what it skips.
+ */
+function forwardOnlyWhenSafe<Attrs>(attrs: Attrs, operands: readonly unknown[]): Attrs {
+  const asked = (attrs as { forwardOnly?: unknown }).forwardOnly;
+  if (asked !== true) return attrs;
+  const recorded =
+    isGradEnabled() && operands.some((v) => isVariable(v) && (v as Variable).requiresGrad);
+  return recorded ? { ...attrs, forwardOnly: false } : attrs;
 }
 
 /** `[B, H]` at time `t` of a `[B, T, H]` variable (a fused path's final state). */

@@ -23,6 +23,15 @@ export interface SequenceAttrs {
    */
   skipInputGradient?: boolean;
   /**
+   * Forward kernels only: no gradient will be taken and the caller reads only `A` and the final
+   * state, so the CPU kernels skip what only BPTT reads: the gate activations `G` are neither
+   * copied nor kept (`[B, 1, G·H]` of zeros) and the LSTM's `C` is `[B, 1, H]`, the final c
+   * only. `A` and the final state are bit-identical to the full forward's; backward refuses
+   * such results (their shapes). Other backends may ignore it and return the full results.
+   * Default false.
+   */
+  forwardOnly?: boolean;
+  /**
    * LSTM and GRU kernels: σ of the gates, the logistic `sigmoid` (default) or TensorFlow.js's
    * `hardSigmoid` `clip(0.2·z + 0.5, 0, 1)`, whose slope is 0.2 inside (0, 1) and 0 where clipped.
    */
@@ -167,7 +176,12 @@ export function checkSequenceAttrs(
   attrs: unknown,
   extra: Readonly<Record<string, readonly unknown[]>> = {},
 ): void {
-  checkOptions(kernel, attrs, ['reverse', 'skipInputGradient', ...Object.keys(extra)]);
+  checkOptions(kernel, attrs, [
+    'reverse',
+    'skipInputGradient',
+    'forwardOnly',
+    ...Object.keys(extra),
+  ]);
   const given = attrs as Record<string, unknown>;
   if (typeof given.reverse !== 'boolean') {
     throw new RecurError(
@@ -175,11 +189,13 @@ export function checkSequenceAttrs(
       `${kernel}: attrs.reverse must be true or false, got ${String(given.reverse)}`,
     );
   }
-  if (given.skipInputGradient !== undefined && typeof given.skipInputGradient !== 'boolean') {
-    throw new RecurError(
-      'ARGUMENT',
-      `${kernel}: attrs.skipInputGradient must be true or false, got ${String(given.skipInputGradient)}`,
-    );
+  for (const flag of ['skipInputGradient', 'forwardOnly'] as const) {
+    if (given[flag] !== undefined && typeof given[flag] !== 'boolean') {
+      throw new RecurError(
+        'ARGUMENT',
+        `${kernel}: attrs.${flag} must be true or false, got ${String(given[flag])}`,
+      );
+    }
   }
   for (const [name, allowed] of Object.entries(extra)) {
     if (!allowed.includes(given[name])) {

@@ -227,7 +227,7 @@ export class GRUCell implements RecurrentCell<HiddenState> {
     if (this.b_a) {
       const { A, G } = gruResetAfterSequenceOp(
         { x, W_x: this.W_x, W_a: this.W_a, b: this.b, b_a: this.b_a, a0: initial.a, mask },
-        { reverse, recurrentActivation: this.recurrentActivation },
+        { reverse, recurrentActivation: this.recurrentActivation, forwardOnly: !introspect },
       );
       const state = { a: stepOf(A, reverse ? 0 : x.shape[1]! - 1) };
       if (!introspect) return { outputs: A, state };
@@ -238,7 +238,7 @@ export class GRUCell implements RecurrentCell<HiddenState> {
     }
     const { A, G } = gruSequenceOp(
       { x, W_x: this.W_x, W_a: this.W_a, b: this.b, a0: initial.a, mask },
-      { reverse, recurrentActivation: this.recurrentActivation },
+      { reverse, recurrentActivation: this.recurrentActivation, forwardOnly: !introspect },
     );
     const state = { a: stepOf(A, reverse ? 0 : x.shape[1]! - 1) };
     return introspect ? { outputs: A, state, gates: G.detach() } : { outputs: A, state };

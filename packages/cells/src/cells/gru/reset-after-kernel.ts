@@ -104,17 +104,23 @@ export const gruResetAfterSequenceForward = defineNamedKernel<
     checkRecurrentBias(name, inputs.b_a, H);
   },
   backends: {
-    cpu: (backend, { x, W_x, W_a, b, b_a, a0, mask }, { reverse, recurrentActivation }) => {
+    cpu: (
+      backend,
+      { x, W_x, W_a, b, b_a, a0, mask },
+      { reverse, recurrentActivation, forwardOnly },
+    ) => {
       const hard = recurrentActivation === 'hardSigmoid';
       const cpu = cpuBackend('gruResetAfterSequenceForward', backend);
       const { B, T, I, H } = dimsOf({ x, W_a });
       const G = 3 * H;
+      // Forward only: the gates are not kept.
+      const saveGates = forwardOnly !== true;
       const xp = inputProjection(cpu, f32(cpu, x), f32(cpu, W_x), f32(cpu, b), B * T, I);
       const wa = f32(cpu, W_a);
       const ba = f32(cpu, b_a);
       const m = maskValues(cpu, mask);
       const out = new Float32Array(B * T * H);
-      const gates = new Float32Array(B * T * 4 * H);
+      const gates = new Float32Array(B * (saveGates ? T : 1) * 4 * H);
       const rec = new Float32Array(B * G);
       let prev: Float32Array = f32(cpu, a0);
       let next: Float32Array = new Float32Array(B * H);
@@ -139,6 +145,7 @@ export const gruResetAfterSequenceForward = defineNamedKernel<
             const n = rec[ro + 2 * H + j]!;
             const cand = Math.tanh(xp[zo + 2 * H + j]! + rg * n);
             next[o + j] = u * prev[o + j]! + (1 - u) * cand;
+            if (!saveGates) continue;
             gates[go + j] = u;
             gates[go + H + j] = rg;
             gates[go + 2 * H + j] = cand;
@@ -150,7 +157,10 @@ export const gruResetAfterSequenceForward = defineNamedKernel<
         next = spare;
         spare = prev;
       }
-      return { A: output(cpu, out, [B, T, H]), G: output(cpu, gates, [B, T, 4 * H]) };
+      return {
+        A: output(cpu, out, [B, T, H]),
+        G: output(cpu, gates, [B, saveGates ? T : 1, 4 * H]),
+      };
     },
     gpu: gruResetAfterForwardGpu,
   },

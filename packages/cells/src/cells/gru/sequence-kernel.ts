@@ -96,11 +96,13 @@ export const gruSequenceForward = defineNamedKernel<
     checkSequenceOperands('gruSequenceForward', inputs, { a0: inputs.a0 }, 3);
   },
   backends: {
-    cpu: (backend, { x, W_x, W_a, b, a0, mask }, { reverse, recurrentActivation }) => {
+    cpu: (backend, { x, W_x, W_a, b, a0, mask }, { reverse, recurrentActivation, forwardOnly }) => {
       const hard = recurrentActivation === 'hardSigmoid';
       const cpu = cpuBackend('gruSequenceForward', backend);
       const { B, T, I, H } = dimsOf({ x, W_a });
       const G = 3 * H;
+      // Forward only: the gates are neither copied nor kept.
+      const saveGates = forwardOnly !== true;
       // x⟨t⟩ W_x + b for every step in one product.
       const xp = inputProjection(cpu, f32(cpu, x), f32(cpu, W_x), f32(cpu, b), B * T, I);
       const waV = f32(cpu, W_a);
@@ -109,7 +111,7 @@ export const gruSequenceForward = defineNamedKernel<
       const wAA = columns(waV, H, G, 2 * H, H);
       const m = maskValues(cpu, mask);
       const out = new Float32Array(B * T * H);
-      const gates = new Float32Array(B * T * G);
+      const gates = new Float32Array(B * (saveGates ? T : 1) * G);
       const recUR = new Float32Array(B * 2 * H);
       const recA = new Float32Array(B * H);
       const resetPrev = new Float32Array(B * H);
@@ -144,8 +146,10 @@ export const gruSequenceForward = defineNamedKernel<
               const u = recUR[ro + j]!;
               next[o + j] = u * prev[o + j]! + (1 - u) * recA[o + j]!;
             }
-            gates.set(recUR.subarray(ro, ro + 2 * H), zo);
-            gates.set(recA.subarray(o, o + H), zo + 2 * H);
+            if (saveGates) {
+              gates.set(recUR.subarray(ro, ro + 2 * H), zo);
+              gates.set(recA.subarray(o, o + H), zo + 2 * H);
+            }
           }
           out.set(next.subarray(o, o + H), ho);
         }
@@ -153,7 +157,10 @@ export const gruSequenceForward = defineNamedKernel<
         next = spare;
         spare = prev;
       }
-      return { A: output(cpu, out, [B, T, H]), G: output(cpu, gates, [B, T, G]) };
+      return {
+        A: output(cpu, out, [B, T, H]),
+        G: output(cpu, gates, [B, saveGates ? T : 1, G]),
+      };
     },
     gpu: gruForwardGpu,
   },

@@ -184,10 +184,11 @@ export class LSTMCell implements RecurrentCell<LstmState> {
   ): SequenceResult<LstmState> {
     const { A, C, G } = lstmSequenceOp(
       { x, W_x: this.W_x, W_a: this.W_a, b: this.b, a0: initial.a, c0: initial.c, mask },
-      { reverse, recurrentActivation: this.recurrentActivation },
+      { reverse, recurrentActivation: this.recurrentActivation, forwardOnly: !introspect },
     );
     const last = reverse ? 0 : x.shape[1]! - 1;
-    const state = { a: stepOf(A, last), c: stepOf(C, last) };
+    // A forward-only run keeps C's final step alone (`[B, 1, H]`).
+    const state = { a: stepOf(A, last), c: stepOf(C, C.shape[1] === 1 ? 0 : last) };
     return introspect
       ? { outputs: A, state, cellStates: C, gates: G.detach() }
       : { outputs: A, state };

@@ -56,7 +56,10 @@ export interface LstmSequenceInputs extends SequenceWeights {
   mask?: Tensor | undefined;
 }
 
-/** The results of {@link lstmSequenceForward}: every a⟨t⟩ and c⟨t⟩ `[B,T,H]`, gates `[B,T,4H]`. */
+/**
+ * The results of {@link lstmSequenceForward}: every a⟨t⟩ and c⟨t⟩ `[B,T,H]`, gates `[B,T,4H]`
+ * (with `forwardOnly` on the CPU: `C` is `[B,1,H]`, the final c only, and `G` `[B,1,4H]` zeros).
+ */
 export type LstmSequenceResult = 'A' | 'C' | 'G';
 
 /** The operands of {@link lstmSequenceBackward}: the forward's, its results and their gradients. */
@@ -100,18 +103,25 @@ export const lstmSequenceForward = defineNamedKernel<
     checkSequenceOperands('lstmSequenceForward', inputs, { a0: inputs.a0, c0: inputs.c0 }, 4);
   },
   backends: {
-    cpu: (backend, { x, W_x, W_a, b, a0, c0, mask }, { reverse, recurrentActivation }) => {
+    cpu: (
+      backend,
+      { x, W_x, W_a, b, a0, c0, mask },
+      { reverse, recurrentActivation, forwardOnly },
+    ) => {
       const hard = recurrentActivation === 'hardSigmoid';
       const cpu = cpuBackend('lstmSequenceForward', backend);
       const { B, T, I, H } = dimsOf({ x, W_a });
+      // Forward only: no gates, and of C only the final c (what the caller reads).
+      const saveAll = forwardOnly !== true;
+      const kept = saveAll ? T : 1;
       const G = 4 * H;
       // x⟨t⟩ W_x + b for every step in one product.
       const xp = inputProjection(cpu, f32(cpu, x), f32(cpu, W_x), f32(cpu, b), B * T, I);
       const waV = f32(cpu, W_a);
       const m = maskValues(cpu, mask);
       const outA = new Float32Array(B * T * H);
-      const outC = new Float32Array(B * T * H);
-      const gates = new Float32Array(B * T * G);
+      const outC = new Float32Array(B * kept * H);
+      const gates = new Float32Array(B * kept * G);
       const z = new Float32Array(B * G);
       const scratch = lstmCellScratch(B, H);
       let prevA: Float32Array = f32(cpu, a0);
@@ -133,11 +143,12 @@ export const lstmSequenceForward = defineNamedKernel<
             // Padded: a and c carry through; the gates stay 0.
             nextA.set(prevA.subarray(o, o + H), o);
             nextC.set(prevC.subarray(o, o + H), o);
-          } else {
+          } else if (saveAll) {
             gates.set(z.subarray(r * G, (r + 1) * G), (r * T + t) * G);
           }
           outA.set(nextA.subarray(o, o + H), ho);
-          outC.set(nextC.subarray(o, o + H), ho);
+          if (saveAll) outC.set(nextC.subarray(o, o + H), ho);
+          else if (s === T - 1) outC.set(nextC.subarray(o, o + H), o);
         }
         prevA = nextA;
         nextA = spareA;
@@ -148,8 +159,8 @@ export const lstmSequenceForward = defineNamedKernel<
       }
       return {
         A: output(cpu, outA, [B, T, H]),
-        C: output(cpu, outC, [B, T, H]),
-        G: output(cpu, gates, [B, T, G]),
+        C: output(cpu, outC, [B, kept, H]),
+        G: output(cpu, gates, [B, kept, G]),
       };
     },
     gpu: lstmForwardGpu,

@@ -141,7 +141,7 @@ export class MGUCell implements RecurrentCell<HiddenState> {
   ): SequenceResult<HiddenState> {
     const { A, G } = mguSequenceOp(
       { x, W_x: this.W_x, W_a: this.W_a, b: this.b, a0: initial.a, mask },
-      { reverse },
+      { reverse, forwardOnly: !introspect },
     );
     const state = { a: stepOf(A, reverse ? 0 : x.shape[1]! - 1) };
     return introspect ? { outputs: A, state, gates: G.detach() } : { outputs: A, state };

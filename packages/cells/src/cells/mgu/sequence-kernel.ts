@@ -92,10 +92,12 @@ export const mguSequenceForward = defineNamedKernel<
     checkSequenceOperands('mguSequenceForward', inputs, { a0: inputs.a0 }, 2);
   },
   backends: {
-    cpu: (backend, { x, W_x, W_a, b, a0, mask }, { reverse }) => {
+    cpu: (backend, { x, W_x, W_a, b, a0, mask }, { reverse, forwardOnly }) => {
       const cpu = cpuBackend('mguSequenceForward', backend);
       const { B, T, I, H } = dimsOf({ x, W_a });
       const G = 2 * H;
+      // Forward only: the gates are neither copied nor kept.
+      const saveGates = forwardOnly !== true;
       // x⟨t⟩ W_x + b for every step in one product.
       const xp = inputProjection(cpu, f32(cpu, x), f32(cpu, W_x), f32(cpu, b), B * T, I);
       const waV = f32(cpu, W_a);
@@ -104,7 +106,7 @@ export const mguSequenceForward = defineNamedKernel<
       const wAA = columns(waV, H, G, H, H);
       const m = maskValues(cpu, mask);
       const out = new Float32Array(B * T * H);
-      const gates = new Float32Array(B * T * G);
+      const gates = new Float32Array(B * (saveGates ? T : 1) * G);
       const recF = new Float32Array(B * H);
       const recA = new Float32Array(B * H);
       const gatedPrev = new Float32Array(B * H);
@@ -132,9 +134,11 @@ export const mguSequenceForward = defineNamedKernel<
               const f = recF[j]!;
               next[j] = (1 - f) * prev[j]! + f * recA[j]!;
             }
-            const zo = (r * T + t) * G;
-            gates.set(recF.subarray(o, o + H), zo);
-            gates.set(recA.subarray(o, o + H), zo + H);
+            if (saveGates) {
+              const zo = (r * T + t) * G;
+              gates.set(recF.subarray(o, o + H), zo);
+              gates.set(recA.subarray(o, o + H), zo + H);
+            }
           }
           out.set(next.subarray(o, o + H), (r * T + t) * H);
         }
@@ -142,7 +146,10 @@ export const mguSequenceForward = defineNamedKernel<
         next = spare;
         spare = prev;
       }
-      return { A: output(cpu, out, [B, T, H]), G: output(cpu, gates, [B, T, G]) };
+      return {
+        A: output(cpu, out, [B, T, H]),
+        G: output(cpu, gates, [B, saveGates ? T : 1, G]),
+      };
     },
     gpu: mguForwardGpu,
   },
