@@ -99,7 +99,7 @@ export function checkCellOptions(
 ): ModelCellOptions | undefined {
   if (value === undefined) return undefined;
   const where = `${owner}.cellOptions`;
-  checkOptions(where, value, ['resetAfter', 'recurrentActivation']);
+  checkOptions(where, value, MODEL_CELL_OPTION_KEYS);
   const known = modelCellOptions(cell);
   for (const key of Object.keys(value as object)) {
     if (!(known as readonly string[]).includes(key)) {

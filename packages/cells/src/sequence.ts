@@ -108,11 +108,10 @@ export function sequence<S extends CellState>(
   }
   const reverse = options.reverse ?? false;
   const introspect = options.introspect ?? false;
-  const fused =
+  const result =
     options.fused !== false && !everyState && cell.fusedSequence
       ? cell.fusedSequence(x, { initial, mask, reverse, introspect })
-      : null;
-  const result = fused ?? composedSequence(cell, x, initial, mask, reverse, introspect, everyState);
+      : composedSequence(cell, x, initial, mask, reverse, introspect, everyState);
   if (options.checkFinite)
     assertFinite(op, 'outputs (the recurrence diverged)', result.outputs.value);
   return result;

@@ -150,6 +150,43 @@ export function checkSequenceOperands(
 }
 
 /**
+ * The operands of the backward kernel of a cell whose only state is `a` and whose forward saves
+ * its gate activations `G` (the GRU, its reset-after variant, the MGU): the forward's operands,
+ * its results and ∂L/∂A.
+ */
+export interface HiddenSequenceGradientInputs extends SequenceWeights {
+  a0: Tensor;
+  A: Tensor;
+  G: Tensor;
+  dA: Tensor;
+  mask?: Tensor | undefined;
+}
+
+/**
+ * The whole operand check of such a backward kernel: its attributes (`extra` as for
+ * {@link checkSequenceAttrs}), the weights of `gates` blocks, and `A`, `dA` `[B, T, H]` and
+ * `G` `[B, T, saved·H]` as the forward made them.
+ */
+export function checkHiddenSequenceGradient(
+  kernel: string,
+  inputs: HiddenSequenceGradientInputs,
+  attrs: unknown,
+  {
+    gates,
+    saved,
+    extra,
+  }: { gates: number; saved: number; extra?: Readonly<Record<string, readonly unknown[]>> },
+): void {
+  checkSequenceAttrs(kernel, attrs, extra);
+  const { B, T, H } = checkSequenceOperands(kernel, inputs, { a0: inputs.a0 }, gates);
+  checkSequenceResults(kernel, {
+    A: [inputs.A, [B, T, H]],
+    G: [inputs.G, [B, T, saved * H]],
+    dA: [inputs.dA, [B, T, H]],
+  });
+}
+
+/**
  * Checks a backward kernel's saved results and incoming gradients against the shapes the forward
  * pass gave them (`[B, T, H]` for states, `[B, T, G·H]` for gate activations).
  */

@@ -1,10 +1,11 @@
 import type { ForecastPlot } from '../protocol.js';
 import { forecastLines, type PlotLine } from './forecast-lines.js';
-import { formatTick, niceTicks, svgElement } from './svg.js';
+import { axisLines, niceTicks, svgElement, xTickLabels } from './svg.js';
 
 const WIDTH = 460;
 const HEIGHT = 200;
 const MARGIN = { left: 44, right: 12, top: 10, bottom: 30 };
+const FRAME = { width: WIDTH, height: HEIGHT, margin: MARGIN };
 
 /**
  * Redraws `svg` as a line plot of a forecast against what happened: the readings the model read
@@ -50,30 +51,9 @@ export function renderForecastPlot(svg: SVGSVGElement, plot: ForecastPlot, color
       ),
     );
   }
-  for (const tick of niceTicks(xMin, xMax, 6)) {
-    axes.append(
-      svgElement(
-        'text',
-        { x: x(tick), y: HEIGHT - MARGIN.bottom + 13, 'text-anchor': 'middle' },
-        formatTick(tick),
-      ),
-    );
-  }
   axes.append(
-    svgElement('line', {
-      x1: MARGIN.left,
-      x2: MARGIN.left,
-      y1: MARGIN.top,
-      y2: HEIGHT - MARGIN.bottom,
-      class: 'axis',
-    }),
-    svgElement('line', {
-      x1: MARGIN.left,
-      x2: WIDTH - MARGIN.right,
-      y1: HEIGHT - MARGIN.bottom,
-      y2: HEIGHT - MARGIN.bottom,
-      class: 'axis',
-    }),
+    ...xTickLabels(FRAME, niceTicks(xMin, xMax, 6), x),
+    ...axisLines(FRAME),
     svgElement('line', {
       x1: x(0),
       x2: x(0),

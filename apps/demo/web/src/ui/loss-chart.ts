@@ -1,4 +1,4 @@
-import { formatTick, niceTicks, svgElement } from './svg.js';
+import { axisLines, formatTick, niceTicks, svgElement, xTickLabels } from './svg.js';
 
 /** One line on the chart: (training step, loss) pairs. */
 export interface LossSeries {
@@ -27,6 +27,7 @@ export interface ReferenceLine {
 const WIDTH = 460;
 const HEIGHT = 220;
 const MARGIN = { left: 44, right: 12, top: 10, bottom: 30 };
+const FRAME = { width: WIDTH, height: HEIGHT, margin: MARGIN };
 
 /** Every `stride`-th point, so a long run stays a few hundred SVG vertices. */
 function thin(points: LossSeries['points'], limit = 400): LossSeries['points'] {
@@ -82,30 +83,13 @@ export function renderLossChart(
       ),
     );
   }
-  for (const tick of niceTicks(1, maxStep, 5).filter((t) => t >= 1)) {
-    axes.append(
-      svgElement(
-        'text',
-        { x: x(tick), y: HEIGHT - MARGIN.bottom + 13, 'text-anchor': 'middle' },
-        formatTick(tick),
-      ),
-    );
-  }
   axes.append(
-    svgElement('line', {
-      x1: MARGIN.left,
-      x2: MARGIN.left,
-      y1: MARGIN.top,
-      y2: HEIGHT - MARGIN.bottom,
-      class: 'axis',
-    }),
-    svgElement('line', {
-      x1: MARGIN.left,
-      x2: WIDTH - MARGIN.right,
-      y1: HEIGHT - MARGIN.bottom,
-      y2: HEIGHT - MARGIN.bottom,
-      class: 'axis',
-    }),
+    ...xTickLabels(
+      FRAME,
+      niceTicks(1, maxStep, 5).filter((t) => t >= 1),
+      x,
+    ),
+    ...axisLines(FRAME),
     svgElement(
       'text',
       { x: WIDTH - MARGIN.right, y: HEIGHT - 3, 'text-anchor': 'end' },

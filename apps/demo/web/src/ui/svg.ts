@@ -34,3 +34,43 @@ export function formatTick(value: number): string {
   if (abs >= 1e4 || abs < 1e-3) return value.toExponential(0);
   return String(Number(value.toPrecision(3)));
 }
+
+/** A plot's frame: its size and the margins around the plotting area. */
+export interface PlotFrame {
+  width: number;
+  height: number;
+  margin: { left: number; right: number; top: number; bottom: number };
+}
+
+/** Labels under the x axis at `ticks`, placed by `x`. */
+export function xTickLabels(
+  frame: PlotFrame,
+  ticks: readonly number[],
+  x: (value: number) => number,
+): SVGTextElement[] {
+  const y = frame.height - frame.margin.bottom + 13;
+  return ticks.map((tick) =>
+    svgElement('text', { x: x(tick), y, 'text-anchor': 'middle' }, formatTick(tick)),
+  );
+}
+
+/** The left and bottom axis lines of a plot. */
+export function axisLines({ width, height, margin }: PlotFrame): SVGLineElement[] {
+  const bottom = height - margin.bottom;
+  return [
+    svgElement('line', {
+      x1: margin.left,
+      x2: margin.left,
+      y1: margin.top,
+      y2: bottom,
+      class: 'axis',
+    }),
+    svgElement('line', {
+      x1: margin.left,
+      x2: width - margin.right,
+      y1: bottom,
+      y2: bottom,
+      class: 'axis',
+    }),
+  ];
+}

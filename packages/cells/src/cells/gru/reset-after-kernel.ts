@@ -29,14 +29,15 @@ import {
 } from '../../kernels/cpu.js';
 import { defineNamedKernel } from '../../kernels/named-kernel.js';
 import {
+  checkHiddenSequenceGradient,
   checkSequenceAttrs,
   checkSequenceOperands,
-  checkSequenceResults,
   dimsOf,
   GATE_ACTIVATIONS,
   gateSlope,
   gateSlopeTensor,
   gateValue,
+  type HiddenSequenceGradientInputs,
   previousStates,
   type SequenceAttrs,
   type SequenceWeights,
@@ -65,13 +66,7 @@ export interface GruResetAfterSequenceInputs extends SequenceWeights {
 export type GruResetAfterSequenceResult = 'A' | 'G';
 
 /** The operands of {@link gruResetAfterSequenceBackward}: the forward's, its results and ∂L/∂A. */
-export interface GruResetAfterSequenceGradientInputs extends SequenceWeights {
-  a0: Tensor;
-  A: Tensor;
-  G: Tensor;
-  dA: Tensor;
-  mask?: Tensor | undefined;
-}
+export type GruResetAfterSequenceGradientInputs = HiddenSequenceGradientInputs;
 
 /** The gradients {@link gruResetAfterSequenceBackward} returns. */
 export type GruResetAfterSequenceGradient = 'dx' | 'dW_x' | 'dW_a' | 'db' | 'db_a' | 'da0';
@@ -210,16 +205,12 @@ export const gruResetAfterSequenceBackward = defineNamedKernel<
   inputs: ['x', 'W_x', 'W_a', 'a0', 'A', 'G', 'dA'],
   optional: ['mask'],
   outputs: ['dx', 'dW_x', 'dW_a', 'db', 'db_a', 'da0'],
-  check: (inputs, attrs) => {
-    const name = 'gruResetAfterSequenceBackward';
-    checkSequenceAttrs(name, attrs, GATE_ACTIVATIONS);
-    const { B, T, H } = checkSequenceOperands(name, inputs, { a0: inputs.a0 }, 3);
-    checkSequenceResults(name, {
-      A: [inputs.A, [B, T, H]],
-      G: [inputs.G, [B, T, 4 * H]],
-      dA: [inputs.dA, [B, T, H]],
-    });
-  },
+  check: (inputs, attrs) =>
+    checkHiddenSequenceGradient('gruResetAfterSequenceBackward', inputs, attrs, {
+      gates: 3,
+      saved: 4,
+      extra: GATE_ACTIVATIONS,
+    }),
   backends: {
     cpu: (
       backend,

@@ -29,13 +29,14 @@ import {
 } from '../../kernels/cpu.js';
 import { defineNamedKernel } from '../../kernels/named-kernel.js';
 import {
+  checkHiddenSequenceGradient,
   checkSequenceAttrs,
   checkSequenceOperands,
-  checkSequenceResults,
   dimsOf,
   GATE_ACTIVATIONS,
   gateSlope,
   gateSlopeTensor,
+  type HiddenSequenceGradientInputs,
   previousStates,
   type SequenceAttrs,
   type SequenceWeights,
@@ -58,13 +59,7 @@ export interface GruSequenceInputs extends SequenceWeights {
 export type GruSequenceResult = 'A' | 'G';
 
 /** The operands of {@link gruSequenceBackward}: the forward's, its results and ∂L/∂A. */
-export interface GruSequenceGradientInputs extends SequenceWeights {
-  a0: Tensor;
-  A: Tensor;
-  G: Tensor;
-  dA: Tensor;
-  mask?: Tensor | undefined;
-}
+export type GruSequenceGradientInputs = HiddenSequenceGradientInputs;
 
 /** The gradients {@link gruSequenceBackward} returns. */
 export type GruSequenceGradient = 'dx' | 'dW_x' | 'dW_a' | 'db' | 'da0';
@@ -213,16 +208,12 @@ export const gruSequenceBackward = defineNamedKernel<
   inputs: ['x', 'W_x', 'W_a', 'a0', 'A', 'G', 'dA'],
   optional: ['mask'],
   outputs: ['dx', 'dW_x', 'dW_a', 'db', 'da0'],
-  check: (inputs, attrs) => {
-    const name = 'gruSequenceBackward';
-    checkSequenceAttrs(name, attrs, GATE_ACTIVATIONS);
-    const { B, T, H } = checkSequenceOperands(name, inputs, { a0: inputs.a0 }, 3);
-    checkSequenceResults(name, {
-      A: [inputs.A, [B, T, H]],
-      G: [inputs.G, [B, T, 3 * H]],
-      dA: [inputs.dA, [B, T, H]],
-    });
-  },
+  check: (inputs, attrs) =>
+    checkHiddenSequenceGradient('gruSequenceBackward', inputs, attrs, {
+      gates: 3,
+      saved: 3,
+      extra: GATE_ACTIVATIONS,
+    }),
   backends: {
     cpu: (
       backend,

@@ -28,10 +28,11 @@ import {
 } from '../../kernels/cpu.js';
 import { defineNamedKernel } from '../../kernels/named-kernel.js';
 import {
+  checkHiddenSequenceGradient,
   checkSequenceAttrs,
   checkSequenceOperands,
-  checkSequenceResults,
   dimsOf,
+  type HiddenSequenceGradientInputs,
   previousStates,
   type SequenceAttrs,
   type SequenceWeights,
@@ -54,13 +55,7 @@ export interface MguSequenceInputs extends SequenceWeights {
 export type MguSequenceResult = 'A' | 'G';
 
 /** The operands of {@link mguSequenceBackward}: the forward's, its results and ∂L/∂A. */
-export interface MguSequenceGradientInputs extends SequenceWeights {
-  a0: Tensor;
-  A: Tensor;
-  G: Tensor;
-  dA: Tensor;
-  mask?: Tensor | undefined;
-}
+export type MguSequenceGradientInputs = HiddenSequenceGradientInputs;
 
 /** The gradients {@link mguSequenceBackward} returns. */
 export type MguSequenceGradient = 'dx' | 'dW_x' | 'dW_a' | 'db' | 'da0';
@@ -199,16 +194,8 @@ export const mguSequenceBackward = defineNamedKernel<
   inputs: ['x', 'W_x', 'W_a', 'a0', 'A', 'G', 'dA'],
   optional: ['mask'],
   outputs: ['dx', 'dW_x', 'dW_a', 'db', 'da0'],
-  check: (inputs, attrs) => {
-    const name = 'mguSequenceBackward';
-    checkSequenceAttrs(name, attrs);
-    const { B, T, H } = checkSequenceOperands(name, inputs, { a0: inputs.a0 }, 2);
-    checkSequenceResults(name, {
-      A: [inputs.A, [B, T, H]],
-      G: [inputs.G, [B, T, 2 * H]],
-      dA: [inputs.dA, [B, T, H]],
-    });
-  },
+  check: (inputs, attrs) =>
+    checkHiddenSequenceGradient('mguSequenceBackward', inputs, attrs, { gates: 2, saved: 2 }),
   backends: {
     cpu: (
       backend,
